@@ -1,0 +1,220 @@
+package lodestar.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import lodestar.api.Beacon;
+import lodestar.api.ComponentStatus;
+import lodestar.api.Processor;
+import lodestar.api.Sample;
+
+class PipelineComponentTest {
+
+    private PipelineComponent pipeline;
+
+    private PipelineComponent pipeline(Map<String, Object> config) {
+        Map<String, Object> c = new HashMap<>(Map.of("flushInterval", "10ms", "selfInterval", "0"));
+        c.putAll(config);
+        pipeline = new PipelineComponent(Configs.of(PipelineComponent.Config.class, c));
+        return pipeline;
+    }
+
+    @AfterEach
+    void stop() {
+        if (pipeline != null) {
+            pipeline.deactivate();
+        }
+    }
+
+    private static Map<String, Object> props(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void processorsRunHighestRankingFirstAndMayDrop() throws Exception {
+        PipelineComponent p = pipeline(Map.of());
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        Processor append = s -> s.withName(s.name() + ".low");
+        Processor upper = s -> s.withName(s.name().toUpperCase());
+        Processor dropSecret = s -> s.name().startsWith("secret") ? null : s;
+        p.addProcessor(append, props("service.ranking", 1, "service.id", 10L));
+        p.addProcessor(upper, props("service.ranking", 5, "service.id", 11L));
+        p.addProcessor(dropSecret, props("service.ranking", 10, "service.id", 12L));
+        p.emit(Sample.gauge("cpu", 1));
+        p.emit(Sample.gauge("secret.key", 2));
+        SinkRunnerTest.await(() -> sink.taken().size() == 1, 3000);
+        Thread.sleep(50);
+        assertEquals(List.of("CPU.low"), sink.taken().stream().map(Sample::name).toList());
+        assertEquals(1L, p.status().get(0).counters().get("dropped_by_processors"));
+    }
+
+    @Test
+    void aThrowingProcessorPassesTheSampleOnUnchanged() throws Exception {
+        PipelineComponent p = pipeline(Map.of());
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        p.addProcessor(s -> {
+            throw new IllegalStateException("boom");
+        }, props("service.id", 1L));
+        p.emit(Sample.gauge("x", 1));
+        SinkRunnerTest.await(() -> sink.taken().size() == 1, 3000);
+        assertEquals("x", sink.taken().get(0).name());
+        assertEquals(1L, p.status().get(0).counters().get("processor_errors"));
+    }
+
+    @Test
+    void globalTagsAreAddedButASamplesOwnTagWins() throws Exception {
+        PipelineComponent p = pipeline(Map.of("globalTags", new String[] {"dc=par1", "env=prod"}, "cluster_name", "c1"));
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        p.emit(Sample.gauge("x", 1).withTag("env", "dev"));
+        SinkRunnerTest.await(() -> sink.taken().size() == 1, 3000);
+        assertEquals("cluster_name=c1,dc=par1,env=dev", sink.taken().get(0).tags().toString());
+    }
+
+    @Test
+    void badGlobalTagNamesTheProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pipeline(Map.of("globalTags", new String[] {"novalue"})));
+        assertTrue(e.getMessage().startsWith("globalTags"), e.getMessage());
+    }
+
+    @Test
+    void negativeDefaultIntervalIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pipeline(Map.of("interval", "-1s")));
+        assertTrue(e.getMessage().startsWith("interval"), e.getMessage());
+    }
+
+    @Test
+    void beaconsRunAtTheirIntervalAndAFailingOrHangingOneDoesNotStopOthers() throws Exception {
+        PipelineComponent p = pipeline(Map.of());
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        AtomicInteger good = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Beacon ok = e -> e.gauge("ok", good.incrementAndGet());
+        Beacon failing = e -> {
+            e.gauge("partial", 1);
+            throw new IllegalStateException("broken beacon");
+        };
+        Beacon hanging = e -> release.await();
+        p.addBeacon(ok, props("component.name", "lodestar.beacon.ok", "interval", "100ms"));
+        p.addBeacon(failing, props("component.name", "lodestar.beacon.failing", "interval", "100ms"));
+        p.addBeacon(hanging, props("component.name", "lodestar.beacon.hanging", "interval", "100ms"));
+        Thread.sleep(1600);
+        release.countDown();
+        Map<String, ComponentStatus> byName = new HashMap<>();
+        p.status().forEach(s -> byName.put(s.name(), s));
+        long okRuns = byName.get("ok").counters().get("runs");
+        assertTrue(okRuns >= 11 && okRuns <= 17, "about 15 runs in 1.6 s at 100 ms after a first delay of 100 ms: " + okRuns);
+        assertTrue(byName.get("failing").counters().get("errors") >= 5);
+        assertTrue(byName.get("failing").lastError().contains("broken beacon"));
+        assertTrue(byName.get("hanging").counters().get("overruns") >= 5);
+        assertTrue(sink.taken().stream().anyMatch(s -> s.name().equals("partial")), "samples before a failure are kept");
+    }
+
+    @Test
+    void anIntervalChangeReschedules() throws Exception {
+        PipelineComponent p = pipeline(Map.of());
+        AtomicInteger runs = new AtomicInteger();
+        Beacon b = e -> runs.incrementAndGet();
+        p.addBeacon(b, props("component.name", "lodestar.beacon.b", "interval", "10s"));
+        Thread.sleep(1300); // first run after min(interval, 1s)
+        assertEquals(1, runs.get());
+        p.updatedBeacon(b, props("component.name", "lodestar.beacon.b", "interval", "50ms"));
+        Thread.sleep(600);
+        assertTrue(runs.get() >= 8, "runs after switching to 50ms: " + runs.get());
+        p.removeBeacon(b);
+        int after = runs.get();
+        Thread.sleep(200);
+        assertTrue(runs.get() <= after + 1);
+    }
+
+    @Test
+    void invalidBeaconIntervalIsNotScheduledAndOthersRun() throws Exception {
+        PipelineComponent p = pipeline(Map.of());
+        AtomicInteger runs = new AtomicInteger();
+        p.addBeacon(e -> runs.incrementAndGet(), props("component.name", "lodestar.beacon.bad", "interval", "-3s"));
+        p.addBeacon(e -> runs.incrementAndGet(), props("component.name", "lodestar.beacon.good", "interval", "50ms"));
+        Thread.sleep(300);
+        assertTrue(p.status().stream().noneMatch(s -> s.name().equals("bad")));
+        assertTrue(runs.get() >= 2);
+    }
+
+    @Test
+    void collectNowRunsTheNamedBeaconAndReturnsItsSamples() throws Exception {
+        PipelineComponent p = pipeline(Map.of());
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        p.addBeacon(e -> e.gauge("hello", 42), props("component.name", "lodestar.beacon.hello", "interval", "1h"));
+        List<Sample> got = p.collectNow("hello").orElseThrow();
+        assertEquals(1, got.size());
+        assertEquals(42.0, got.get(0).value());
+        assertTrue(p.collectNow("nope").isEmpty());
+        SinkRunnerTest.await(() -> !sink.taken().isEmpty(), 3000);
+        assertEquals("hello", sink.taken().get(0).name());
+    }
+
+    @Test
+    void removingASinkFlushesItAndOthersKeepReceiving() throws Exception {
+        PipelineComponent p = pipeline(Map.of("flushInterval", "1h", "batchSize", 100000));
+        RecordingSink a = new RecordingSink();
+        RecordingSink b = new RecordingSink();
+        p.addSink(a, props("component.name", "lodestar.sink.a"));
+        p.addSink(b, props("component.name", "lodestar.sink.b"));
+        p.emitAll(SinkRunnerTest.samples("m", 0, 500));
+        p.removeSink(a);
+        assertEquals(500, a.taken().size(), "the departing sink wrote what it held");
+        p.emitAll(SinkRunnerTest.samples("m", 500, 500));
+        p.deactivate();
+        pipeline = null;
+        assertEquals(SinkRunnerTest.samples("m", 0, 1000), b.taken());
+    }
+
+    @Test
+    void selfMetricsDescribeSinksAndBeacons() throws Exception {
+        PipelineComponent p = pipeline(Map.of("selfInterval", "100ms"));
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.graphite", "service.factoryPid", "lodestar.sink.graphite",
+                "service.pid", "lodestar.sink.graphite~carbon1"));
+        SinkRunnerTest.await(() -> sink.taken().stream().anyMatch(s -> s.name().equals("lodestar.self.sink.graphite-carbon1.written")), 3000);
+        assertTrue(sink.taken().stream().anyMatch(s -> s.name().equals("lodestar.self.pipeline.received")));
+    }
+
+    @Test
+    void namesFollowTheConvention() {
+        assertEquals("system", Names.of(props("component.name", "lodestar.beacon.system")));
+        assertEquals("store", Names.of(props("component.name", "lodestar.store")));
+        assertEquals("graphite-carbon1", Names.of(props("component.name", "lodestar.sink.graphite",
+                "service.factoryPid", "lodestar.sink.graphite", "service.pid", "lodestar.sink.graphite.abc",
+                "felix.fileinstall.filename", "file:/home/conf/lodestar.sink.graphite-carbon1.cfg")));
+        assertEquals("mine", Names.of(props("component.name", "lodestar.sink.graphite", "name", "mine")));
+        assertNull(props().get("x"));
+    }
+
+    @Test
+    void globs() {
+        assertTrue(new Glob("sys.*.user").matches("sys.cpu.user"));
+        assertTrue(!new Glob("sys.*.user").matches("sys.a.b.user"));
+        assertTrue(new Glob("sys.**").matches("sys.a.b.user"));
+        assertTrue(new Glob("sys.cp?").matches("sys.cpu"));
+        assertTrue(!new Glob("sys.cp?").matches("sys.cp.u"));
+        assertTrue(new Glob("a+b(c)").matches("a+b(c)"));
+    }
+}

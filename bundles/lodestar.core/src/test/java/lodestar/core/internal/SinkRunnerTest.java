@@ -1,0 +1,152 @@
+package lodestar.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import lodestar.api.Kind;
+import lodestar.api.Sample;
+import lodestar.api.Tags;
+
+class SinkRunnerTest {
+
+    static List<Sample> samples(String name, int from, int n) {
+        List<Sample> l = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            l.add(new Sample(name, Tags.EMPTY, i, 1_000L * i, Kind.GAUGE));
+        }
+        return l;
+    }
+
+    static void await(java.util.function.BooleanSupplier cond, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (!cond.getAsBoolean() && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+    }
+
+    static RunnerSettings fast(int batch, long bufferSamples) {
+        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 10, 40, 2.0, NameFilter.ALL);
+    }
+
+    @Test
+    void deliversInOrderInBatchesOfAtMostBatchSize() throws Exception {
+        List<Integer> batchSizes = new ArrayList<>();
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public synchronized void write(List<Sample> batch) throws java.io.IOException {
+                batchSizes.add(batch.size());
+                super.write(batch);
+            }
+        };
+        SinkRunner r = new SinkRunner("t", sink, fast(100, 10_000));
+        r.start();
+        r.offer(samples("a", 0, 250));
+        await(() -> sink.taken().size() == 250, 5000);
+        r.stop(1000);
+        assertEquals(samples("a", 0, 250), sink.taken());
+        assertTrue(batchSizes.stream().allMatch(s -> s <= 100), batchSizes.toString());
+        assertEquals(250, r.written());
+    }
+
+    @Test
+    void retriesTheSameBatchWhileTheBackendIsDownAndLosesNothing() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkRunner r = new SinkRunner("t", sink, fast(10, 10_000));
+        r.start();
+        r.offer(samples("a", 0, 35));
+        await(() -> sink.attempts >= 4, 5000);
+        assertTrue(r.errors() >= 4);
+        assertEquals("backoff", r.status().state());
+        r.offer(samples("a", 35, 15));
+        sink.down = false;
+        await(() -> sink.taken().size() == 50, 5000);
+        r.stop(1000);
+        assertEquals(samples("a", 0, 50), sink.taken(), "every sample exactly once, in order");
+        assertEquals(0, r.dropped());
+        assertEquals("stopped", r.status().state());
+    }
+
+    @Test
+    void backoffGrowsByTheFactorUpToTheMaximum() {
+        Backoff b = new Backoff(100, 1000, 3);
+        assertEquals(List.of(100L, 300L, 900L, 1000L, 1000L),
+                List.of(b.nextDelay(), b.nextDelay(), b.nextDelay(), b.nextDelay(), b.nextDelay()));
+        b.reset();
+        assertEquals(100, b.nextDelay());
+    }
+
+    @Test
+    void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 5, 10, 2, NameFilter.ALL));
+        r.start();
+        r.offer(samples("a", 0, 5));
+        await(() -> sink.attempts >= 1, 2000); // the first batch of 5 is now held by the writer
+        r.offer(samples("a", 5, 30)); // 30 more into a buffer of 20: the 10 oldest go
+        assertEquals(10, r.dropped());
+        sink.down = false;
+        await(() -> sink.taken().size() == 25, 5000);
+        r.stop(1000);
+        List<Sample> expected = new ArrayList<>(samples("a", 0, 5));
+        expected.addAll(samples("a", 15, 20));
+        assertEquals(expected, sink.taken());
+    }
+
+    @Test
+    void stopWritesWhatIsBufferedBeforeReturning() {
+        RecordingSink sink = new RecordingSink();
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 10, 20, 2, NameFilter.ALL));
+        r.start();
+        r.offer(samples("a", 0, 123)); // less than a batch, flush interval a minute away
+        r.stop(2000);
+        assertEquals(123, sink.taken().size());
+    }
+
+    @Test
+    void stopGivesUpAfterTheTimeoutAndCountsTheLoss() {
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkRunner r = new SinkRunner("t", sink, fast(10, 1000));
+        r.start();
+        r.offer(samples("a", 0, 30));
+        long t0 = System.currentTimeMillis();
+        r.stop(300);
+        assertTrue(System.currentTimeMillis() - t0 < 3000);
+        assertEquals(30, r.dropped());
+    }
+
+    @Test
+    void includeAndExcludeGlobsFilterBeforeBuffering() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        RunnerSettings s = RunnerSettings.defaults().overriddenBy(Map.of("include", new String[] {"sys.**"},
+                "exclude", "sys.*.idle", "flushInterval", "10ms"));
+        SinkRunner r = new SinkRunner("t", sink, s);
+        r.start();
+        List<Sample> in = new ArrayList<>();
+        in.addAll(samples("sys.cpu.user", 0, 1));
+        in.addAll(samples("sys.cpu.idle", 1, 1));
+        in.addAll(samples("app.requests", 2, 1));
+        in.addAll(samples("sys.disk.root.free", 3, 1));
+        r.offer(in);
+        r.stop(1000);
+        assertEquals(List.of("sys.cpu.user", "sys.disk.root.free"), sink.taken().stream().map(Sample::name).toList());
+    }
+
+    @Test
+    void invalidRunnerSettingsNameTheProperty() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RunnerSettings.defaults().overriddenBy(Map.of("flushInterval", "-5s")));
+        assertTrue(e.getMessage().startsWith("flushInterval"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RunnerSettings.defaults().overriddenBy(Map.of("retryFactor", "0.5")));
+        assertTrue(e.getMessage().startsWith("retryFactor"), e.getMessage());
+    }
+}
