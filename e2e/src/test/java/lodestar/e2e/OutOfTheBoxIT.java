@@ -1,0 +1,107 @@
+package lodestar.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import lodestar.testkit.LodestarProcess;
+
+/**
+ * What a new user gets with no configuration at all: host metrics collected into the embedded store,
+ * visible with {@code lodestar:series}; default configuration files; a web console that does not
+ * accept admin/admin.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OutOfTheBoxIT {
+
+    @TempDir
+    Path home;
+
+    private LodestarProcess lodestar;
+
+    @BeforeAll
+    void start() throws Exception {
+        lodestar = new LodestarProcess(LodestarProcess.builtJar(), home, List.of("-Xmx256m"));
+        lodestar.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        lodestar.close();
+    }
+
+    @Test
+    void hostMetricsLandInTheStoreWithNoConfiguration() throws Exception {
+        long end = System.currentTimeMillis() + 40_000;
+        String series = "";
+        while (System.currentTimeMillis() < end) {
+            series = lodestar.shell("lodestar:series system.**");
+            if (series.contains(".memory.total") && series.contains(".load.1min")) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertTrue(series.contains(".memory.total"), "lodestar:series after start:\n" + series + "\n" + lodestar.output());
+        assertTrue(series.contains(".load.1min"), series);
+        String status = lodestar.shell("lodestar:status");
+        assertTrue(status.contains("system") && status.contains("store"), status);
+    }
+
+    @Test
+    void firstStartWritesDefaultsAndSecuresTheWebConsole() throws Exception {
+        Path pw = home.resolve("data").resolve("webconsole.password");
+        long end = System.currentTimeMillis() + 30_000;
+        while (!Files.exists(pw) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.exists(home.resolve("conf").resolve("lodestar.beacon.system.cfg")), "default beacon config");
+        assertTrue(Files.isDirectory(home.resolve("deploy")), "deploy/ folder");
+        assertTrue(Files.exists(pw), "generated web console password");
+        String password = Files.readString(pw, StandardCharsets.UTF_8).trim();
+        assertTrue(password.length() >= 12, "a real password");
+        HttpClient http = HttpClient.newHttpClient();
+        String url = "http://127.0.0.1:" + lodestar.httpPort + "/system/console/bundles.json";
+        int adminAdmin = 0;
+        int withPassword = 0;
+        String body = "";
+        while (System.currentTimeMillis() < end + 30_000) {
+            try {
+                adminAdmin = http.send(get(url, "admin", "admin"), HttpResponse.BodyHandlers.discarding()).statusCode();
+                HttpResponse<String> r = http.send(get(url, "admin", password), HttpResponse.BodyHandlers.ofString());
+                withPassword = r.statusCode();
+                body = r.body();
+                if (withPassword == 200) {
+                    break;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(300);
+        }
+        assertEquals(401, adminAdmin, "admin/admin must not open the console");
+        assertEquals(200, withPassword, "the generated password opens it");
+        for (String b : List.of("lodestar.api", "lodestar.core", "lodestar.store", "lodestar.beacon.system", "lodestar.sink.graphite", "lodestar.shell")) {
+            assertTrue(body.contains("\"symbolicName\":\"" + b + "\""), b + " listed by the web console");
+        }
+    }
+
+    private static HttpRequest get(String url, String user, String password) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization",
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))).build();
+    }
+}

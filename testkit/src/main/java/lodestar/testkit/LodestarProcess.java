@@ -1,0 +1,183 @@
+package lodestar.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The platform as a user runs it: {@code java -jar run/target/lodestar.jar} in a home folder of its
+ * own, with no terminal, its output in {@code <home>/lodestar.out}, optionally with the loopback remote
+ * shell on a free port so a test can type {@code lodestar:*} commands.
+ */
+public final class LodestarProcess implements AutoCloseable {
+
+    public final Path home;
+    public final Path jar;
+    public final Path out;
+    public final int httpPort;
+    public final int shellPort;
+    private final List<String> jvmOptions;
+    private Process process;
+
+    public LodestarProcess(Path jar, Path home, List<String> jvmOptions) throws IOException {
+        this.jar = jar;
+        this.home = home;
+        this.out = home.resolve("lodestar.out");
+        this.jvmOptions = jvmOptions;
+        Files.createDirectories(home.resolve("conf"));
+        this.httpPort = freePort();
+        this.shellPort = freePort();
+    }
+
+    /** The jar the build made, from system property {@code lodestar.jar} or the usual place. */
+    public static Path builtJar() {
+        String p = System.getProperty("lodestar.jar");
+        Path jar = p != null ? Path.of(p) : Path.of("../run/target/lodestar.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no platform jar at " + jar.toAbsolutePath() + ": build run/ first");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    /** Writes {@code conf/<file>} with {@code key=value} lines. */
+    public void config(String file, Map<String, String> props) throws IOException {
+        StringBuilder b = new StringBuilder();
+        props.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        Files.writeString(home.resolve("conf").resolve(file), b.toString());
+    }
+
+    public void start() throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-Dlodestar.home=" + home);
+        cmd.add("-Dorg.osgi.service.http.port=" + httpPort);
+        cmd.add("-Dorg.apache.felix.http.port=" + httpPort);
+        cmd.add("-Dosgi.shell.telnet.port=" + shellPort);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        process = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the output has a line matching {@code regex}. */
+    public boolean awaitOutput(String regex, long timeoutMillis) throws IOException, InterruptedException {
+        Pattern p = Pattern.compile(regex);
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            if (Files.exists(out) && Files.readAllLines(out, StandardCharsets.UTF_8).stream().anyMatch(l -> p.matcher(l).find())) {
+                return true;
+            }
+            if (!isAlive()) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** Runs one command in the remote shell and returns what it printed before the next prompt. */
+    public String shell(String command) throws IOException {
+        long end = System.currentTimeMillis() + 30_000;
+        IOException last = null;
+        while (System.currentTimeMillis() < end) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), shellPort), 1000);
+                s.setSoTimeout(30_000);
+                OutputStream o = s.getOutputStream();
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                readUntilPrompt(in);
+                o.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+                o.flush();
+                String result = readUntilPrompt(in);
+                o.write("exit\n".getBytes(StandardCharsets.UTF_8));
+                o.flush();
+                return result;
+            } catch (IOException e) {
+                last = e;
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(ie);
+                }
+            }
+        }
+        throw new IOException("remote shell on port " + shellPort + " not answering", last);
+    }
+
+    private static String readUntilPrompt(BufferedReader in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            b.append((char) c);
+            if (b.length() >= 3 && b.substring(b.length() - 3).equals("g! ")) {
+                return b.substring(0, b.length() - 3);
+            }
+        }
+        return b.toString();
+    }
+
+    /** SIGTERM, as systemd or Ctrl-C would; waits for the exit. */
+    public int stop(long timeoutMillis) throws InterruptedException {
+        if (process == null) {
+            return -1;
+        }
+        process.destroy();
+        if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    public String output() {
+        try {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            stop(20_000);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
