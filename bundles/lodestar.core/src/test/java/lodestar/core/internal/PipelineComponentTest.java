@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
+import lodestar.testkit.Configs;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Beacon;

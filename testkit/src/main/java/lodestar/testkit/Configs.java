@@ -1,16 +1,16 @@
-package lodestar.core.internal;
+package lodestar.testkit;
 
 import java.lang.reflect.Proxy;
 import java.util.Map;
 
 /** Builds a DS configuration annotation instance the way SCR does: given values, else the defaults. */
-final class Configs {
+public final class Configs {
 
     private Configs() {
     }
 
     @SuppressWarnings("unchecked")
-    static <T> T of(Class<T> type, Map<String, Object> values) {
+    public static <T> T of(Class<T> type, Map<String, Object> values) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
             if (values.containsKey(m.getName())) {
                 return values.get(m.getName());
