@@ -1,0 +1,62 @@
+package lodestar.shell.internal;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/** Formatting shared by the commands: values, ages and local timestamps. */
+final class Text {
+
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS");
+
+    private Text() {
+    }
+
+    /**
+     * A value as a script reads it back: whole numbers without {@code .0} ({@code 42}), others in
+     * Java's shortest round-trip form ({@code 0.25}, {@code 1.0E-7}), {@code NaN}, {@code Infinity}.
+     */
+    static String value(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    /** An age in the largest two units: {@code 0s}, {@code 42s}, {@code 3m5s}, {@code 2h0m}, {@code 4d3h}. */
+    static String age(long millis) {
+        if (millis < 0) {
+            return "-" + age(-millis);
+        }
+        long s = millis / 1000;
+        if (s < 60) {
+            return s + "s";
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return m + "m" + (s % 60) + "s";
+        }
+        long h = m / 60;
+        if (h < 24) {
+            return h + "h" + (m % 60) + "m";
+        }
+        return h / 24 + "d" + (h % 24) + "h";
+    }
+
+    /** ISO local date-time to the second ({@code 2024-05-01T13:45:10}), or to the millisecond when asked. */
+    static String localTime(long epochMillis, ZoneId zone, boolean millis) {
+        LocalDateTime t = LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), zone);
+        return (millis ? MILLIS : SECONDS).format(t);
+    }
+
+    /** A message on one line: line breaks become blanks, null becomes the exception's class name. */
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            m = t.getClass().getSimpleName();
+        }
+        return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+}
