@@ -1,35 +1,13 @@
 package lodestar.beacon.system.internal;
 
-import java.lang.reflect.Proxy;
-import java.util.HashMap;
-import java.util.Map;
-
-/** Builds a {@link SystemBeacon.Config} the way DS does: the annotation's defaults, overridden by properties. */
+/** {@link SystemBeacon.Config} instances for tests, built as DS builds them. */
 final class Configs {
 
     private Configs() {
     }
 
     static SystemBeacon.Config of(Object... keyValues) {
-        Map<String, Object> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return (SystemBeacon.Config) Proxy.newProxyInstance(Configs.class.getClassLoader(),
-                new Class<?>[] {SystemBeacon.Config.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "annotationType":
-                            return SystemBeacon.Config.class;
-                        case "toString":
-                            return "Config" + props;
-                        case "hashCode":
-                            return props.hashCode();
-                        case "equals":
-                            return proxy == args[0];
-                        default:
-                            return props.containsKey(method.getName()) ? props.get(method.getName()) : method.getDefaultValue();
-                    }
-                });
+        return lodestar.testkit.Configs.of(SystemBeacon.Config.class, keyValues);
     }
 
     /** Every group off except the named ones. */
