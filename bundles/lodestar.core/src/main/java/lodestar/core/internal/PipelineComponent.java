@@ -39,6 +39,7 @@ import lodestar.api.Pipeline;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
+import lodestar.api.util.NameFilter;
 import lodestar.api.util.RateLimitedLog;
 import lodestar.api.util.Units;
 

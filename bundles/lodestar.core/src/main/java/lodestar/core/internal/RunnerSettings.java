@@ -2,8 +2,8 @@ package lodestar.core.internal;
 
 import java.util.Map;
 
-import lodestar.api.Sink;
-import lodestar.api.util.Units;
+import lodestar.api.util.NameFilter;
+import lodestar.api.util.RunnerProperties;
 
 /**
  * How a sink's runner batches, buffers and retries: the sink's own service properties where it sets
@@ -49,19 +49,15 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
         return (int) Math.min(Integer.MAX_VALUE - 8, bufferBytes / BYTES_PER_SAMPLE);
     }
 
-    /** These defaults overridden by whatever a sink's service properties set. */
+    /**
+     * These defaults overridden by whatever a sink's service properties set.
+     *
+     * @throws IllegalArgumentException naming an invalid property
+     */
     RunnerSettings overriddenBy(Map<String, ?> p) {
-        String flush = Props.string(p, Sink.FLUSH_INTERVAL, null);
-        String buf = Props.string(p, Sink.BUFFER_MEMORY, null);
-        String ri = Props.string(p, Sink.RETRY_INITIAL, null);
-        String rm = Props.string(p, Sink.RETRY_MAX, null);
-        return new RunnerSettings(
-                Props.integer(p, Sink.BATCH_SIZE, batchSize),
-                flush == null ? flushIntervalMillis : Units.positiveDurationMillis(Sink.FLUSH_INTERVAL, flush),
-                buf == null ? bufferBytes : Units.bytes(Sink.BUFFER_MEMORY, buf),
-                ri == null ? retryInitialMillis : Units.positiveDurationMillis(Sink.RETRY_INITIAL, ri),
-                rm == null ? retryMaxMillis : Units.positiveDurationMillis(Sink.RETRY_MAX, rm),
-                Props.decimal(p, Sink.RETRY_FACTOR, retryFactor),
-                NameFilter.of(Props.strings(p, "include"), Props.strings(p, "exclude")));
+        RunnerProperties r = RunnerProperties.of(p);
+        return new RunnerSettings(r.batchSize(batchSize), r.flushIntervalMillis(flushIntervalMillis),
+                r.bufferBytes(bufferBytes), r.retryInitialMillis(retryInitialMillis), r.retryMaxMillis(retryMaxMillis),
+                r.retryFactor(retryFactor), r.filter());
     }
 }

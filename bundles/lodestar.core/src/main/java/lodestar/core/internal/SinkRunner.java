@@ -76,7 +76,7 @@ final class SinkRunner {
         boolean copy = false;
         for (int i = 0, n = samples.size(); i < n; i++) {
             Sample sample = samples.get(i);
-            boolean ok = (s.filter().passesAll() || s.filter().passes(sample.name())) && acceptsSafely(sample);
+            boolean ok = (s.filter().passesAll() || s.filter().accepts(sample.name())) && acceptsSafely(sample);
             if (!ok && !copy) {
                 wanted = new ArrayList<>(samples.subList(0, i));
                 copy = true;

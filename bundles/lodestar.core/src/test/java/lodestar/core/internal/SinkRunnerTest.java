@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.api.util.NameFilter;
 
 class SinkRunnerTest {
 
