@@ -1,0 +1,4 @@
+/**
+ * The embedded store's implementation; private to the bundle.
+ */
+package lodestar.store.internal;
