@@ -32,9 +32,12 @@ public final class NameFilter {
         return in == null && ex == null ? ALL : new NameFilter(in, ex);
     }
 
-    /** A filter passing the names that match one glob; a null or blank glob passes all. */
+    /**
+     * A filter passing the names that match one glob, taken whole (a comma is literal here, as in a
+     * tag value); a null or blank glob passes all.
+     */
     public static NameFilter glob(String glob) {
-        return glob == null || glob.isBlank() ? ALL : of(new String[] {glob}, null);
+        return glob == null || glob.isBlank() ? ALL : new NameFilter(Pattern.compile(toRegex(glob.trim()), Pattern.DOTALL), null);
     }
 
     /** Whether {@code name} passes. */

@@ -26,6 +26,7 @@ class NameFilterTest {
     void everythingElseIsLiteral() {
         assertTrue(NameFilter.glob("a+b(c)[d]$").accepts("a+b(c)[d]$"));
         assertFalse(NameFilter.glob("a.b").accepts("axb"));
+        assertTrue(NameFilter.glob("cpu;dc=a,b").accepts("cpu;dc=a,b"), "one glob: a comma is literal");
     }
 
     @Test

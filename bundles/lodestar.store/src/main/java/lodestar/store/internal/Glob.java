@@ -1,22 +1,21 @@
 package lodestar.store.internal;
 
-import java.util.regex.Pattern;
+import lodestar.api.util.NameFilter;
 
 /**
- * A series name glob as the shell and dashboard write it: {@code *} matches within one dot-separated
- * component, {@code **} across components, {@code ?} one character other than a dot. Everything else
- * is literal. A glob containing {@code ;} is matched against the whole series key
+ * A series glob as the shell and dashboard write it (the platform's name globs, see
+ * {@link NameFilter}). A glob containing {@code ;} is matched against the whole series key
  * ({@code name;k=v;...}) so tagged series can be picked out; otherwise against the name only.
  */
 final class Glob {
 
-    private static final Glob ALL = new Glob(null, false);
+    private static final Glob ALL = new Glob(NameFilter.ALL, false);
 
-    private final Pattern pattern;
+    private final NameFilter filter;
     private final boolean onKey;
 
-    private Glob(Pattern pattern, boolean onKey) {
-        this.pattern = pattern;
+    private Glob(NameFilter filter, boolean onKey) {
+        this.filter = filter;
         this.onKey = onKey;
     }
 
@@ -26,28 +25,10 @@ final class Glob {
             return ALL;
         }
         String g = glob.trim();
-        StringBuilder re = new StringBuilder(g.length() + 16);
-        for (int i = 0; i < g.length(); i++) {
-            char c = g.charAt(i);
-            if (c == '*') {
-                if (i + 1 < g.length() && g.charAt(i + 1) == '*') {
-                    re.append(".*");
-                    i++;
-                } else {
-                    re.append("[^.]*");
-                }
-            } else if (c == '?') {
-                re.append("[^.]");
-            } else if (Character.isLetterOrDigit(c) || c == '_') {
-                re.append(c);
-            } else {
-                re.append('\\').append(c);
-            }
-        }
-        return new Glob(Pattern.compile(re.toString(), Pattern.DOTALL), g.indexOf(';') >= 0);
+        return new Glob(NameFilter.glob(g), g.indexOf(';') >= 0);
     }
 
     boolean matches(String name, String key) {
-        return pattern == null || pattern.matcher(onKey ? key : name).matches();
+        return filter.accepts(onKey ? key : name);
     }
 }

@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""StatsD ingest benchmark: Lodestar's listener against Etsy statsd, collectd's statsd plugin and a minimal C
+recvmmsg receiver, in one run, on UDP loopback. For each peer and lines-per-packet it searches (geometric
+bisection) for the highest rate with < 0.1 % loss. Loss: counters flushed vs counters sent (C receiver:
+lines counted vs lines sent). Every run is bounded (10 s blast + at most 15 s to settle).
+
+  bench/run.sh [--steps 4] [--peers sink,lodestar,etsy,collectd] [--lpp 1,20]
+
+Needs gcc, java 17, node + Etsy statsd (bench/run.sh installs it with npm into target/statsd-ref), collectd-core.
+"""
+import argparse, json, os, re, signal, socket, subprocess, sys, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MOD = os.path.dirname(HERE)
+WORK = os.path.join(MOD, 'target', 'bench')
+NAMES = 10000
+
+
+def free_port(kind):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(('127.0.0.1', 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Capture(threading.Thread):
+    """Graphite plaintext capture: per name the sum of values and the last value."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.sums, self.last, self.lock = {}, {}, threading.Lock()
+        self.start()
+
+    def run(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.conn, args=(c,), daemon=True).start()
+
+    def conn(self, c):
+        buf = b''
+        while True:
+            d = c.recv(1 << 16)
+            if not d:
+                break
+            buf += d
+            *lines, buf = buf.split(b'\n')
+            with self.lock:
+                for l in lines:
+                    f = l.split()
+                    if len(f) >= 2:
+                        n = f[0].decode(errors='replace')
+                        try:
+                            v = float(f[1])
+                        except ValueError:
+                            continue
+                        self.sums[n] = self.sums.get(n, 0.0) + v
+                        self.last[n] = v
+        c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def proc_stat(pid):
+    try:
+        f = open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()
+        cpu = (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
+        st = open('/proc/%d/status' % pid).read()
+        rss = int(re.search(r'VmRSS:\s+(\d+)', st).group(1)) / 1024
+        hwm = int(re.search(r'VmHWM:\s+(\d+)', st).group(1)) / 1024
+        return cpu, rss, hwm
+    except (OSError, AttributeError):
+        return 0.0, 0.0, 0.0
+
+
+def total_cpu(pid):
+    """CPU seconds of the process and its children that are still running (node, java)."""
+    return proc_stat(pid)[0]
+
+
+def start_peer(peer, port, cap, rcvbuf):
+    os.makedirs(WORK, exist_ok=True)
+    log = open(os.path.join(WORK, peer + '.log'), 'w')
+    lines = []
+    if peer == 'sink':
+        p = subprocess.Popen([os.path.join(WORK, 'sink'), '-p', str(port), '-b', str(rcvbuf), '-i', '3'],
+                             stdout=subprocess.PIPE, stderr=log, text=True)
+    elif peer == 'lodestar':
+        m2 = os.path.expanduser('~/.m2/repository')
+        cp = ':'.join([os.path.join(MOD, 'target', 'classes'), os.path.join(MOD, 'target', 'test-classes'),
+                       m2 + '/lodestar/lodestar.api/0.1.0-SNAPSHOT/lodestar.api-0.1.0-SNAPSHOT.jar',
+                       m2 + '/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar',
+                       m2 + '/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar'])
+        p = subprocess.Popen(['java', '-Xmx512m', '-cp', cp, 'lodestar.listener.statsd.internal.BenchMain', str(port),
+                              str(rcvbuf)], stdout=subprocess.PIPE, stderr=log, text=True)
+
+        def reader():
+            for l in p.stdout:
+                lines.append(l.strip())
+        threading.Thread(target=reader, daemon=True).start()
+        for _ in range(100):
+            if any(l.startswith('ready') for l in lines):
+                break
+            time.sleep(0.1)
+    elif peer == 'etsy':
+        conf = os.path.join(WORK, 'statsd-config.js')
+        open(conf, 'w').write('{ port: %d, address: "127.0.0.1", mgmt_address: "127.0.0.1", mgmt_port: %d, '
+                              'graphiteHost: "127.0.0.1", graphitePort: %d, flushInterval: 1000, '
+                              'backends: ["./backends/graphite"] }\n' % (port, free_port(socket.SOCK_STREAM), cap.port))
+        p = subprocess.Popen(['node', 'stats.js', conf], cwd=os.path.join(MOD, 'target', 'statsd-ref', 'node_modules', 'statsd'),
+                             stdout=log, stderr=log)
+    elif peer == 'collectd':
+        conf = os.path.join(WORK, 'collectd.conf')
+        open(conf, 'w').write('''Hostname "bench"
+FQDNLookup false
+Interval 1
+BaseDir "%s"
+PIDFile "%s/collectd.pid"
+PluginDir "/usr/lib/collectd"
+TypesDB "/usr/share/collectd/types.db"
+LoadPlugin statsd
+LoadPlugin write_graphite
+<Plugin statsd>
+  Host "127.0.0.1"
+  Port "%d"
+  DeleteCounters false
+  DeleteTimers false
+  DeleteGauges false
+  DeleteSets false
+</Plugin>
+<Plugin write_graphite>
+  <Node "cap">
+    Host "127.0.0.1"
+    Port "%d"
+    Protocol "tcp"
+    StoreRates false
+  </Node>
+</Plugin>
+''' % (WORK, WORK, port, cap.port))
+        p = subprocess.Popen(['collectd', '-f', '-C', conf], stdout=log, stderr=log)
+    else:
+        raise SystemExit('unknown peer ' + peer)
+    time.sleep(2.0)
+    return p, lines
+
+
+def received(peer, p, lines, cap):
+    if peer == 'lodestar':
+        for l in reversed(lines):
+            m = re.match(r'flush counters=(\d+)', l)
+            if m:
+                return float(m.group(1))
+        return 0.0
+    with cap.lock:
+        if peer == 'etsy':
+            return sum(v for n, v in cap.sums.items() if n.startswith('stats_counts.bench.c'))
+        if peer == 'collectd':
+            # collectd's counters are cumulative (DeleteCounters false): the last value per counter is its total
+            return sum(v for n, v in cap.last.items() if re.search(r'derive-bench[._]c\d+$', n))
+    return 0.0
+
+
+def run(peer, lpp, rate, secs, rcvbuf):
+    cap = Capture()
+    port = free_port(socket.SOCK_DGRAM)
+    p, lines = start_peer(peer, port, cap, rcvbuf)
+    cpu0 = total_cpu(p.pid)
+    b = subprocess.run([os.path.join(WORK, 'blast'), '-p', str(port), '-r', str(rate), '-d', str(secs), '-l', str(lpp),
+                        '-k', str(NAMES)], capture_output=True, text=True)
+    sent = json.loads(b.stdout)
+    cpu1, rss, hwm = proc_stat(p.pid)
+    res = {'peer': peer, 'lpp': lpp, 'rate': rate, 'sent_lps': sent['sent_lps'], 'peer_cpu_pct': round(100 * (cpu1 - cpu0) / secs, 1),
+           'rss_mb': round(rss, 1), 'rss_peak_mb': round(hwm, 1)}
+    if peer == 'sink':
+        out, _ = p.communicate(timeout=30)
+        got = json.loads(out)['lines']
+        res['loss_pct'] = 100.0 * (sent['lines'] - got) / max(1, sent['lines'])
+    else:
+        last, stable, t0 = -1, 0, time.time()
+        while time.time() - t0 < 15:
+            time.sleep(0.5)
+            cur = received(peer, p, lines, cap)
+            stable = stable + 1 if cur == last and cur > 0 else 0
+            last = cur
+            if stable >= 4:
+                break
+        res['settled_s'] = round(time.time() - t0, 1)
+        res['loss_pct'] = 100.0 * (sent['counters'] - last) / max(1, sent['counters'])
+        if peer == 'lodestar':
+            kd = [l for l in lines if l.startswith('flush')]
+            res['lodestar'] = kd[-1] if kd else ''
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    cap.close()
+    res['loss_pct'] = round(res['loss_pct'], 4)
+    print(json.dumps(res), flush=True)
+    with open(os.path.join(WORK, 'results.jsonl'), 'a') as f:
+        f.write(json.dumps(res) + '\n')
+    return res
+
+
+RANGES = {('sink', 1): (50000, 1600000), ('sink', 20): (500000, 20000000),
+          ('lodestar', 1): (20000, 800000), ('lodestar', 20): (100000, 4000000),
+          ('etsy', 1): (1000, 40000), ('etsy', 20): (5000, 400000),
+          ('collectd', 1): (2000, 40000), ('collectd', 20): (5000, 400000)}
+
+
+def search(peer, lpp, steps, secs, rcvbuf):
+    lo, hi = RANGES[(peer, lpp)]
+    best = None
+    for _ in range(steps):
+        rate = int((lo * hi) ** 0.5)
+        r = run(peer, lpp, rate, secs, rcvbuf)
+        if r['loss_pct'] < 0.1:
+            lo, best = rate, r
+        else:
+            hi = rate
+    return best
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument('--peers', default='sink,lodestar,etsy,collectd')
+    a.add_argument('--lpp', default='1,20')
+    a.add_argument('--steps', type=int, default=4)
+    a.add_argument('--secs', type=int, default=10)
+    a.add_argument('--rcvbuf', type=int, default=8 << 20, help='SO_RCVBUF asked by Lodestar and the C receiver')
+    o = a.parse_args()
+    table = []
+    for lpp in [int(x) for x in o.lpp.split(',')]:
+        for peer in o.peers.split(','):
+            b = search(peer, lpp, o.steps, o.secs, o.rcvbuf)
+            table.append((peer, lpp, b))
+    print('\n| peer | lines/pkt | highest rate < 0.1 % loss (lines/s) | loss there | peer CPU (% of 1 core) | RSS at that rate (peak) |')
+    print('|---|---|---|---|---|---|')
+    for peer, lpp, b in table:
+        if b:
+            print('| %s | %d | %d | %.4f %% | %.0f | %.0f MB (%.0f MB) |' % (peer, lpp, b['sent_lps'], b['loss_pct'],
+                                                                        b['peer_cpu_pct'], b['rss_mb'], b['rss_peak_mb']))
+        else:
+            print('| %s | %d | none in range | | | |' % (peer, lpp))
+    print('\nratios (Lodestar / peer, same lines per packet):')
+    for lpp in sorted({t[1] for t in table}):
+        lod = next((t[2] for t in table if t[0] == 'lodestar' and t[1] == lpp), None)
+        for peer, l, b in table:
+            if l == lpp and peer != 'lodestar' and lod and b:
+                print('  lpp %d: lodestar / %s = %.2f' % (lpp, peer, lod['sent_lps'] / b['sent_lps']))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,343 @@
+package lodestar.listener.statsd.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import lodestar.api.util.RateLimitedLog;
+
+/**
+ * Parses StatsD lines straight from bytes and aggregates them with Etsy statsd's semantics (stats.js
+ * {@code handlePacket}, helpers.js {@code is_valid_packet}). One per shard; only the shard's thread calls it,
+ * so there is no locking. Allocates only when it meets a new key or a new set member.
+ */
+final class Aggregator {
+
+    private static final byte[] PACKETS = "packets_received".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] METRICS = "metrics_received".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BAD = "bad_lines_seen".getBytes(StandardCharsets.US_ASCII);
+
+    private volatile Settings settings;
+    private final RateLimitedLog badLog;
+
+    final MetricMap counters = new MetricMap();
+    final MetricMap timers = new MetricMap();
+    final MetricMap gauges = new MetricMap();
+    final MetricMap sets = new MetricMap();
+    long metricsReceived;
+    long badLines;
+
+    private byte[] key;
+    private int keyLen;
+    private boolean ws;
+
+    Aggregator(Settings settings, RateLimitedLog badLog) {
+        this.settings = settings;
+        this.badLog = badLog;
+        this.key = new byte[settings.maxLineLength + 8];
+    }
+
+    void settings(Settings s) {
+        this.settings = s;
+    }
+
+    /** Lines separated by '\n' (a packet, or several packets joined by '\n'); empty lines are skipped. */
+    void packet(byte[] b, int off, int len) {
+        int end = off + len;
+        int s = off;
+        while (s < end) {
+            int nl = Bytes.indexOf(b, s, end, (byte) '\n');
+            int e = nl < 0 ? end : nl;
+            if (e > s) {
+                line(b, s, e);
+            }
+            s = e + 1;
+        }
+    }
+
+    void line(byte[] b, int s, int e) {
+        Settings st = settings;
+        metricsReceived++;
+        if (e - s > st.maxLineLength) {
+            bad(b, s, e, "longer than maxLineLength " + st.maxLineLength);
+            return;
+        }
+        if (!Bytes.validUtf8(b, s, e)) {
+            bad(b, s, e, "not UTF-8");
+            return;
+        }
+        if (key.length < e - s + 8) {
+            key = new byte[e - s + 8];
+        }
+        int tagMark = Bytes.indexOfTagMark(b, s, e);
+        int vEnd = tagMark < 0 ? e : tagMark;
+        int colon = Bytes.indexOf(b, s, vEnd, (byte) ':');
+        if (colon < 0) {
+            bad(b, s, e, "no ':' after the name");
+            return;
+        }
+        keyLen = 0;
+        ws = false;
+        sanitize(b, s, colon, false);
+        if (keyLen == 0 || key[0] == ';') {
+            bad(b, s, e, "empty name");
+            return;
+        }
+        if (st.dogstatsdTags && tagMark >= 0) {
+            int ts = tagMark + 2;
+            int te = Bytes.indexOfTagMark(b, ts, e);
+            if (te < 0) {
+                te = e;
+            }
+            if (te > ts) {
+                int p = ts;
+                while (true) {
+                    int c = Bytes.indexOf(b, p, te, (byte) ',');
+                    int ce = c < 0 ? te : c;
+                    key[keyLen++] = ';';
+                    ws = false;
+                    sanitize(b, p, ce, true);
+                    if (c < 0) {
+                        break;
+                    }
+                    p = c + 1;
+                }
+            }
+        }
+        int hash = Bytes.hash(key, 0, keyLen);
+        int p = colon + 1;
+        while (true) {
+            int q = Bytes.indexOf(b, p, vEnd, (byte) ':');
+            int fe = q < 0 ? vEnd : q;
+            value(st, b, s, e, p, fe, hash);
+            if (q < 0) {
+                break;
+            }
+            p = q + 1;
+        }
+    }
+
+    /** Appends Etsy's sanitized form of [from, to); for a tag, first ';' -> '_' and first ':' -> '=' before. */
+    private void sanitize(byte[] b, int from, int to, boolean tag) {
+        boolean semi = tag;
+        boolean colon = tag;
+        byte[] k = key;
+        int n = keyLen;
+        boolean w = ws;
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (semi && c == ';') {
+                c = '_';
+                semi = false;
+            } else if (colon && c == ':') {
+                c = '=';
+                colon = false;
+            }
+            byte m = Bytes.SANITIZE[c & 0xff];
+            if (m == Bytes.DROP) {
+                continue;
+            }
+            if (m == Bytes.WS) {
+                if (!w) {
+                    k[n++] = '_';
+                    w = true;
+                }
+            } else {
+                k[n++] = m;
+                w = false;
+            }
+        }
+        keyLen = n;
+        ws = w;
+    }
+
+    private void value(Settings st, byte[] b, int ls, int le, int fs, int fe, int hash) {
+        int p1 = Bytes.indexOf(b, fs, fe, (byte) '|');
+        if (p1 < 0) {
+            bad(b, ls, le, "missing type");
+            return;
+        }
+        int p2 = Bytes.indexOf(b, p1 + 1, fe, (byte) '|');
+        int te = p2 < 0 ? fe : p2;
+        double rate = 1;
+        if (p2 >= 0) {
+            int p3 = Bytes.indexOf(b, p2 + 1, fe, (byte) '|');
+            rate = Bytes.parseRate(b, p2 + 1, p3 < 0 ? fe : p3);
+            if (Double.isNaN(rate)) {
+                bad(b, ls, le, "bad sample rate");
+                return;
+            }
+        }
+        int ts = p1 + 1;
+        while (ts < te && Bytes.isJsSpace(b[ts])) {
+            ts++;
+        }
+        while (te > ts && Bytes.isJsSpace(b[te - 1])) {
+            te--;
+        }
+        int tl = te - ts;
+        byte t0 = tl > 0 ? b[ts] : 0;
+        if (tl == 1 && t0 == 'c') {
+            double v = Bytes.parseNumber(b, fs, p1);
+            if (Double.isNaN(v)) {
+                bad(b, ls, le, "bad number");
+                return;
+            }
+            Metric m = find(counters, hash);
+            m.value += v * (1 / rate);
+        } else if ((tl == 2 && t0 == 'm' && b[ts + 1] == 's') || (tl == 1 && t0 == 'h')) {
+            double v = Bytes.parseNumber(b, fs, p1);
+            if (Double.isNaN(v) || v < 0) {
+                bad(b, ls, le, Double.isNaN(v) ? "bad number" : "negative timer value");
+                return;
+            }
+            Metric m = find(timers, hash);
+            m.addTimerValue(v);
+            m.count += 1 / rate;
+        } else if (tl == 1 && t0 == 'g') {
+            double v = Bytes.parseNumber(b, fs, p1);
+            if (Double.isNaN(v)) {
+                bad(b, ls, le, "bad number");
+                return;
+            }
+            Metric m = find(gauges, hash);
+            if (b[fs] == '+' || b[fs] == '-') {
+                m.value += v;
+            } else {
+                m.value = v;
+            }
+            m.ttl = st.gaugesMaxTTL;
+        } else if (tl == 1 && t0 == 's') {
+            Metric m = find(sets, hash);
+            if (m.set == null) {
+                m.set = new ByteSet();
+            }
+            if (p1 == fs) {
+                m.set.add(ZERO, 0, 1);
+            } else {
+                m.set.add(b, fs, p1);
+            }
+        } else {
+            bad(b, ls, le, tl == 0 ? "missing type" : "unknown type");
+        }
+    }
+
+    private static final byte[] ZERO = {'0'};
+
+    private Metric find(MetricMap map, int hash) {
+        Metric m = map.get(key, keyLen, hash);
+        if (m == null) {
+            byte[] k = Arrays.copyOf(key, keyLen);
+            m = new Metric(k, hash, SeriesId.of(k, k.length));
+            map.put(m);
+        }
+        return m;
+    }
+
+    private void bad(byte[] b, int s, int e, String why) {
+        badLines++;
+        badLog.log(() -> "statsd: bad line '" + printable(b, s, e) + "': " + why);
+    }
+
+    private static String printable(byte[] b, int s, int e) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = s; i < Math.min(e, s + 200); i++) {
+            int c = b[i] & 0xff;
+            if (c >= 0x20 && c < 0x7f) {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        if (e - s > 200) {
+            sb.append("...(").append(e - s).append(" bytes)");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Hands the window's aggregates over and resets them as Etsy does after a flush: counters to 0, timers
+     * and sets emptied, gauges kept; or deleted per the delete options.
+     */
+    Snapshot snapshot() {
+        Settings st = settings;
+        Snapshot sn = new Snapshot();
+        Metric[] a = new Metric[counters.size()];
+        int n = counters.values(a);
+        sn.counterIds = new SeriesId[n];
+        sn.counterValues = new double[n];
+        for (int i = 0; i < n; i++) {
+            sn.counterIds[i] = a[i].id;
+            sn.counterValues[i] = a[i].value;
+            a[i].value = 0;
+        }
+        if (st.deleteCounters) {
+            counters.retain(m -> contains(m.key, PACKETS) || contains(m.key, METRICS) || contains(m.key, BAD));
+        }
+        a = new Metric[timers.size()];
+        n = timers.values(a);
+        sn.timerIds = new SeriesId[n];
+        sn.timerValues = new double[n][];
+        sn.timerCounts = new double[n];
+        sn.timerKeys = new String[n];
+        for (int i = 0; i < n; i++) {
+            Metric m = a[i];
+            sn.timerIds[i] = m.id;
+            sn.timerValues[i] = m.n == 0 ? EMPTY : Arrays.copyOf(m.values, m.n);
+            sn.timerCounts[i] = m.count;
+            sn.timerKeys[i] = st.histograms.isEmpty() ? null : new String(m.key, StandardCharsets.US_ASCII);
+            if (m.values != null && m.values.length > 4096 && m.n < m.values.length / 4) {
+                m.values = new double[Math.max(8, m.n)];
+            }
+            m.n = 0;
+            m.count = 0;
+        }
+        if (st.deleteTimers) {
+            timers.clear();
+        }
+        a = new Metric[gauges.size()];
+        n = gauges.values(a);
+        sn.gaugeIds = new SeriesId[n];
+        sn.gaugeValues = new double[n];
+        for (int i = 0; i < n; i++) {
+            sn.gaugeIds[i] = a[i].id;
+            sn.gaugeValues[i] = a[i].value;
+        }
+        if (st.deleteGauges) {
+            gauges.retain(m -> --m.ttl >= 1);
+        }
+        a = new Metric[sets.size()];
+        n = sets.values(a);
+        sn.setIds = new SeriesId[n];
+        sn.setSizes = new int[n];
+        for (int i = 0; i < n; i++) {
+            sn.setIds[i] = a[i].id;
+            sn.setSizes[i] = a[i].set == null ? 0 : a[i].set.size();
+            if (a[i].set != null) {
+                a[i].set.clear();
+            }
+        }
+        if (st.deleteSets) {
+            sets.clear();
+        }
+        sn.metricsReceived = metricsReceived;
+        sn.badLines = badLines;
+        metricsReceived = 0;
+        badLines = 0;
+        return sn;
+    }
+
+    private static final double[] EMPTY = new double[0];
+
+    private static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,200 @@
+package lodestar.listener.statsd.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import lodestar.api.Sample;
+import lodestar.api.util.RateLimitedLog;
+
+/**
+ * One listener without OSGi: the shards (state that survives rebinding), the receivers (replaced when the
+ * address changes) and the flush schedule. Thread-safe.
+ */
+final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final String name;
+    private final Shard[] shards;
+    private final Flusher flusher;
+    private final Consumer<List<Sample>> out;
+    private final LongAdder packets = new LongAdder();
+    private final LongAdder queueDrops = new LongAdder();
+    private final RateLimitedLog badLog = new RateLimitedLog(10_000, LOG::warn);
+    private final RateLimitedLog flushLog = new RateLimitedLog(60_000, LOG::error);
+    private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> flushTask;
+    private Settings settings;
+    private UdpReceiver udp;
+    private TcpReceiver tcp;
+    private long kernelDropsSeen;
+    private long kernelDropsTotal;
+    private boolean bufferChecked;
+
+    /**
+     * @param autoFlush false: only {@link #flushNow()} flushes (tests)
+     */
+    Engine(String name, Settings s, Consumer<List<Sample>> out, boolean autoFlush) {
+        this.name = name;
+        this.settings = s;
+        this.out = out;
+        this.flusher = new Flusher(s);
+        this.shards = new Shard[s.shards];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard(i, s, badLog, name);
+            shards[i].start();
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name + "-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        if (autoFlush) {
+            schedule(s.flushMillis);
+        }
+    }
+
+    private void schedule(long ms) {
+        if (flushTask != null) {
+            flushTask.cancel(false);
+        }
+        flushTask = scheduler.scheduleAtFixedRate(this::flushAndEmit, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens the UDP (and TCP) sockets for the current settings; closes the old ones first. */
+    synchronized void bind() throws IOException {
+        unbind();
+        Settings s = settings;
+        udp = new UdpReceiver(s, shards, packets, queueDrops, name);
+        kernelDropsSeen = Math.max(0, KernelDrops.read(udp.port()));
+        if (!bufferChecked) {
+            udp.checkBuffer(s.receiveBuffer);
+            bufferChecked = true;
+        }
+        if (s.tcp) {
+            try {
+                tcp = new TcpReceiver(s, udp.port(), shards, packets, queueDrops, name);
+            } catch (IOException | RuntimeException e) {
+                udp.close();
+                udp = null;
+                throw e;
+            }
+            tcp.start();
+        }
+        udp.start();
+        LOG.info("statsd listener {} on {}:{} (udp{}), {} shard(s), receive buffer {} bytes, flush every {} ms",
+                name, s.bind, udp.port(), s.tcp ? "+tcp" : "", shards.length, udp.receiveBuffer, s.flushMillis);
+    }
+
+    private void unbind() {
+        if (udp != null) {
+            kernelDropsTotal += Math.max(0, KernelDrops.read(udp.port()) - kernelDropsSeen);
+            udp.close();
+            udp = null;
+        }
+        if (tcp != null) {
+            tcp.close();
+            tcp = null;
+        }
+    }
+
+    /** The bound UDP port (useful with port 0), or -1. */
+    synchronized int port() {
+        return udp == null ? -1 : udp.port();
+    }
+
+    /** Datagrams the kernel dropped for this listener's sockets since it started. */
+    synchronized long kernelDrops() {
+        return kernelDropsTotal + (udp == null ? 0 : Math.max(0, KernelDrops.read(udp.port()) - kernelDropsSeen));
+    }
+
+    /**
+     * Applies a new configuration without losing aggregates: the flush schedule is restarted when the
+     * interval changed, the sockets are reopened when the address, TCP or buffer changed.
+     */
+    synchronized void update(Settings s) throws IOException {
+        Settings old = settings;
+        if (s.shards != old.shards) {
+            LOG.warn("shards: a change from {} to {} takes effect when the listener is restarted", old.shards, s.shards);
+            s.shards = old.shards;
+        }
+        settings = s;
+        for (Shard sh : shards) {
+            sh.aggregator.settings(s);
+        }
+        flusher.settings(s);
+        if (s.flushMillis != old.flushMillis && flushTask != null) {
+            schedule(s.flushMillis);
+        }
+        if (!s.bind.equals(old.bind) || s.port != old.port || s.tcp != old.tcp || s.receiveBuffer != old.receiveBuffer
+                || s.maxLineLength != old.maxLineLength) {
+            bufferChecked = s.receiveBuffer == old.receiveBuffer;
+            bind();
+        }
+    }
+
+    /** Takes every shard's window and turns it into samples; does not emit them. */
+    synchronized List<Sample> flushNow() {
+        Snapshot[] snaps = new Snapshot[shards.length];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Snapshot>[] fs = new CompletableFuture[shards.length];
+        try {
+            for (int i = 0; i < shards.length; i++) {
+                fs[i] = new CompletableFuture<>();
+                if (!shards[i].queue.offer(fs[i], 10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("shard " + i + " did not take the flush request");
+                }
+            }
+            for (int i = 0; i < shards.length; i++) {
+                snaps[i] = fs[i].get(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("flush failed: " + e, e);
+        }
+        long kd = 0;
+        if (udp != null) {
+            long now = KernelDrops.read(udp.port());
+            if (now >= 0) {
+                kd = Math.max(0, now - kernelDropsSeen) + kernelDropsTotal;
+                kernelDropsTotal = 0;
+                kernelDropsSeen = now;
+            }
+        }
+        return flusher.flush(snaps, packets.sumThenReset(), kd, queueDrops.sumThenReset(), System.currentTimeMillis());
+    }
+
+    private void flushAndEmit() {
+        try {
+            List<Sample> samples = flushNow();
+            out.accept(samples);
+        } catch (Throwable t) {
+            flushLog.log(() -> "statsd listener " + name + ": flush failed: " + t);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        unbind();
+        scheduler.shutdownNow();
+        for (Shard s : shards) {
+            try {
+                s.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package lodestar.listener.statsd.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import lodestar.api.Pipeline;
+
+/**
+ * A StatsD server with Etsy statsd's semantics: receives UDP (and optionally TCP) lines, aggregates them
+ * in shards and emits Etsy's flush into the {@link Pipeline} every {@code flushInterval}.
+ */
+@Component(name = StatsdListener.PID, configurationPid = StatsdListener.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {}, immediate = true)
+@Designate(ocd = StatsdListener.Config.class, factory = true)
+public final class StatsdListener {
+
+    static final String PID = "lodestar.listener.statsd";
+
+    @ObjectClassDefinition(name = "Lodestar StatsD listener", description = "StatsD server (Etsy statsd semantics, DogStatsD tags), UDP and optional TCP.")
+    public @interface Config {
+        @AttributeDefinition(description = "Address to listen on; 127.0.0.1 by default, 0.0.0.0 for every interface.")
+        String bind() default "127.0.0.1";
+
+        @AttributeDefinition(description = "UDP (and TCP) port, 0..65535 (0: any free port).")
+        int port() default 8125;
+
+        @AttributeDefinition(description = "Also accept newline-framed lines over TCP on the same port.")
+        boolean tcp() default false;
+
+        @AttributeDefinition(description = "How often aggregates are flushed (duration: 1s, 10s). Counters' per-second rates divide by it.")
+        String flushInterval() default "10s";
+
+        @AttributeDefinition(description = "UDP socket receive buffer (size: 8MB). Capped by net.core.rmem_max; the listener says so at start.")
+        String receiveBuffer() default "8MB";
+
+        @AttributeDefinition(description = "Parser/aggregator threads (0: CPUs - 1, at most 4). Takes effect on restart.")
+        int shards() default 0;
+
+        @AttributeDefinition(description = "Longest accepted line in bytes; longer lines are counted as bad.")
+        int maxLineLength() default 4096;
+
+        @AttributeDefinition(description = "Turn DogStatsD tags (|#k:v,k2:v2) into sample tags; false ignores them.")
+        boolean dogstatsdTags() default true;
+
+        @AttributeDefinition(description = "Etsy's legacyNamespace: stats.<name> and stats_counts.<name> for counters, stats.timers/gauges/sets.")
+        boolean legacyNamespace() default true;
+
+        @AttributeDefinition(description = "Prefix of the listener's own metrics (statsd.packets_received ...).")
+        String prefixStats() default "statsd";
+
+        @AttributeDefinition(description = "Global prefix when legacyNamespace is false.")
+        String globalPrefix() default "stats";
+
+        @AttributeDefinition(description = "Counter prefix when legacyNamespace is false.")
+        String prefixCounter() default "counters";
+
+        @AttributeDefinition(description = "Timer prefix when legacyNamespace is false.")
+        String prefixTimer() default "timers";
+
+        @AttributeDefinition(description = "Gauge prefix when legacyNamespace is false.")
+        String prefixGauge() default "gauges";
+
+        @AttributeDefinition(description = "Set prefix when legacyNamespace is false.")
+        String prefixSet() default "sets";
+
+        @AttributeDefinition(description = "Suffix appended to every name (Etsy's globalSuffix); empty for none.")
+        String globalSuffix() default "";
+
+        @AttributeDefinition(description = "Also emit counters' counts (stats_counts.<name>), Etsy's flush_counts.")
+        boolean flushCounts() default true;
+
+        @AttributeDefinition(description = "Timer percentiles (90, 99.9; negative -10 = lowest 10%).")
+        String[] percentThreshold() default {"90"};
+
+        @AttributeDefinition(description = "Histogram rules metric=bin,bin,...,inf: timers whose key contains metric get bin counts.")
+        String[] histogram() default {};
+
+        @AttributeDefinition(description = "Only these timer metrics (Etsy's calculatedTimerMetrics: count, mean, upper_percent ...); empty: all.")
+        String[] calculatedTimerMetrics() default {};
+
+        @AttributeDefinition(description = "Delete keys that were not updated in a flush interval (default for the four options below).")
+        boolean deleteIdleStats() default false;
+
+        @AttributeDefinition(description = "true, false, or empty to follow deleteIdleStats.")
+        String deleteCounters() default "";
+
+        @AttributeDefinition(description = "true, false, or empty to follow deleteIdleStats.")
+        String deleteTimers() default "";
+
+        @AttributeDefinition(description = "true, false, or empty to follow deleteIdleStats.")
+        String deleteSets() default "";
+
+        @AttributeDefinition(description = "true, false, or empty to follow deleteIdleStats.")
+        String deleteGauges() default "";
+
+        @AttributeDefinition(description = "Flushes an idle gauge survives when gauges are deleted.")
+        int gaugesMaxTTL() default 1;
+    }
+
+    private final Engine engine;
+
+    @Activate
+    public StatsdListener(Config config, @Reference Pipeline pipeline, Map<String, Object> props) {
+        Settings s = Settings.from(config);
+        Engine e = new Engine(instanceName(props), s, samples -> pipeline.emitAll(samples), true);
+        try {
+            e.bind();
+        } catch (IOException ex) {
+            e.close();
+            throw new IllegalArgumentException("port: cannot listen on " + s.bind + ":" + s.port + ": " + ex.getMessage(), ex);
+        }
+        this.engine = e;
+    }
+
+    @Modified
+    void modified(Config config) {
+        try {
+            engine.update(Settings.from(config));
+        } catch (IOException ex) {
+            throw new UncheckedIOException("port: cannot listen on " + config.bind() + ":" + config.port(), ex);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    /** Datagrams the kernel dropped for this listener's socket since it started (from /proc/net/udp). */
+    public long kernelDrops() {
+        return engine.kernelDrops();
+    }
+
+    private static String instanceName(Map<String, Object> props) {
+        Object pid = props.get("service.pid");
+        String p = pid == null ? "" : pid.toString();
+        int tilde = p.indexOf('~');
+        return tilde >= 0 ? "statsd-" + p.substring(tilde + 1) : "statsd";
+    }
+}

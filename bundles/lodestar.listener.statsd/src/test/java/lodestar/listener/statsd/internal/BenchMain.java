@@ -1,0 +1,42 @@
+package lodestar.listener.statsd.internal;
+
+import lodestar.api.Sample;
+
+/**
+ * Runs one listener outside OSGi for bench/bench.py: {@code BenchMain <port> [receiveBuffer] [shards]}.
+ * The pipeline is a counter: after every 1 s flush it prints the running totals of the {@code bench.c*}
+ * counters ({@code stats_counts}), lines received and kernel drops. Not a test.
+ */
+public final class BenchMain {
+
+    public static void main(String[] args) throws Exception {
+        Settings s = new Settings();
+        s.port = Integer.parseInt(args[0]);
+        s.receiveBuffer = args.length > 1 ? lodestar.api.util.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
+        if (args.length > 2 && Integer.parseInt(args[2]) > 0) {
+            s.shards = Integer.parseInt(args[2]);
+        }
+        s.flushMillis = 1000;
+        double[] totals = new double[4];
+        Engine e = new Engine("bench", s, samples -> {
+            for (Sample x : samples) {
+                String n = x.name();
+                if (n.startsWith("stats_counts.bench.c")) {
+                    totals[0] += x.value();
+                } else if (n.equals("stats_counts.statsd.metrics_received")) {
+                    totals[1] += x.value();
+                } else if (n.equals("stats_counts.statsd.kernel_drops")) {
+                    totals[2] += x.value();
+                } else if (n.equals("stats_counts.statsd.queue_drops")) {
+                    totals[3] += x.value();
+                }
+            }
+            System.out.printf("flush counters=%.0f lines=%.0f kernel_drops=%.0f queue_drops=%.0f samples=%d%n", totals[0], totals[1], totals[2], totals[3], samples.size());
+            System.out.flush();
+        }, true);
+        e.bind();
+        System.out.println("ready port=" + e.port() + " shards=" + s.shards);
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}
