@@ -3,6 +3,7 @@ package lodestar.sink.graphite.internal;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
+import lodestar.api.util.RunnerProperties;
 import lodestar.api.util.Units;
 
 /**
@@ -64,26 +66,30 @@ public final class GraphiteSink implements Sink {
                 + " (for Graphite before 1.1 or graphs built on paths).")
         boolean tagsAsPath() default false;
 
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most.")
-        int batchSize() default 1000;
+        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
+                + " default (1000).")
+        int batchSize() default 0;
 
         @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to"
-                + " fill (a duration).")
-        String flushInterval() default "1s";
+                + " fill (a duration); empty: the lodestar.core default (1s).")
+        String flushInterval() default "";
 
         @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while Carbon is"
-                + " slow or away (a size: 64MB); when full the oldest are dropped and counted.")
-        String bufferMemory() default "64MB";
+                + " slow or away (a size: 64MB); when full the oldest are dropped and counted. Empty: the"
+                + " lodestar.core default (64MB).")
+        String bufferMemory() default "";
 
-        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration).")
-        String retryInitial() default "500ms";
+        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
+                + " empty: the lodestar.core default (500ms).")
+        String retryInitial() default "";
 
-        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay.")
-        String retryMax() default "30s";
+        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay;"
+                + " empty: the lodestar.core default (30s).")
+        String retryMax() default "";
 
         @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the"
-                + " delay by this (at least 1).")
-        double retryFactor() default 2.0;
+                + " delay by this (at least 1); 0: the lodestar.core default (2).")
+        double retryFactor() default 0;
 
         @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, **"
                 + " across, ? one character). Empty: everything.")
@@ -110,14 +116,17 @@ public final class GraphiteSink implements Sink {
 
     private final String endpoint;
     private final Protocol protocol;
-    private final NameFilter filter;
     private final Skipped skipped;
     private final Encoder encoder;
     private final CarbonConnection connection;
     private final ByteBuf buffer = new ByteBuf(64 * 1024);
 
+    /**
+     * @param props the same configuration as a map: the core's runner reads batching, buffering, retry and
+     *              include/exclude from it, and it is validated here so a bad value fails this sink by name
+     */
     @Activate
-    public GraphiteSink(Config config) {
+    public GraphiteSink(Config config, Map<String, Object> props) {
         String host = config.host() == null ? "" : config.host().trim();
         if (host.isEmpty()) {
             throw new IllegalArgumentException("host: must not be empty");
@@ -128,10 +137,9 @@ public final class GraphiteSink implements Sink {
         }
         protocol = Protocol.parse(config.protocol());
         long timeout = Units.positiveDurationMillis("timeout", config.timeout());
-        validateRunnerProperties(config);
+        RunnerProperties.of(props);
 
         endpoint = protocol.name().toLowerCase(Locale.ROOT) + "://" + host + ":" + port;
-        filter = new NameFilter(config.include(), config.exclude());
         skipped = new Skipped("graphite sink " + endpoint);
         GraphiteNames names = new GraphiteNames(config.prefix(), config.tagsAsPath());
         encoder = protocol == Protocol.PICKLE ? new PickleEncoder(names, skipped) : new PlaintextEncoder(names, skipped);
@@ -140,34 +148,13 @@ public final class GraphiteSink implements Sink {
                 config.tagsAsPath() ? "as path" : "Graphite 1.1 style");
     }
 
-    /** The runner reads these from the service properties; checked here so a typo fails loudly, by name. */
-    private static void validateRunnerProperties(Config config) {
-        if (config.batchSize() < 1) {
-            throw new IllegalArgumentException("batchSize: must be at least 1, got " + config.batchSize());
-        }
-        Units.positiveDurationMillis("flushInterval", config.flushInterval());
-        if (Units.bytes("bufferMemory", config.bufferMemory()) <= 0) {
-            throw new IllegalArgumentException("bufferMemory: must be a positive size, got '" + config.bufferMemory() + "'");
-        }
-        long initial = Units.positiveDurationMillis("retryInitial", config.retryInitial());
-        long max = Units.positiveDurationMillis("retryMax", config.retryMax());
-        if (max < initial) {
-            throw new IllegalArgumentException("retryMax: must be at least retryInitial (" + config.retryInitial()
-                    + "), got '" + config.retryMax() + "'");
-        }
-        double f = config.retryFactor();
-        if (!(f >= 1.0) || Double.isInfinite(f)) {
-            throw new IllegalArgumentException("retryFactor: must be a number of at least 1, got " + f);
-        }
-    }
-
     @Override
     public boolean accepts(Sample sample) {
         if (!Encoder.finite(sample.value())) {
             skipped.nonFinite(sample); // costs no buffer memory when refused here
             return false;
         }
-        return filter.accepts(sample.name());
+        return true;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package lodestar.sink.graphite.internal;
 
-import static lodestar.sink.graphite.internal.Configs.config;
+import static lodestar.sink.graphite.internal.Configs.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import lodestar.testkit.CarbonProcess;
+import lodestar.testkit.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -102,19 +104,19 @@ class GraphiteSinkCarbonTest {
     @Test
     @Order(1)
     void plaintext() throws Exception {
-        writeAndReadBack(new GraphiteSink(config("port", carbon.linePort)), "lodestar.it.plain");
+        writeAndReadBack(sink("port", carbon.linePort), "lodestar.it.plain");
     }
 
     @Test
     @Order(2)
     void pickle() throws Exception {
-        writeAndReadBack(new GraphiteSink(config("port", carbon.picklePort, "protocol", "pickle")), "lodestar.it.pickle");
+        writeAndReadBack(sink("port", carbon.picklePort, "protocol", "pickle"), "lodestar.it.pickle");
     }
 
     @Test
     @Order(3)
     void pickleBatchLargerThanOneMessage() throws Exception {
-        GraphiteSink sink = new GraphiteSink(config("port", carbon.picklePort, "protocol", "pickle"));
+        GraphiteSink sink = sink("port", carbon.picklePort, "protocol", "pickle");
         List<Sample> batch = new ArrayList<>();
         Map<Long, Double> expected = new LinkedHashMap<>();
         long start = T0 - 1500;
@@ -133,7 +135,7 @@ class GraphiteSinkCarbonTest {
     @Test
     @Order(4)
     void prefixAndTagsAsPath() throws Exception {
-        GraphiteSink sink = new GraphiteSink(config("port", carbon.linePort, "prefix", "pfx", "tagsAsPath", true));
+        GraphiteSink sink = sink("port", carbon.linePort, "prefix", "pfx", "tagsAsPath", true);
         try {
             sink.write(List.of(at("lodestar.it.path.cpu", Tags.of("host", "web1.example", "cpu", "0"), 12.5, T0)));
         } finally {
@@ -145,8 +147,8 @@ class GraphiteSinkCarbonTest {
     @Test
     @Order(5)
     void carbonStoppedThenStartedAgainGetsTheFailedBatch() throws Exception {
-        GraphiteSink plain = new GraphiteSink(config("port", carbon.linePort));
-        GraphiteSink pickle = new GraphiteSink(config("port", carbon.picklePort, "protocol", "pickle"));
+        GraphiteSink plain = sink("port", carbon.linePort);
+        GraphiteSink pickle = sink("port", carbon.picklePort, "protocol", "pickle");
         try {
             plain.write(List.of(at("lodestar.it.restart.plain", 1, T0)));
             pickle.write(List.of(at("lodestar.it.restart.pickle", 1, T0)));

@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import lodestar.testkit.CarbonProcess;
+import lodestar.testkit.Tools;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Kind;
