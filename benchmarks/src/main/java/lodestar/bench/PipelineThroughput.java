@@ -50,13 +50,13 @@ public final class PipelineThroughput {
         try (DiscardServer server = new DiscardServer()) {
             PipelineComponent pipeline = new PipelineComponent(Configs.of(PipelineComponent.Config.class,
                     Map.of("selfInterval", "0")));
-            GraphiteSink sink = new GraphiteSink(Configs.of(GraphiteSink.Config.class,
-                    Map.of("port", server.port(), "protocol", protocol)));
+            Map<String, Object> sinkProps = Map.of("component.name", "lodestar.sink.graphite", "port", server.port(),
+                    "protocol", protocol, "batchSize", 5000, "flushInterval", "100ms", "bufferMemory", "256MB");
+            GraphiteSink sink = new GraphiteSink(Configs.of(GraphiteSink.Config.class, sinkProps), sinkProps);
             Class<?> cls = PipelineComponent.class;
             var add = cls.getDeclaredMethod("addSink", lodestar.api.Sink.class, Map.class);
             add.setAccessible(true);
-            add.invoke(pipeline, sink, Map.of("component.name", "lodestar.sink.graphite", "batchSize", "5000",
-                    "flushInterval", "100ms", "bufferMemory", "256MB"));
+            add.invoke(pipeline, sink, sinkProps);
 
             String[] names = new String[nameCount];
             for (int i = 0; i < nameCount; i++) {
@@ -66,16 +66,17 @@ public final class PipelineThroughput {
             long t0 = System.nanoTime();
             long now = System.currentTimeMillis();
             List<Sample> out = new ArrayList<>(batch);
+            long batches = 0;
             for (long i = 0; i < samples; i++) {
                 out.add(new Sample(names[(int) (i % nameCount)], Tags.EMPTY, i & 0xffff, now, Kind.GAUGE));
                 if (out.size() == batch) {
                     pipeline.emitAll(out);
                     out = new ArrayList<>(batch);
-                    if ((i & 0xfffff) == 0xfffff) {
+                    if (++batches % 256 == 0) {
                         now = System.currentTimeMillis();
                         // keep the buffer from overflowing: this measures a sustained rate, not how fast
                         // a buffer fills
-                        while (queued(pipeline) > 1_000_000) {
+                        while (queued(pipeline) > 500_000) {
                             Thread.onSpinWait();
                             Thread.sleep(1);
                         }
