@@ -111,7 +111,7 @@ public final class StatsdListener {
     private final Engine engine;
 
     @Activate
-    public StatsdListener(Config config, @Reference Pipeline pipeline, Map<String, Object> props) {
+    public StatsdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
         Settings s = Settings.from(config);
         Engine e = new Engine(instanceName(props), s, samples -> pipeline.emitAll(samples), true);
         try {
