@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import lodestar.testkit.CarbonProcess;
 import lodestar.testkit.LodestarProcess;
@@ -32,8 +31,7 @@ import lodestar.testkit.Tools;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CarbonEndToEndIT {
 
-    @TempDir
-    Path tmp;
+    private final Path tmp = createTempDir();
 
     private CarbonProcess carbon;
     private LodestarProcess lodestar;
@@ -162,5 +160,13 @@ class CarbonEndToEndIT {
         String out = lodestar.output();
         assertTrue(out.contains("sink graphite-plain removed") && out.contains("sink graphite-pickle removed"),
                 "the sinks flushed and went away in order:\n" + out);
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("lodestar-e2e");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import lodestar.testkit.LodestarProcess;
 
@@ -29,8 +28,7 @@ import lodestar.testkit.LodestarProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutOfTheBoxIT {
 
-    @TempDir
-    Path home;
+    private final Path home = createTempDir();
 
     private LodestarProcess lodestar;
 
@@ -50,7 +48,7 @@ class OutOfTheBoxIT {
         long end = System.currentTimeMillis() + 40_000;
         String series = "";
         while (System.currentTimeMillis() < end) {
-            series = lodestar.shell("lodestar:series system.**");
+            series = lodestar.shell("lodestar:series 'system.**'");
             if (series.contains(".memory.total") && series.contains(".load.1min")) {
                 break;
             }
@@ -103,5 +101,13 @@ class OutOfTheBoxIT {
     private static HttpRequest get(String url, String user, String password) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))).build();
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("lodestar-e2e");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
