@@ -7,7 +7,7 @@
  * ({@link lodestar.api.Pipeline}, {@link lodestar.api.Emitter}, {@link lodestar.api.SeriesStore}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package lodestar.api;
 
 import org.osgi.annotation.bundle.Export;

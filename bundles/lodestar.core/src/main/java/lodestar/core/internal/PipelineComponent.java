@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
@@ -395,6 +396,20 @@ public final class PipelineComponent implements Pipeline {
         }
     }
 
+    /* ---------------------------------------------------------------- monitored parts */
+
+    private final Map<Monitored, Boolean> monitored = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeMonitored")
+    void addMonitored(Monitored m) {
+        monitored.put(m, Boolean.TRUE);
+    }
+
+    void removeMonitored(Monitored m) {
+        monitored.remove(m);
+    }
+
     /* ---------------------------------------------------------------- emitting */
 
     @Override
@@ -462,6 +477,16 @@ public final class PipelineComponent implements Pipeline {
         for (SinkRunner r : runners) {
             l.add(r.status());
         }
+        List<ComponentStatus> others = new ArrayList<>();
+        for (Monitored m : monitored.keySet()) {
+            try {
+                others.add(m.status());
+            } catch (RuntimeException e) {
+                LOG.debug("status of {} failed", m, e);
+            }
+        }
+        others.sort(Comparator.comparing(ComponentStatus::type).thenComparing(ComponentStatus::name));
+        l.addAll(others);
         return l;
     }
 

@@ -199,6 +199,18 @@ class PipelineComponentTest {
     }
 
     @Test
+    void monitoredPartsShowInStatusAfterBeaconsAndSinks() {
+        PipelineComponent p = pipeline(Map.of());
+        lodestar.api.Monitored listener = () -> new ComponentStatus("listener", "statsd", "ok", Map.of("packets", 7L), null);
+        p.addMonitored(listener);
+        ComponentStatus last = p.status().get(p.status().size() - 1);
+        assertEquals("statsd", last.name());
+        assertEquals(7L, last.counters().get("packets"));
+        p.removeMonitored(listener);
+        assertTrue(p.status().stream().noneMatch(s -> s.name().equals("statsd")));
+    }
+
+    @Test
     void namesFollowTheConvention() {
         assertEquals("system", Names.of(props("component.name", "lodestar.beacon.system")));
         assertEquals("store", Names.of(props("component.name", "lodestar.store")));
