@@ -49,7 +49,7 @@ public final class PipelineThroughput {
     static double once(long samples, String protocol, int nameCount) throws Exception {
         try (DiscardServer server = new DiscardServer()) {
             PipelineComponent pipeline = new PipelineComponent(Configs.of(PipelineComponent.Config.class,
-                    Map.of("selfInterval", "0")));
+                    Map.of("selfInterval", "0", "bufferDisk", "0")), null);
             Map<String, Object> sinkProps = Map.of("component.name", "lodestar.sink.graphite", "port", server.port(),
                     "protocol", protocol, "batchSize", 5000, "flushInterval", "100ms", "bufferMemory", "256MB");
             GraphiteSink sink = new GraphiteSink(Configs.of(GraphiteSink.Config.class, sinkProps), sinkProps);

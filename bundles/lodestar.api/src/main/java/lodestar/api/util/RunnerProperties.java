@@ -8,7 +8,7 @@ import lodestar.api.Sink;
 /**
  * The sink-runner properties a sink's configuration may set ({@link Sink#BATCH_SIZE},
  * {@link Sink#FLUSH_INTERVAL}, {@link Sink#BUFFER_MEMORY}, {@link Sink#RETRY_INITIAL},
- * {@link Sink#RETRY_MAX}, {@link Sink#RETRY_FACTOR}, {@code include}, {@code exclude}), read from
+ * {@link Sink#RETRY_MAX}, {@link Sink#RETRY_FACTOR}, {@code include}, {@code exclude}, {@code levels}), read from
  * service or configuration properties. Absent, blank, or (for the numbers) 0 means "the
  * {@code lodestar.core} default". One parser for the core that uses them and for every sink that
  * validates them at activation, so a typo fails that sink's activation with the property's name.
@@ -19,6 +19,16 @@ public final class RunnerProperties {
     public static final String INCLUDE = "include";
     /** Service property: name globs a sink does not want. */
     public static final String EXCLUDE = "exclude";
+    /**
+     * Service property: the levels a sink wants ({@code critical,error}); samples without a
+     * {@value LevelFilter#TAG} tag always pass. See {@link LevelFilter}.
+     */
+    public static final String LEVELS = "levels";
+    /**
+     * Service property: disk for samples a sink could not write yet (a size, {@code 0} = no disk buffer),
+     * under {@code data/spool/<sink>/}.
+     */
+    public static final String BUFFER_DISK = "bufferDisk";
 
     private final Map<String, ?> props;
 
@@ -36,6 +46,7 @@ public final class RunnerProperties {
         r.batchSize(1);
         r.flushIntervalMillis(1);
         r.bufferBytes(1);
+        r.bufferDiskBytes(0);
         long initial = r.retryInitialMillis(1);
         long max = r.retryMaxMillis(Long.MAX_VALUE);
         if (string(props, Sink.RETRY_MAX) != null && string(props, Sink.RETRY_INITIAL) != null && max < initial) {
@@ -44,6 +55,7 @@ public final class RunnerProperties {
         }
         r.retryFactor(1);
         r.filter();
+        r.levels();
         return r;
     }
 
@@ -80,6 +92,14 @@ public final class RunnerProperties {
         return b;
     }
 
+    /**
+     * The disk spool's size limit: absent or blank gives {@code dflt}; {@code 0} turns the spool off.
+     */
+    public long bufferDiskBytes(long dflt) {
+        String s = string(props, BUFFER_DISK);
+        return s == null ? dflt : Units.bytes(BUFFER_DISK, s);
+    }
+
     public long retryInitialMillis(long dflt) {
         String s = string(props, Sink.RETRY_INITIAL);
         return s == null ? dflt : Units.positiveDurationMillis(Sink.RETRY_INITIAL, s);
@@ -112,6 +132,11 @@ public final class RunnerProperties {
     /** The include/exclude globs as one filter. */
     public NameFilter filter() {
         return NameFilter.of(strings(props, INCLUDE), strings(props, EXCLUDE));
+    }
+
+    /** The {@value #LEVELS} property as a filter on the samples' {@value LevelFilter#TAG} tag. */
+    public LevelFilter levels() {
+        return LevelFilter.of(strings(props, LEVELS));
     }
 
     private static String string(Map<String, ?> props, String key) {

@@ -80,6 +80,14 @@ public final class PipelineComponent implements Pipeline {
                 + RunnerSettings.BYTES_PER_SAMPLE + " bytes a sample); when full the oldest are dropped and counted.")
         String bufferMemory() default "64MB";
 
+        @AttributeDefinition(description = "Default disk per sink for samples it could not write yet (under"
+                + " spoolDirectory/<sink>); while a backend is down everything goes through it, oldest first, and"
+                + " it survives a restart. When full the oldest are dropped and counted. 0 turns it off.")
+        String bufferDisk() default "256MB";
+
+        @AttributeDefinition(description = "Where sinks' disk buffers live; empty: <lodestar.home>/data/spool.")
+        String spoolDirectory() default "";
+
         @AttributeDefinition(description = "Default first delay after a failed write.")
         String retryInitial() default "500ms";
 
@@ -120,9 +128,9 @@ public final class PipelineComponent implements Pipeline {
 
     /** The parsed, validated form of {@link Config}. */
     record Settings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSettings runnerDefaults,
-            long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads) {
+            long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads, java.nio.file.Path spoolDirectory) {
 
-        static Settings of(Config c) {
+        static Settings of(Config c, String home) {
             if (c.beaconThreads() < 1) {
                 throw new IllegalArgumentException("beaconThreads: must be at least 1, got " + c.beaconThreads());
             }
@@ -130,18 +138,26 @@ public final class PipelineComponent implements Pipeline {
                     GlobalTags.of(c.globalTags(), c.cluster_name(), c.host_group()),
                     Units.positiveDurationMillis("interval", c.interval()),
                     new RunnerSettings(c.batchSize(), Units.positiveDurationMillis("flushInterval", c.flushInterval()),
-                            Units.bytes("bufferMemory", c.bufferMemory()),
+                            Units.bytes("bufferMemory", c.bufferMemory()), Units.bytes("bufferDisk", c.bufferDisk()),
                             Units.positiveDurationMillis("retryInitial", c.retryInitial()),
                             Units.positiveDurationMillis("retryMax", c.retryMax()), c.retryFactor(), NameFilter.ALL),
                     Units.durationMillis("shutdownTimeout", c.shutdownTimeout()),
                     Units.durationMillis("selfInterval", c.selfInterval()),
-                    c.beaconThreads());
+                    c.beaconThreads(),
+                    c.spoolDirectory().isBlank() ? java.nio.file.Path.of(home, "data", "spool") : java.nio.file.Path.of(c.spoolDirectory().trim()));
         }
     }
 
+    private final String home;
+
+    /**
+     * @param context for the platform home ({@code lodestar.home}); null in unit tests (the current directory)
+     */
     @Activate
-    public PipelineComponent(Config config) {
-        this.settings = Settings.of(config);
+    public PipelineComponent(Config config, org.osgi.framework.BundleContext context) {
+        String h = context == null ? null : context.getProperty("lodestar.home");
+        this.home = h == null || h.isBlank() ? "." : h;
+        this.settings = Settings.of(config, home);
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "lodestar-scheduler"));
         s.setRemoveOnCancelPolicy(true);
@@ -159,7 +175,7 @@ public final class PipelineComponent implements Pipeline {
 
     @Modified
     void modified(Config config) {
-        Settings s = Settings.of(config);
+        Settings s = Settings.of(config, home);
         Settings old = settings;
         settings = s;
         beaconWorkers.setMaximumPoolSize(s.beaconThreads());
@@ -329,13 +345,13 @@ public final class PipelineComponent implements Pipeline {
             LOG.error("sink {} not started: {}", name, e.getMessage());
             return;
         }
-        SinkRunner r = new SinkRunner(name, sink, rs);
+        SinkRunner r = new SinkRunner(name, sink, rs, settings.spoolDirectory().resolve(Names.pathComponent(name)));
         sinkProps.put(sink, props);
         sinks.put(sink, r);
         r.start();
         rebuildRunners();
-        LOG.info("sink {} started (batch {}, flush {}, buffer {} samples)", name, rs.batchSize(),
-                Units.formatDuration(rs.flushIntervalMillis()), rs.capacity());
+        LOG.info("sink {} started (batch {}, flush {}, buffer {} samples in memory, {} bytes on disk)", name, rs.batchSize(),
+                Units.formatDuration(rs.flushIntervalMillis()), rs.capacity(), rs.bufferDiskBytes());
     }
 
     void updatedSink(Sink sink, Map<String, Object> props) {

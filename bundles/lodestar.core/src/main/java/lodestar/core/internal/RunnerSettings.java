@@ -9,8 +9,8 @@ import lodestar.api.util.RunnerProperties;
  * How a sink's runner batches, buffers and retries: the sink's own service properties where it sets
  * them, the {@code lodestar.core} defaults elsewhere.
  */
-record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes, long retryInitialMillis,
-        long retryMaxMillis, double retryFactor, NameFilter filter) {
+record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes, long bufferDiskBytes,
+        long retryInitialMillis, long retryMaxMillis, double retryFactor, NameFilter filter) {
 
     /**
      * Memory one buffered sample is assumed to take: the Sample object, its boxed parts and a share of
@@ -29,6 +29,9 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
         if (bufferBytes < BYTES_PER_SAMPLE) {
             throw new IllegalArgumentException("bufferMemory: must hold at least one sample (" + BYTES_PER_SAMPLE + "B)");
         }
+        if (bufferDiskBytes < 0) {
+            throw new IllegalArgumentException("bufferDisk: must not be negative");
+        }
         if (retryInitialMillis < 1) {
             throw new IllegalArgumentException("retryInitial: must be a positive duration");
         }
@@ -41,7 +44,7 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
     }
 
     static RunnerSettings defaults() {
-        return new RunnerSettings(1000, 1000, 64L << 20, 500, 30_000, 2.0, NameFilter.ALL);
+        return new RunnerSettings(1000, 1000, 64L << 20, 0, 500, 30_000, 2.0, NameFilter.ALL);
     }
 
     /** The samples the buffer holds at most. */
@@ -57,7 +60,7 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
     RunnerSettings overriddenBy(Map<String, ?> p) {
         RunnerProperties r = RunnerProperties.of(p);
         return new RunnerSettings(r.batchSize(batchSize), r.flushIntervalMillis(flushIntervalMillis),
-                r.bufferBytes(bufferBytes), r.retryInitialMillis(retryInitialMillis), r.retryMaxMillis(retryMaxMillis),
+                r.bufferBytes(bufferBytes), r.bufferDiskBytes(bufferDiskBytes), r.retryInitialMillis(retryInitialMillis), r.retryMaxMillis(retryMaxMillis),
                 r.retryFactor(retryFactor), r.filter());
     }
 }

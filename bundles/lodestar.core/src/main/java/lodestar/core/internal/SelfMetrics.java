@@ -32,6 +32,7 @@ final class SelfMetrics {
         for (SinkRunner r : sinks) {
             String p = P + "sink." + Names.pathComponent(r.name()) + ".";
             out.add(gauge(p + "queued", r.queued(), now));
+            out.add(gauge(p + "spooled", r.spooled(), now));
             out.add(counter(p + "written", r.written(), now));
             out.add(counter(p + "dropped", r.dropped(), now));
             out.add(counter(p + "errors", r.errors(), now));

@@ -34,6 +34,10 @@ final class SinkRunner {
     private final Thread writer;
     private final RateLimitedLog failureLog = new RateLimitedLog(10_000, LOG::warn);
 
+    private final Spool spool;
+    private volatile long spooledSamples;
+    private volatile long spoolDropped;
+    private volatile Backoff backoff;
     private volatile RunnerSettings settings;
     private volatile boolean stopping;
     private volatile long stopDeadline;
@@ -49,10 +53,28 @@ final class SinkRunner {
     private final LongAdder writeNanos = new LongAdder();
 
     SinkRunner(String name, Sink sink, RunnerSettings settings) {
+        this(name, sink, settings, null);
+    }
+
+    /**
+     * @param spoolDir where this sink's disk buffer lives; null, or {@code bufferDisk=0}, for memory only
+     */
+    SinkRunner(String name, Sink sink, RunnerSettings settings, java.nio.file.Path spoolDir) {
         this.name = name;
         this.sink = sink;
         this.settings = settings;
         this.buffer = new SampleBuffer(settings.capacity());
+        this.backoff = new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis(), settings.retryFactor());
+        Spool sp = null;
+        if (spoolDir != null && settings.bufferDiskBytes() > 0) {
+            try {
+                sp = new Spool(spoolDir, settings.bufferDiskBytes());
+                spooledSamples = sp.samples();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.error("sink {}: no disk buffer at {} ({}); buffering in memory only", name, spoolDir, e.toString());
+            }
+        }
+        this.spool = sp;
         this.writer = new Thread(this::run, "lodestar-sink-" + name);
         this.writer.setDaemon(true);
     }
@@ -107,6 +129,8 @@ final class SinkRunner {
 
     void update(RunnerSettings newSettings) {
         settings = newSettings;
+        // the writer thread picks this up at its next failure; a new object, so no lock is needed
+        backoff = new Backoff(newSettings.retryInitialMillis(), newSettings.retryMaxMillis(), newSettings.retryFactor());
         int lost = buffer.resize(newSettings.capacity());
         if (lost > 0) {
             dropped.add(lost);
@@ -138,19 +162,26 @@ final class SinkRunner {
     private void run() {
         try {
             while (!stopping) {
+                if (spool != null && !spool.isEmpty()) {
+                    replayOldestSpooled();
+                    continue;
+                }
                 RunnerSettings s = settings;
                 List<Sample> batch = buffer.take(s.batchSize(), TimeUnit.MILLISECONDS.toNanos(s.flushIntervalMillis()),
                         IDLE_WAKE_NANOS);
-                if (!batch.isEmpty()) {
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                if (spool == null) {
                     deliver(batch);
+                } else if (!writeOnce(batch)) {
+                    // the backend is away: from now on everything goes through the disk, oldest first
+                    spool(batch);
+                    spoolMemory();
+                    pause(backoff.nextDelay());
                 }
             }
-            while (true) {
-                List<Sample> batch = buffer.poll(settings.batchSize());
-                if (batch.isEmpty() || !deliver(batch)) {
-                    break;
-                }
-            }
+            finalFlush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -165,53 +196,135 @@ final class SinkRunner {
         }
     }
 
+    /** One step of replaying the disk backlog: newer samples join it first, so the order holds. */
+    private void replayOldestSpooled() throws java.io.IOException {
+        spoolMemory();
+        List<Sample> batch = spool.peek();
+        if (batch == null) {
+            return;
+        }
+        if (writeOnce(batch)) {
+            spool.ack(batch.size());
+            spooledSamples = spool.samples();
+            if (spool.isEmpty()) {
+                LOG.info("sink {}: disk backlog delivered", name);
+            }
+        } else {
+            pause(backoff.nextDelay());
+        }
+    }
+
+    /** Moves what waits in memory to the end of the disk backlog, in batches. */
+    private void spoolMemory() {
+        while (true) {
+            List<Sample> b = buffer.poll(settings.batchSize());
+            if (b.isEmpty()) {
+                return;
+            }
+            spool(b);
+        }
+    }
+
+    private void spool(List<Sample> batch) {
+        try {
+            spool.append(batch);
+        } catch (java.io.IOException | RuntimeException e) {
+            dropped.add(batch.size());
+            failureLog.log(() -> "sink " + name + ": could not write " + batch.size() + " samples to the disk buffer: " + e);
+        }
+        spooledSamples = spool.samples();
+        spoolDropped = spool.dropped();
+    }
+
     /**
-     * Writes one batch, retrying it with backoff until it is taken. Gives up only when stopping and the
-     * stop deadline has passed; then the batch is counted as dropped.
+     * Waits before the next attempt, waking early when stopping, and meanwhile keeps moving arriving
+     * samples to disk so a crash during an outage loses at most one flush interval of them.
+     */
+    private void pause(long delayMillis) {
+        long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        long slice = TimeUnit.MILLISECONDS.toNanos(Math.max(10, settings.flushIntervalMillis()));
+        while (!stopping && System.nanoTime() - wakeAt < 0) {
+            LockSupport.parkNanos(Math.min(slice, wakeAt - System.nanoTime()));
+            if (spool != null) {
+                spoolMemory();
+            }
+        }
+    }
+
+    /**
+     * At shutdown: deliver what can be delivered before the deadline; with a disk buffer, keep the rest
+     * there for the next start instead of dropping it.
+     */
+    private void finalFlush() throws java.io.IOException {
+        if (spool == null) {
+            while (true) {
+                List<Sample> batch = buffer.poll(settings.batchSize());
+                if (batch.isEmpty() || !deliver(batch)) {
+                    return;
+                }
+            }
+        }
+        spoolMemory();
+        while (!spool.isEmpty() && System.nanoTime() - stopDeadline < 0) {
+            List<Sample> batch = spool.peek();
+            if (batch == null || !writeOnce(batch)) {
+                break;
+            }
+            spool.ack(batch.size());
+        }
+        spooledSamples = spool.samples();
+        if (!spool.isEmpty()) {
+            LOG.warn("sink {}: {} samples kept on disk for the next start (backend unavailable: {})", name, spool.samples(), lastError);
+        }
+    }
+
+    /** One attempt at writing a batch: counts the outcome, never throws. */
+    private boolean writeOnce(List<Sample> batch) {
+        long t0 = System.nanoTime();
+        try {
+            sink.write(Collections.unmodifiableList(batch));
+            long took = System.nanoTime() - t0;
+            writes.increment();
+            writeNanos.add(took);
+            written.add(batch.size());
+            if (!"ok".equals(state)) {
+                LOG.info("sink {}: delivering again", name);
+            }
+            state = "ok";
+            backoff.reset();
+            return true;
+        } catch (Exception | LinkageError | AssertionError e) {
+            errors.increment();
+            retries.increment();
+            lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            state = "backoff";
+            failureLog.log(() -> "sink " + name + ": write of " + batch.size() + " samples failed (" + lastError
+                    + "); keeping them " + (spool != null ? "on disk" : "in memory") + " and retrying");
+            return false;
+        }
+    }
+
+    /**
+     * Writes one batch, retrying it with backoff until it is taken (memory-only runners). Gives up only
+     * when stopping and the stop deadline has passed; then the batch is counted as dropped.
      */
     private boolean deliver(List<Sample> batch) {
-        List<Sample> view = Collections.unmodifiableList(batch);
-        RunnerSettings s = settings;
-        Backoff backoff = new Backoff(s.retryInitialMillis(), s.retryMaxMillis(), s.retryFactor());
-        boolean retrying = false;
         while (true) {
-            long t0 = System.nanoTime();
-            try {
-                sink.write(view);
-                long took = System.nanoTime() - t0;
-                writes.increment();
-                writeNanos.add(took);
-                written.add(batch.size());
-                if (retrying || !"ok".equals(state)) {
-                    LOG.info("sink {}: delivering again", name);
-                }
-                state = "ok";
+            if (writeOnce(batch)) {
                 return true;
-            } catch (Throwable e) {
-                errors.increment();
-                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                state = "backoff";
-                long delay = backoff.nextDelay();
-                failureLog.log(() -> "sink " + name + ": write of " + batch.size() + " samples failed (" + lastError
-                        + "); retrying in " + delay + " ms, " + buffer.size() + " more buffered");
-                if (e instanceof Error && !(e instanceof LinkageError) && !(e instanceof AssertionError)) {
-                    // an OutOfMemoryError or the like: nothing sensible to retry
-                    throw (Error) e;
+            }
+            long delay = backoff.nextDelay();
+            long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            if (stopping && wakeAt - stopDeadline > 0) {
+                dropped.add(batch.size());
+                LOG.warn("sink {}: giving up on {} samples at shutdown: {}", name, batch.size(), lastError);
+                return false;
+            }
+            while (System.nanoTime() - wakeAt < 0) {
+                LockSupport.parkNanos(wakeAt - System.nanoTime());
+                if (stopping && System.nanoTime() - stopDeadline > 0) {
+                    break;
                 }
-                long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-                if (stopping && wakeAt - stopDeadline > 0) {
-                    dropped.add(batch.size());
-                    LOG.warn("sink {}: giving up on {} samples at shutdown: {}", name, batch.size(), lastError);
-                    return false;
-                }
-                while (System.nanoTime() - wakeAt < 0) {
-                    LockSupport.parkNanos(wakeAt - System.nanoTime());
-                    if (stopping && System.nanoTime() - stopDeadline > 0) {
-                        break;
-                    }
-                }
-                retries.increment();
-                retrying = true;
             }
         }
     }
@@ -219,9 +332,10 @@ final class SinkRunner {
     ComponentStatus status() {
         Map<String, Long> c = new LinkedHashMap<>();
         c.put("queued", (long) buffer.size());
+        c.put("spooled", spooledSamples);
         c.put("accepted", accepted.sum());
         c.put("written", written.sum());
-        c.put("dropped", dropped.sum());
+        c.put("dropped", dropped.sum() + spoolDropped);
         c.put("errors", errors.sum());
         c.put("retries", retries.sum());
         long w = writes.sum();
@@ -239,7 +353,12 @@ final class SinkRunner {
     }
 
     long dropped() {
-        return dropped.sum();
+        return dropped.sum() + spoolDropped;
+    }
+
+    /** Samples waiting in the disk buffer. */
+    long spooled() {
+        return spooledSamples;
     }
 
     long errors() {

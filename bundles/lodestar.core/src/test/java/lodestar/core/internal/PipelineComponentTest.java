@@ -25,9 +25,9 @@ class PipelineComponentTest {
     private PipelineComponent pipeline;
 
     private PipelineComponent pipeline(Map<String, Object> config) {
-        Map<String, Object> c = new HashMap<>(Map.of("flushInterval", "10ms", "selfInterval", "0"));
+        Map<String, Object> c = new HashMap<>(Map.of("flushInterval", "10ms", "selfInterval", "0", "bufferDisk", "0"));
         c.putAll(config);
-        pipeline = new PipelineComponent(Configs.of(PipelineComponent.Config.class, c));
+        pipeline = new PipelineComponent(Configs.of(PipelineComponent.Config.class, c), null);
         return pipeline;
     }
 

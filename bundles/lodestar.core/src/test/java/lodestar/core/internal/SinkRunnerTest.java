@@ -32,7 +32,7 @@ class SinkRunnerTest {
     }
 
     static RunnerSettings fast(int batch, long bufferSamples) {
-        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 10, 40, 2.0, NameFilter.ALL);
+        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL);
     }
 
     @Test
@@ -87,7 +87,7 @@ class SinkRunnerTest {
     void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.down = true;
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 5, 10, 2, NameFilter.ALL));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL));
         r.start();
         r.offer(samples("a", 0, 5));
         await(() -> sink.attempts >= 1, 2000); // the first batch of 5 is now held by the writer
@@ -104,7 +104,7 @@ class SinkRunnerTest {
     @Test
     void stopWritesWhatIsBufferedBeforeReturning() {
         RecordingSink sink = new RecordingSink();
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 10, 20, 2, NameFilter.ALL));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL));
         r.start();
         r.offer(samples("a", 0, 123)); // less than a batch, flush interval a minute away
         r.stop(2000);
@@ -149,5 +149,56 @@ class SinkRunnerTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> RunnerSettings.defaults().overriddenBy(Map.of("retryFactor", "0.5")));
         assertTrue(e.getMessage().startsWith("retryFactor"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path spoolDir;
+
+    static RunnerSettings spooling(int batch) {
+        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL);
+    }
+
+    @Test
+    void whileTheBackendIsDownSamplesGoToDiskAndArriveInOrderExactlyOnce() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkRunner r = new SinkRunner("t", sink, spooling(50), spoolDir);
+        r.start();
+        for (int i = 0; i < 20; i++) {
+            r.offer(samples("a", i * 100, 100));
+            Thread.sleep(5);
+        }
+        await(() -> r.spooled() == 2000, 5000);
+        assertEquals(2000, r.spooled(), "everything offered while down is on disk");
+        sink.down = false;
+        await(() -> sink.taken().size() == 2000, 10_000);
+        r.offer(samples("a", 2000, 100));
+        await(() -> sink.taken().size() == 2100, 5000);
+        r.stop(1000);
+        assertEquals(samples("a", 0, 2100), sink.taken());
+        assertEquals(0, r.dropped());
+        assertEquals(0, r.spooled());
+    }
+
+    @Test
+    void whatCouldNotBeDeliveredBeforeStopIsDeliveredByTheNextRunner() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkRunner first = new SinkRunner("t", sink, spooling(50), spoolDir);
+        first.start();
+        first.offer(samples("a", 0, 500));
+        await(() -> sink.attempts >= 1, 2000);
+        first.stop(200);
+        assertEquals(0, first.dropped(), "kept on disk, not dropped");
+        assertTrue(sink.taken().isEmpty());
+
+        sink.down = false;
+        SinkRunner second = new SinkRunner("t", sink, spooling(50), spoolDir);
+        assertEquals(500, second.spooled(), "found on disk at start");
+        second.start();
+        second.offer(samples("a", 500, 10));
+        await(() -> sink.taken().size() == 510, 5000);
+        second.stop(1000);
+        assertEquals(samples("a", 0, 510), sink.taken(), "the backlog first, then the new samples, each once");
     }
 }
