@@ -2,6 +2,7 @@ package lodestar.core.internal;
 
 import java.util.Map;
 
+import lodestar.api.util.LevelFilter;
 import lodestar.api.util.NameFilter;
 import lodestar.api.util.RunnerProperties;
 
@@ -10,7 +11,12 @@ import lodestar.api.util.RunnerProperties;
  * them, the {@code lodestar.core} defaults elsewhere.
  */
 record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes, long bufferDiskBytes,
-        long retryInitialMillis, long retryMaxMillis, double retryFactor, NameFilter filter) {
+        long retryInitialMillis, long retryMaxMillis, double retryFactor, NameFilter filter, LevelFilter levels) {
+
+    /** Whether a sample passes the sink's include/exclude globs and levels. */
+    boolean wants(lodestar.api.Sample s) {
+        return (filter.passesAll() || filter.accepts(s.name())) && (levels.passesAll() || levels.accepts(s));
+    }
 
     /**
      * Memory one buffered sample is assumed to take: the Sample object, its boxed parts and a share of
@@ -44,7 +50,7 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
     }
 
     static RunnerSettings defaults() {
-        return new RunnerSettings(1000, 1000, 64L << 20, 0, 500, 30_000, 2.0, NameFilter.ALL);
+        return new RunnerSettings(1000, 1000, 64L << 20, 0, 500, 30_000, 2.0, NameFilter.ALL, LevelFilter.ALL);
     }
 
     /** The samples the buffer holds at most. */
@@ -61,6 +67,6 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
         RunnerProperties r = RunnerProperties.of(p);
         return new RunnerSettings(r.batchSize(batchSize), r.flushIntervalMillis(flushIntervalMillis),
                 r.bufferBytes(bufferBytes), r.bufferDiskBytes(bufferDiskBytes), r.retryInitialMillis(retryInitialMillis), r.retryMaxMillis(retryMaxMillis),
-                r.retryFactor(retryFactor), r.filter());
+                r.retryFactor(retryFactor), r.filter(), r.levels());
     }
 }

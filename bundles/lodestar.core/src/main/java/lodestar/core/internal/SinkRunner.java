@@ -98,7 +98,7 @@ final class SinkRunner {
         boolean copy = false;
         for (int i = 0, n = samples.size(); i < n; i++) {
             Sample sample = samples.get(i);
-            boolean ok = (s.filter().passesAll() || s.filter().accepts(sample.name())) && acceptsSafely(sample);
+            boolean ok = s.wants(sample) && acceptsSafely(sample);
             if (!ok && !copy) {
                 wanted = new ArrayList<>(samples.subList(0, i));
                 copy = true;

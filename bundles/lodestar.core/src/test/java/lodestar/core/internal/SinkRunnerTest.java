@@ -32,7 +32,7 @@ class SinkRunnerTest {
     }
 
     static RunnerSettings fast(int batch, long bufferSamples) {
-        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL);
+        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL);
     }
 
     @Test
@@ -87,7 +87,7 @@ class SinkRunnerTest {
     void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.down = true;
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL));
         r.start();
         r.offer(samples("a", 0, 5));
         await(() -> sink.attempts >= 1, 2000); // the first batch of 5 is now held by the writer
@@ -104,7 +104,7 @@ class SinkRunnerTest {
     @Test
     void stopWritesWhatIsBufferedBeforeReturning() {
         RecordingSink sink = new RecordingSink();
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL));
         r.start();
         r.offer(samples("a", 0, 123)); // less than a batch, flush interval a minute away
         r.stop(2000);
@@ -142,6 +142,19 @@ class SinkRunnerTest {
     }
 
     @Test
+    void levelsPassOnlyListedLevelsAndSamplesWithoutALevel() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SinkRunner r = new SinkRunner("t", sink, RunnerSettings.defaults().overriddenBy(Map.of("levels", "critical,error",
+                "flushInterval", "10ms")));
+        r.start();
+        r.offer(List.of(new Sample("app.a", Tags.of("level", "debug"), 1, 1, Kind.GAUGE),
+                new Sample("app.b", Tags.of("level", "CRITICAL"), 2, 1, Kind.GAUGE),
+                new Sample("sys.c", Tags.EMPTY, 3, 1, Kind.GAUGE)));
+        r.stop(1000);
+        assertEquals(List.of("app.b", "sys.c"), sink.taken().stream().map(Sample::name).toList());
+    }
+
+    @Test
     void invalidRunnerSettingsNameTheProperty() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> RunnerSettings.defaults().overriddenBy(Map.of("flushInterval", "-5s")));
@@ -155,7 +168,7 @@ class SinkRunnerTest {
     java.nio.file.Path spoolDir;
 
     static RunnerSettings spooling(int batch) {
-        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL);
+        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL);
     }
 
     @Test
