@@ -83,7 +83,7 @@ public final class Units {
      */
     public static int port(String property, int port) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(property + ": port must be between 0 and 65535, got " + port);
+            throw new IllegalArgumentException(property + ": must be between 0 and 65535, got " + port);
         }
         return port;
     }
