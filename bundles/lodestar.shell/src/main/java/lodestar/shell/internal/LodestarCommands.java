@@ -2,6 +2,8 @@ package lodestar.shell.internal;
 
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -12,6 +14,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import lodestar.api.Check;
 import lodestar.api.Pipeline;
 import lodestar.api.SeriesStore;
 
@@ -30,15 +33,29 @@ import lodestar.api.SeriesStore;
                 "osgi.command.function=series",
                 "osgi.command.function=query",
                 "osgi.command.function=emit",
-                "osgi.command.function=collect"
+                "osgi.command.function=collect",
+                "osgi.command.function=checks"
         })
 public class LodestarCommands {
 
     private final ShellCommands commands;
+    /** Every running check, with the name its service properties give (shown until its first result). */
+    private final Map<Check, String> checks = new ConcurrentHashMap<>();
+    private final CheckCommands checkCommands = new CheckCommands(() -> Map.copyOf(checks), Clock.systemDefaultZone());
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SeriesStore store;
+
+    @Reference(name = "check", service = Check.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeCheck")
+    void addCheck(Check check, Map<String, Object> props) {
+        checks.put(check, checkName(props));
+    }
+
+    void removeCheck(Check check) {
+        checks.remove(check);
+    }
 
     @Activate
     public LodestarCommands(@Reference(name = "pipeline") Pipeline pipeline) {
@@ -94,5 +111,21 @@ public class LodestarCommands {
     @Descriptor("runs a beacon once, now, and prints each sample it produced")
     public String collect(@Descriptor("beacon name as shown by lodestar:status") String beacon) {
         return commands.collect(beacon);
+    }
+
+    @Descriptor("lists every check (HTTP, command, ...): name, status, for how long, value, message")
+    public String checks() {
+        return checkCommands.checks();
+    }
+
+    /** The check's {@code name} property, else its configuration PID, else its component name. */
+    static String checkName(Map<String, Object> props) {
+        for (String key : new String[] {"name", "service.pid", "component.name"}) {
+            Object v = props.get(key);
+            if (v != null && !v.toString().isBlank()) {
+                return v.toString().trim();
+            }
+        }
+        return "check";
     }
 }
