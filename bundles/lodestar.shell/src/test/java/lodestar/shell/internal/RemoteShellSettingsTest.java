@@ -33,7 +33,7 @@ class RemoteShellSettingsTest {
         assertEquals("osgi.shell.telnet.port: expected a whole number, got 'telnet'",
                 assertThrows(IllegalArgumentException.class,
                         () -> from(Map.of("osgi.shell.telnet.port", "telnet"))).getMessage());
-        assertEquals("osgi.shell.telnet.port: port must be between 0 and 65535, got 70000",
+        assertEquals("osgi.shell.telnet.port: must be between 0 and 65535, got 70000",
                 assertThrows(IllegalArgumentException.class,
                         () -> from(Map.of("osgi.shell.telnet.port", "70000"))).getMessage());
         assertEquals("osgi.shell.telnet.maxconn: must be at least 1, got 0",
