@@ -1,0 +1,287 @@
+package lodestar.sink.librato.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import lodestar.api.Sample;
+import lodestar.api.Sink;
+import lodestar.api.util.LevelFilter;
+import lodestar.api.util.RateLimitedLog;
+import lodestar.api.util.RunnerProperties;
+import lodestar.api.util.Units;
+
+/**
+ * Writes samples to Librato's source-based metrics API, {@code POST /v1/metrics} (as Zibrato does):
+ * counters as {@code counters}, every other kind as {@code gauges}, each with a {@code source}, in
+ * requests of at most 300 measurements, authenticated with the account's user and API token. Its
+ * {@code levels} select what is sent (Zibrato's levels), in {@link #accepts}. Only encodes and sends:
+ * the core's runner batches, buffers and retries.
+ */
+@Component(name = LibratoSink.PID, configurationPid = LibratoSink.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
+@Designate(ocd = LibratoSink.Config.class, factory = true)
+public final class LibratoSink implements Sink {
+
+    static final String PID = "lodestar.sink.librato";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LibratoSink.class);
+
+    @ObjectClassDefinition(name = "Lodestar Librato sink",
+            description = "Writes samples to Librato's metrics API (POST /v1/metrics: gauges and counters with a"
+                    + " source). One configuration per account: conf/lodestar.sink.librato-<name>.cfg.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "URL", description = "The API's base URL; /v1/metrics is appended.")
+        String url() default "https://metrics-api.librato.com";
+
+        @AttributeDefinition(name = "User", description = "The account's user (its e-mail address), for HTTP basic"
+                + " authentication. Required.")
+        String user() default "";
+
+        @AttributeDefinition(name = "API token", description = "The account's API token (with record rights)."
+                + " Required.", type = AttributeType.PASSWORD)
+        String token() default "";
+
+        @AttributeDefinition(name = "Source", description = "The source of samples that have none of the source"
+                + " tags (A-Za-z0-9.:-_, at most 255). Empty: this machine's short host name.")
+        String source() default "";
+
+        @AttributeDefinition(name = "Source tags", description = "Tags whose values, in this order and joined with"
+                + " '.', are a sample's source (Telegraf's template). Other tags are not sent: this API has none.")
+        String[] sourceTags() default {"host"};
+
+        @AttributeDefinition(name = "Timeout", description = "Connect timeout, and how long a request may take"
+                + " before it fails (a duration: 500ms, 10s).")
+        String timeout() default "10s";
+
+        @AttributeDefinition(name = "Levels", description = "Levels to send (critical,error,...): a sample with a"
+                + " 'level' tag is sent only if its level is listed; samples without one always are. Empty: all.")
+        String[] levels() default {};
+
+        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
+                + " default (1000). Each write is sent in requests of at most 300 measurements.")
+        int batchSize() default 0;
+
+        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to fill"
+                + " (a duration); empty: the lodestar.core default (1s).")
+        String flushInterval() default "";
+
+        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while Librato is"
+                + " slow or away (a size: 64MB); empty: the lodestar.core default (64MB).")
+        String bufferMemory() default "";
+
+        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
+                + " empty: the lodestar.core default (500ms).")
+        String retryInitial() default "";
+
+        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay; empty:"
+                + " the lodestar.core default (30s).")
+        String retryMax() default "";
+
+        @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the delay"
+                + " by this (at least 1); 0: the lodestar.core default (2).")
+        double retryFactor() default 0;
+
+        @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, ** across,"
+                + " ? one character). Empty: everything.")
+        String[] include() default {};
+
+        @AttributeDefinition(name = "Exclude", description = "Name globs not to send, applied after include.")
+        String[] exclude() default {};
+    }
+
+    private final URI endpoint;
+    private final String authorization;
+    private final long timeoutMillis;
+    private final LevelFilter levels;
+    private final LibratoEncoder encoder;
+    private volatile HttpClient client;
+
+    /** The batch whose first {@link #pendingSent} requests were taken before a later one failed. */
+    private List<Sample> pending;
+    private int pendingSent;
+
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder written = new LongAdder();
+    private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
+
+    @Activate
+    public LibratoSink(Config config, Map<String, Object> props) {
+        URI base = baseUrl(config.url());
+        String user = config.user() == null ? "" : config.user().trim();
+        String token = config.token() == null ? "" : config.token().trim();
+        if (user.isEmpty()) {
+            throw new IllegalArgumentException("user: required (the Librato account's user, its e-mail address)");
+        }
+        if (user.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("user: must not contain ':' (HTTP basic authentication)");
+        }
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("token: required (an API token of the account)");
+        }
+        authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
+        String source = config.source() == null || config.source().isBlank()
+                ? LibratoEncoder.sanitize(shortHostName()) : config.source().trim();
+        String why = LibratoEncoder.invalidSource(source);
+        if (why != null) {
+            throw new IllegalArgumentException("source: " + why + ", got '" + source + "'");
+        }
+        timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
+        levels = RunnerProperties.of(props).levels();
+        encoder = new LibratoEncoder(source, config.sourceTags(), "Librato sink " + base);
+        String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+        endpoint = base.resolve(path + "/v1/metrics");
+        client = newClient();
+        LOG.info("Librato sink to {} as {} (source {}, source tags {}, {})", endpoint, user, source,
+                List.of(config.sourceTags()), levels);
+    }
+
+    static URI baseUrl(String url) {
+        String u = url == null ? "" : url.trim();
+        try {
+            URI uri = new URI(u);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new IllegalArgumentException("url: expected https://host or http://host:port, got '" + url + "'");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("url: must not have a query, fragment or user (use user/token),"
+                        + " got '" + url + "'");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("url: not a valid URL, got '" + url + "' (" + e.getReason() + ")");
+        }
+    }
+
+    static String shortHostName() {
+        String h;
+        try {
+            h = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            h = System.getenv("HOSTNAME");
+        }
+        if (h == null || h.isBlank()) {
+            return "localhost";
+        }
+        int dot = h.indexOf('.');
+        return dot > 0 ? h.substring(0, dot) : h;
+    }
+
+    private HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofMillis(timeoutMillis)).build();
+    }
+
+    /** Zibrato's levels, then what Librato can store at all (finite, exponent at most 126). */
+    @Override
+    public boolean accepts(Sample sample) {
+        return levels.accepts(sample) && encoder.storable(sample);
+    }
+
+    @Override
+    public void write(List<Sample> batch) throws IOException {
+        List<LibratoEncoder.Request> requests = encoder.encode(batch);
+        int start = 0;
+        if (pending != null && pending.equals(batch)) {
+            start = pendingSent; // the runner's retry: the first requests were taken already, don't send twice
+        }
+        pending = null;
+        for (int i = start; i < requests.size(); i++) {
+            try {
+                send(requests.get(i).json(), requests.get(i).measurements());
+            } catch (IOException e) {
+                if (i > 0) {
+                    pending = List.copyOf(batch);
+                    pendingSent = i;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void send(String json, int measurements) throws IOException {
+        HttpRequest req = HttpRequest.newBuilder(endpoint).timeout(Duration.ofMillis(timeoutMillis))
+                .header("Content-Type", "application/json").header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+        HttpResponse<String> r;
+        try {
+            r = client.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            client = newClient(); // a fresh connection pool for the retry
+            throw new IOException("Librato at " + endpoint + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing to Librato at " + endpoint);
+        }
+        int status = r.statusCode();
+        if (status / 100 == 2) {
+            written.add(measurements);
+            return;
+        }
+        if (status == 400 || status == 422) {
+            // Librato validates a request whole and refuses it whole; the same request would be refused again
+            refused.add(measurements);
+            refusedLog.log(() -> "Librato at " + endpoint + " refused a request of " + measurements + " measurements"
+                    + " (not retried): " + abbreviate(r.body()) + "; " + refused.sum() + " refused so far");
+            return;
+        }
+        client = newClient();
+        throw new IOException("Librato at " + endpoint + " answered " + status
+                + (status == 401 || status == 403 ? " (check user and token)" : "") + ": " + abbreviate(r.body()));
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+
+    @Deactivate
+    void deactivate() {
+        LOG.info("Librato sink to {} stopped ({} measurements written, {} refused by Librato, {} unstorable values"
+                + " and {} unusable names left out)", endpoint, written.sum(), refused.sum(), encoder.unstorableCount(),
+                encoder.badNameCount());
+    }
+
+    long refusedCount() {
+        return refused.sum();
+    }
+
+    long writtenCount() {
+        return written.sum();
+    }
+
+    LibratoEncoder encoder() {
+        return encoder;
+    }
+
+    @Override
+    public String toString() {
+        return "LibratoSink[" + endpoint + "]";
+    }
+}
