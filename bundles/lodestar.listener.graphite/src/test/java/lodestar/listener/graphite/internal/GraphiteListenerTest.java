@@ -1,0 +1,241 @@
+package lodestar.listener.graphite.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import lodestar.api.ComponentStatus;
+import lodestar.api.Pipeline;
+import lodestar.api.Sample;
+import lodestar.api.Tags;
+import lodestar.testkit.Configs;
+
+/** The component over real sockets: plaintext over TCP and UDP, pickle from python3 over TCP. */
+class GraphiteListenerTest {
+
+    /** A pipeline that keeps what it gets. */
+    static final class Capture implements Pipeline {
+        final LinkedBlockingQueue<Sample> samples = new LinkedBlockingQueue<>();
+
+        @Override
+        public void emit(Sample sample) {
+            samples.add(sample);
+        }
+
+        @Override
+        public void emitAll(Collection<Sample> s) {
+            samples.addAll(s);
+        }
+
+        @Override
+        public List<ComponentStatus> status() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<List<Sample>> collectNow(String beaconName) {
+            return Optional.empty();
+        }
+
+        List<Sample> take(int n) throws InterruptedException {
+            List<Sample> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Sample s = samples.poll(5, TimeUnit.SECONDS);
+                if (s == null) {
+                    throw new AssertionError("got " + out.size() + " of " + n + " samples: " + out);
+                }
+                out.add(s);
+            }
+            return out;
+        }
+    }
+
+    private final Capture pipeline = new Capture();
+    private GraphiteListener listener;
+    private int picklePort;
+
+    private GraphiteListener start(Object... extra) throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            picklePort = free.getLocalPort();
+        }
+        List<Object> kv = new ArrayList<>(List.of("port", 0, "picklePort", picklePort));
+        kv.addAll(List.of(extra));
+        listener = new GraphiteListener(Configs.of(GraphiteListener.Config.class, kv.toArray()), pipeline,
+                Map.of("service.pid", "lodestar.listener.graphite~test"));
+        return listener;
+    }
+
+    @AfterEach
+    void stop() {
+        if (listener != null) {
+            listener.deactivate();
+        }
+    }
+
+    private long counter(String name) {
+        return listener.status().counters().get(name);
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met in 5 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void plaintextOverTcpKeepsGoodLinesAndCountsBadOnes() throws Exception {
+        start();
+        long before = System.currentTimeMillis();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("a.b 1 1700000000\nbad line here x\nc.d;env=prod 2.5 1700000001\r\n\nno.time 3\n"
+                    + "minus.one 4 -1\nlast 5 1700000002").getBytes(StandardCharsets.UTF_8));
+        }
+        List<Sample> got = pipeline.take(5);
+        assertEquals(List.of("a.b", "c.d", "no.time", "minus.one", "last"), got.stream().map(Sample::name).toList());
+        assertEquals(Tags.of("env", "prod"), got.get(1).tags());
+        assertTrue(got.get(2).timestamp() >= before && got.get(3).timestamp() >= before, "stamped now");
+        await(() -> counter("bad_lines") == 1);
+        assertEquals(5, counter("samples"));
+        assertEquals("graphite-test", listener.status().name());
+    }
+
+    @Test
+    void plaintextOverUdpOnTheSamePort() throws Exception {
+        start();
+        try (DatagramSocket u = new DatagramSocket()) {
+            byte[] d = "u.one 1 1700000000\nu.bad\nu.two 2 1700000000\n".getBytes(StandardCharsets.UTF_8);
+            u.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), listener.port()));
+        }
+        assertEquals(List.of("u.one", "u.two"), pipeline.take(2).stream().map(Sample::name).toList());
+        await(() -> counter("bad_lines") == 1 && counter("udp_packets") == 1);
+    }
+
+    @Test
+    void overlongLineIsSkippedAndTheNextKept() throws Exception {
+        start("maxLineLength", 64);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+            s.getOutputStream().write(("x".repeat(200) + " 1 1\nok 1 1700000000\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("ok", pipeline.take(1).get(0).name());
+        await(() -> counter("bad_lines") == 1);
+    }
+
+    /** Carbon's client: pickle.dumps(datapoints, protocol=2), prefixed with struct.pack('!L', len). */
+    @Test
+    void pickleFromPythonCarbonClient() throws Exception {
+        start();
+        Python.run("import pickle, socket, struct, sys\n"
+                + "s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+                + "for batch in range(3):\n"
+                + "    data = [('py.m%d;batch=%d' % (i, batch), (1700000000 + i, i * 0.5)) for i in range(100)]\n"
+                + "    payload = pickle.dumps(data, protocol=2)\n"
+                + "    s.sendall(struct.pack('!L', len(payload)) + payload)\n"
+                + "s.close()\n", String.valueOf(picklePort));
+        List<Sample> got = pipeline.take(300);
+        assertEquals("py.m7", got.get(7).name());
+        assertEquals(3.5, got.get(7).value());
+        assertEquals(Tags.of("batch", "0"), got.get(7).tags());
+        assertEquals(1_700_000_007_000L, got.get(7).timestamp());
+        assertEquals(Tags.of("batch", "2"), got.get(299).tags());
+        await(() -> counter("pickle_messages") == 3);
+    }
+
+    @Test
+    void maliciousPickleIsRejectedAndTheConnectionGoesOn() throws Exception {
+        start();
+        byte[] evil = Python.run("import pickle, os, sys\n"
+                + "class Evil:\n"
+                + "    def __reduce__(self):\n"
+                + "        return (os.system, ('touch /tmp/lodestar-pwned',))\n"
+                + "out = pickle.dumps([('a', (1, Evil()))], protocol=2)");
+        byte[] good = Python.pickle("[('after.evil', (1700000000, 1))]", "2");
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), picklePort)) {
+            OutputStream out = s.getOutputStream();
+            out.write(frame(evil));
+            out.write(frame(good));
+            out.flush();
+            assertEquals("after.evil", pipeline.take(1).get(0).name());
+        }
+        await(() -> counter("pickle_rejected") == 1);
+        assertEquals(2, counter("pickle_messages"));
+    }
+
+    @Test
+    void oversizeMessageClosesTheConnection() throws Exception {
+        start("maxMessageSize", "1KB");
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), picklePort)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(1025).array());
+            out.flush();
+            InputStream in = s.getInputStream();
+            assertEquals(-1, in.read(), "closed by the listener");
+        }
+        await(() -> counter("oversize_messages") == 1);
+        // another connection is served as usual
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), picklePort)) {
+            s.getOutputStream().write(frame(Python.pickle("[('fine', (1700000000, 1))]", "2")));
+        }
+        assertEquals("fine", pipeline.take(1).get(0).name());
+    }
+
+    @Test
+    void malformedPickleIsCounted() throws Exception {
+        start();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), picklePort)) {
+            OutputStream out = s.getOutputStream();
+            out.write(frame(new byte[] {']', 'Z', '.'}));
+            out.write(frame(Python.pickle("[('next', (1700000000, 1))]", "2")));
+        }
+        assertEquals("next", pipeline.take(1).get(0).name());
+        await(() -> counter("pickle_malformed") == 1);
+    }
+
+    @Test
+    void pickleOffWithZero() throws Exception {
+        listener = new GraphiteListener(Configs.of(GraphiteListener.Config.class, "port", 0, "picklePort", 0, "udp", false),
+                pipeline, Map.of());
+        assertEquals("graphite", listener.status().name());
+        assertTrue(listener.port() > 0);
+    }
+
+    @Test
+    void badConfigurationNamesTheProperty() {
+        for (Object[] bad : new Object[][] {{"port", 70000}, {"picklePort", -1}, {"maxMessageSize", "huge"},
+                {"maxLineLength", 1}, {"maxConnections", 0}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new GraphiteListener(Configs.of(GraphiteListener.Config.class, bad), pipeline, Map.of()));
+            assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());
+        }
+    }
+
+    private static byte[] frame(byte[] payload) {
+        return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+    }
+}

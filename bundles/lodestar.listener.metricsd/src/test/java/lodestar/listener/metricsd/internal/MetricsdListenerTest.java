@@ -1,0 +1,172 @@
+package lodestar.listener.metricsd.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import lodestar.api.Sample;
+import lodestar.api.Tags;
+import lodestar.listener.metricsd.MetricKind;
+import lodestar.listener.metricsd.MetricsdEncoder;
+import lodestar.testkit.Configs;
+
+/** The component over a real UDP socket. */
+class MetricsdListenerTest {
+
+    private final Capture pipeline = new Capture();
+    private MetricsdListener listener;
+
+    private MetricsdListener start(Object... extra) {
+        List<Object> kv = new ArrayList<>(List.of("port", 0, "flushInterval", "1h"));
+        kv.addAll(List.of(extra));
+        listener = new MetricsdListener(Configs.of(MetricsdListener.Config.class, kv.toArray()), pipeline,
+                Map.of("service.pid", "lodestar.listener.metricsd~test"));
+        return listener;
+    }
+
+    @AfterEach
+    void stop() {
+        if (listener != null) {
+            listener.deactivate();
+        }
+    }
+
+    private long counter(String name) {
+        return listener.status().counters().get(name);
+    }
+
+    private void send(byte[]... packets) throws Exception {
+        try (DatagramSocket s = new DatagramSocket()) {
+            for (byte[] p : packets) {
+                s.send(new DatagramPacket(p, p.length, InetAddress.getLoopbackAddress(), listener.port()));
+            }
+        }
+    }
+
+    private void send(MetricsdEncoder e) throws Exception {
+        send(e.packets().toArray(new byte[0][]));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met in 5 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void everyKindOverUdpNamedLikeBucky() throws Exception {
+        start();
+        MetricsdEncoder e = new MetricsdEncoder("web1.company.tld");
+        e.counter("requests", 3).counter("requests", 4).gauge("queue", 9.5);
+        for (int i = 1; i <= 10; i++) {
+            e.histogram("size", i).timer("latency", i * 10);
+        }
+        e.meter("logins", 5);
+        send(e);
+        await(() -> counter("commands") == 24);
+        listener.flushAll();
+        Map<String, Double> got = pipeline.latest();
+        assertEquals(7.0, got.get("tld.company.web1.requests"));
+        assertEquals(9.5, got.get("tld.company.web1.queue"));
+        assertEquals(10.0, got.get("tld.company.web1.size.count"));
+        assertEquals(5.5, got.get("tld.company.web1.size.mean"));
+        assertEquals(100.0, got.get("tld.company.web1.latency.max"));
+        assertEquals(10.0, got.get("tld.company.web1.latency.count"));
+        assertTrue(got.containsKey("tld.company.web1.latency.m1_rate"));
+        assertEquals(5.0, got.get("tld.company.web1.logins.count"));
+        assertEquals(5, counter("metrics"));
+        assertEquals("metricsd-test", listener.status().name());
+    }
+
+    @Test
+    void hostNamingUnderscoreAndTag() throws Exception {
+        start("hostNaming", "underscore");
+        send(new MetricsdEncoder("node.company.tld").gauge("load", 1));
+        await(() -> counter("commands") == 1);
+        listener.flushAll();
+        assertEquals(List.of("node_company_tld.load"), pipeline.samples.stream().map(Sample::name).toList());
+        listener.deactivate();
+        pipeline.samples.clear();
+        start("hostNaming", "tag");
+        send(new MetricsdEncoder("node.company.tld").gauge("load", 1));
+        send(new MetricsdEncoder("other").gauge("load", 2));
+        await(() -> counter("commands") == 2);
+        listener.flushAll();
+        assertEquals(Map.of("load;host=node.company.tld", 1.0, "load;host=other", 2.0), pipeline.latest());
+        assertEquals(Tags.of("host", "other"), pipeline.samples.stream().filter(s -> s.value() == 2.0).findFirst().get().tags());
+    }
+
+    @Test
+    void malformedPacketsAreCountedAndTheStreamGoesOn() throws Exception {
+        start();
+        MetricsdEncoder good = new MetricsdEncoder("h");
+        for (Object[] m : PacketDecoderTest.MALFORMED) {
+            send((byte[]) m[1]);
+            send(good.counter("after", 1));
+        }
+        int n = PacketDecoderTest.MALFORMED.length;
+        await(() -> counter("packets") == 2L * n);
+        assertEquals(n, counter("protocol_errors"));
+        listener.flushAll();
+        assertEquals((double) n, pipeline.latest().get("h.after"), "every good packet between them counted");
+    }
+
+    @Test
+    void clearDeleteAndKindConflicts() throws Exception {
+        start();
+        send(new MetricsdEncoder("h").counter("c", 5).gauge("c", 1).histogram("x", 1));
+        await(() -> counter("commands") == 3);
+        assertEquals(1, counter("kind_conflicts"));
+        send(new MetricsdEncoder("h").clear(MetricKind.COUNTER, "c").delete(MetricKind.HISTOGRAM, "x").delete(MetricKind.HISTOGRAM, "never"));
+        await(() -> counter("commands") == 6);
+        listener.flushAll();
+        assertEquals(Map.of("h.c", 0.0), pipeline.latest());
+        assertEquals(1, counter("metrics"));
+    }
+
+    @Test
+    void maxMetricsRefusesNewOnes() throws Exception {
+        start("maxMetrics", 2);
+        send(new MetricsdEncoder("h").gauge("a", 1).gauge("b", 1).gauge("c", 1).gauge("a", 2));
+        await(() -> counter("commands") == 4);
+        assertEquals(1, counter("metrics_refused"));
+        assertEquals(2, counter("metrics"));
+    }
+
+    @Test
+    void handlersFlushOnTheirOwnInterval() throws Exception {
+        start("handlers", new String[] {"^h\\.fast\\..*=200ms:10"});
+        assertEquals(List.of(200L, 3_600_000L), listener.intervals());
+        send(new MetricsdEncoder("h").gauge("fast.one", 1).gauge("slow.one", 2));
+        await(() -> pipeline.samples.size() >= 2);
+        assertTrue(pipeline.samples.stream().allMatch(s -> s.name().equals("h.fast.one")), pipeline.samples.toString());
+        assertTrue(counter("samples") >= 2);
+    }
+
+    @Test
+    void badConfigurationNamesTheProperty() {
+        for (Object[] bad : new Object[][] {{"handlers", new String[] {"^a[=5s"}}, {"handlers", new String[] {"^a=soon"}},
+                {"handlers", new String[] {"^a"}}, {"handlers", new String[] {"^a=5s:high"}}, {"flushInterval", "0"},
+                {"hostNaming", "sideways"}, {"port", -1}, {"maxMetrics", 0}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new MetricsdListener(Configs.of(MetricsdListener.Config.class, bad), pipeline, Map.of()));
+            assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());
+        }
+    }
+}
