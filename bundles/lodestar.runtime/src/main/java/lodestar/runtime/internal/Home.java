@@ -24,6 +24,7 @@ final class Home {
             "lodestar.core.cfg",
             "lodestar.store.cfg",
             "lodestar.beacon.system.cfg",
+            "lodestar.beacon.script.cfg",
             "lodestar.sink.graphite-carbon.cfg.sample");
 
     private final Path root;
