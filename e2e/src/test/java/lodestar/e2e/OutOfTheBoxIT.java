@@ -98,6 +98,41 @@ class OutOfTheBoxIT {
         }
     }
 
+    @Test
+    void theWebConsoleHasAConfigurationFormForEveryComponent() throws Exception {
+        Path pw = home.resolve("data").resolve("webconsole.password");
+        long end = System.currentTimeMillis() + 30_000;
+        while (!Files.exists(pw) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+        }
+        String password = Files.readString(pw, StandardCharsets.UTF_8).trim();
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> pids = List.of("lodestar.core", "lodestar.store", "lodestar.beacon.system", "lodestar.beacon.jvm",
+                "lodestar.beacon.script", "lodestar.beacon.command", "lodestar.beacon.http", "lodestar.beacon.log",
+                "lodestar.sink.graphite", "lodestar.sink.influxdb", "lodestar.sink.prometheus", "lodestar.sink.opentsdb",
+                "lodestar.sink.kairosdb", "lodestar.sink.librato", "lodestar.listener.statsd", "lodestar.listener.graphite",
+                "lodestar.listener.metricsd", "lodestar.processor.naming");
+        for (String pid : pids) {
+            String body = "";
+            while (System.currentTimeMillis() < end + 30_000) {
+                HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + "/system/console/configMgr/" + pid))
+                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build();
+                try {
+                    body = http.send(post, HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.io.IOException e) {
+                    body = e.toString();
+                }
+                if (body.contains("\"properties\"")) {
+                    break;
+                }
+                Thread.sleep(300);
+            }
+            assertTrue(body.contains("\"title\":\"Lodestar") && body.contains("\"properties\":{\""),
+                    pid + ": the configuration form (metatype) the web console shows: " + body);
+        }
+    }
+
     private static HttpRequest get(String url, String user, String password) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))).build();

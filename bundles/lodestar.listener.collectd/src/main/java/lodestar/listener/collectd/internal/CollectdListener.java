@@ -1,0 +1,131 @@
+package lodestar.listener.collectd.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
+import lodestar.api.Pipeline;
+import lodestar.listener.collectd.CollectdConverter;
+
+/**
+ * A collectd network-protocol server (collectd's {@code network} plugin, binary protocol over UDP): values
+ * become samples in the {@link Pipeline}, named by {@link CollectdConverter} services or the built-in
+ * converters. A configuration change recreates the component (new socket, fresh series state).
+ */
+@Component(name = CollectdListener.PID, configurationPid = CollectdListener.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = Monitored.class, immediate = true)
+@Designate(ocd = CollectdListener.Config.class, factory = true)
+public final class CollectdListener implements Monitored {
+
+    static final String PID = "lodestar.listener.collectd";
+
+    @ObjectClassDefinition(name = "Lodestar collectd listener",
+            description = "collectd network protocol server (UDP): every part type, signing and encryption, types.db, converters.")
+    public @interface Config {
+        @AttributeDefinition(description = "Address to listen on; 127.0.0.1 by default, 0.0.0.0 for every interface.")
+        String bind() default "127.0.0.1";
+
+        @AttributeDefinition(description = "UDP port, 0..65535 (0: any free port). collectd's default is 25826.")
+        int port() default 25826;
+
+        @AttributeDefinition(description = "none: accept plain, signed and encrypted packets; sign: only signed or encrypted; encrypt: only encrypted.")
+        String securityLevel() default "none";
+
+        @AttributeDefinition(description = "File of 'user: password' lines (collectd's AuthFile); required for sign and encrypt; re-read when it changes.")
+        String authFile() default "";
+
+        @AttributeDefinition(description = "Extra types.db files, read after the built-in one (collectd 5.12's); a later definition of a type wins.")
+        String[] typesDb() default {};
+
+        @AttributeDefinition(description = "UDP socket receive buffer (size: 8MB). Capped by net.core.rmem_max; the listener says so at start.")
+        String receiveBuffer() default "8MB";
+
+        @AttributeDefinition(description = "First name component of every metric; empty for none.")
+        String prefix() default "collectd";
+
+        @AttributeDefinition(description = "Put the sending host (dots replaced by '_') after the prefix.")
+        boolean hostInName() default true;
+
+        @AttributeDefinition(description = "Default and built-in converters: append the data source name even when the type's only data source is 'value'.")
+        boolean alwaysAppendDs() default false;
+
+        @AttributeDefinition(description = "Use the built-in converters for cpu, memory, load, interface, df, disk; false: only the default converter and converter services.")
+        boolean builtinConverters() default true;
+
+        @AttributeDefinition(description = "Accept a COUNTER where types.db says DERIVE and the other way round (Bucky's collectd_counter_eq_derive); types.db decides the arithmetic.")
+        boolean counterEqDerive() default false;
+
+        @AttributeDefinition(description = "Most series (host, plugin, instance, type, type instance) remembered for rates; the least recently updated is evicted first.")
+        int maxSeries() default 200000;
+
+        @AttributeDefinition(description = "A series not updated for this long is forgotten (duration: 10m); its next value primes it again.")
+        String seriesTimeout() default "10m";
+
+        @AttributeDefinition(description = "Most received bytes waiting for the worker (size: 32MB); beyond it datagrams are dropped and counted (queue_drops).")
+        String queueMemory() default "32MB";
+
+        @AttributeDefinition(description = "How often the listener's own counters are emitted as lodestar.self.listener.<name>.* (duration; 0: never).")
+        String statsInterval() default "10s";
+    }
+
+    private final Engine engine;
+    private final Converters converters;
+
+    @Activate
+    public CollectdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
+        Settings s = Settings.from(config);
+        TypesDb types = TypesDb.load(s.typesDb);
+        this.converters = new Converters(s.builtinConverters, s.alwaysAppendDs);
+        try {
+            this.engine = new Engine(instanceName(props), s, types, converters, pipeline::emitAll).start();
+        } catch (IOException ex) {
+            throw new IllegalArgumentException("port: cannot listen on " + s.bind + ":" + s.port + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Reference(name = "converter", service = CollectdConverter.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "removeConverter")
+    void addConverter(CollectdConverter c, Map<String, Object> props) {
+        converters.add(c, props);
+    }
+
+    void removeConverter(CollectdConverter c) {
+        converters.remove(c);
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    @Override
+    public ComponentStatus status() {
+        return engine.status();
+    }
+
+    /** The UDP port in use (useful with port 0). */
+    public int port() {
+        return engine.port();
+    }
+
+    static String instanceName(Map<String, Object> props) {
+        Object pid = props.get("service.pid");
+        String p = pid == null ? "" : pid.toString();
+        int tilde = p.indexOf('~');
+        return tilde >= 0 ? "collectd-" + p.substring(tilde + 1) : "collectd";
+    }
+}

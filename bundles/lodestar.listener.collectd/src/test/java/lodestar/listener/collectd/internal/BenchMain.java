@@ -1,0 +1,46 @@
+package lodestar.listener.collectd.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import lodestar.api.Sample;
+
+/**
+ * Runs one listener outside OSGi for bench/bench.py: {@code BenchMain <port> [receiveBuffer]}. The pipeline
+ * counts the samples named {@code collectd.benchhost.bench.*}; every 250 ms it prints the running total with
+ * the listener's drop counters. Not a test.
+ */
+public final class BenchMain {
+
+    public static void main(String[] args) throws Exception {
+        Settings s = new Settings();
+        s.port = Integer.parseInt(args[0]);
+        s.receiveBuffer = args.length > 1 ? lodestar.api.util.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
+        s.statsIntervalMillis = 0;
+        long[] count = new long[1];
+        Engine e = new Engine("bench", s, TypesDb.load(List.of()), new Converters(true, false), (List<Sample> samples) -> {
+            long n = 0;
+            for (Sample x : samples) {
+                if (x.name().startsWith("collectd.benchhost.bench.")) {
+                    n++;
+                }
+            }
+            synchronized (count) {
+                count[0] += n;
+            }
+        }).start();
+        System.out.println("ready port=" + e.port());
+        System.out.flush();
+        while (true) {
+            Thread.sleep(250);
+            Map<String, Long> c = e.status().counters();
+            long n;
+            synchronized (count) {
+                n = count[0];
+            }
+            System.out.printf("count values=%d packets=%d queue_drops=%d kernel_drops=%d protocol_errors=%d queued_bytes=%d%n", n,
+                    c.get("packets_received"), c.get("queue_drops"), c.get("kernel_drops"), c.get("protocol_errors"), c.get("queued_bytes"));
+            System.out.flush();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package lodestar.listener.collectd.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import lodestar.api.ComponentStatus;
+import lodestar.api.Kind;
+import lodestar.testkit.Configs;
+
+/** The component over UDP loopback: sockets, threads, status, self-metrics, auth file reload, the queue bound. */
+class EngineTest {
+
+    @TempDir
+    Path dir;
+
+    static void send(int port, byte[]... packets) throws Exception {
+        try (DatagramSocket d = new DatagramSocket()) {
+            for (byte[] p : packets) {
+                d.send(new DatagramPacket(p, p.length, InetAddress.getLoopbackAddress(), port));
+            }
+        }
+    }
+
+    static byte[] gauge(String host, double v) {
+        return new Packets().id(host, "test", "", "gauge", "").time(100).gauge(v).build();
+    }
+
+    @Test
+    void componentReceivesReportsAndStops() throws Exception {
+        CapturingPipeline pipe = new CapturingPipeline();
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "200ms"), pipe,
+                Map.of("service.pid", "lodestar.listener.collectd~t"));
+        try {
+            send(l.port(), gauge("a.b", 7), new byte[] {1, 2, 3});
+            assertTrue(pipe.await(s -> s.name().equals("collectd.a_b.test.gauge") && s.value() == 7, 5000));
+            assertTrue(pipe.await(s -> s.name().equals("lodestar.self.listener.collectd-t.protocol_errors") && s.value() == 1
+                    && s.kind() == Kind.COUNTER, 5000));
+            ComponentStatus st = l.status();
+            assertEquals("listener", st.type());
+            assertEquals("collectd-t", st.name());
+            assertEquals("ok", st.state());
+            assertEquals(2L, st.counters().get("packets_received"));
+            assertTrue(st.counters().get("samples_emitted") >= 1);
+        } finally {
+            l.deactivate();
+        }
+        assertEquals("stopped", l.status().state());
+    }
+
+    @Test
+    void portInUseIsAPortError() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CollectdListener(
+                    Configs.of(CollectdListener.Config.class, "port", taken.getLocalPort()), new CapturingPipeline(), Map.of()));
+            assertTrue(e.getMessage().startsWith("port:"), e.getMessage());
+        }
+    }
+
+    @Test
+    void authFileIsReloadedWhenItChanges() throws Exception {
+        Path auth = Files.writeString(dir.resolve("auth"), "alice: one\n");
+        CapturingPipeline pipe = new CapturingPipeline();
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0, "securityLevel", "encrypt",
+                "authFile", auth.toString()), pipe, Map.of());
+        try {
+            send(l.port(), Packets.encrypt(gauge("h", 1), "alice", "one"), Packets.encrypt(gauge("h", 2), "bob", "two"), gauge("h", 3));
+            assertTrue(pipe.await(s -> s.value() == 1, 5000));
+            Thread.sleep(300);
+            assertEquals(1, pipe.samples.size());
+            assertEquals(1L, l.status().counters().get("rejected.unknown_user"));
+            assertEquals(1L, l.status().counters().get("rejected.unencrypted"));
+            Files.writeString(auth, "alice: one\nbob: two\n");
+            Files.setLastModifiedTime(auth, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Thread.sleep(1100); // reload is checked at most once a second
+            send(l.port(), Packets.encrypt(gauge("h", 2), "bob", "two"));
+            assertTrue(pipe.await(s -> s.value() == 2, 5000));
+        } finally {
+            l.deactivate();
+        }
+    }
+
+    @Test
+    void overloadIsShedAndCountedNotQueued() throws Exception {
+        Settings s = new Settings();
+        s.port = 0;
+        s.queueMemory = 65536;
+        s.statsIntervalMillis = 0;
+        // a pipeline that blocks: the worker stops draining, the queue fills, the receiver drops
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Engine e = new Engine("t", s, TypesDb.load(List.of()).with(Harness.TEST_TYPES), new Converters(true, false), batch -> {
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }).start();
+        try {
+            byte[] p = gauge("h", 1);
+            byte[] big = new byte[1400];
+            System.arraycopy(p, 0, big, 0, p.length);
+            // padding: an unknown part filling the rest
+            big[p.length] = 0x7f;
+            big[p.length + 2] = (byte) ((1400 - p.length) >> 8);
+            big[p.length + 3] = (byte) (1400 - p.length);
+            try (DatagramSocket d = new DatagramSocket()) {
+                for (int i = 0; i < 400; i++) {
+                    d.send(new DatagramPacket(big, big.length, InetAddress.getLoopbackAddress(), e.port()));
+                    if (i % 50 == 0) {
+                        Thread.sleep(5);
+                    }
+                }
+            }
+            long end = System.currentTimeMillis() + 5000;
+            while (e.status().counters().get("queue_drops") == 0 && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            Map<String, Long> c = e.status().counters();
+            assertTrue(c.get("queue_drops") > 0, c.toString());
+            assertTrue(c.get("queued_bytes") <= 65536, c.toString());
+        } finally {
+            release.countDown();
+            e.close();
+        }
+    }
+}
