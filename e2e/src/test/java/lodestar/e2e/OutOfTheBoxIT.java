@@ -110,7 +110,7 @@ class OutOfTheBoxIT {
         List<String> pids = List.of("lodestar.core", "lodestar.store", "lodestar.beacon.system", "lodestar.beacon.jvm",
                 "lodestar.beacon.script", "lodestar.beacon.command", "lodestar.beacon.http", "lodestar.beacon.log",
                 "lodestar.sink.graphite", "lodestar.sink.influxdb", "lodestar.sink.prometheus", "lodestar.sink.opentsdb",
-                "lodestar.sink.kairosdb", "lodestar.sink.librato", "lodestar.listener.statsd", "lodestar.listener.graphite",
+                "lodestar.sink.kairosdb", "lodestar.sink.librato", "lodestar.listener.statsd", "lodestar.listener.collectd", "lodestar.listener.graphite",
                 "lodestar.listener.metricsd", "lodestar.processor.naming");
         for (String pid : pids) {
             String body = "";
