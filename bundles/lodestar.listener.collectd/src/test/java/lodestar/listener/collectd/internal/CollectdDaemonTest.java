@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import lodestar.api.Sample;
+import lodestar.testkit.CollectdProcess;
 import lodestar.testkit.Configs;
 
 /**
@@ -35,40 +36,9 @@ class CollectdDaemonTest {
     @TempDir
     Path dir;
 
-    static Path collectd() {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin" + File.pathSeparator + "/usr/bin";
-        Optional<Path> p = java.util.Arrays.stream(path.split(File.pathSeparator)).filter(d -> !d.isEmpty())
-                .map(d -> Path.of(d, "collectd")).filter(Files::isExecutable).findFirst();
-        if (p.isEmpty()) {
-            String msg = "collectd not found; install it (Debian: apt-get install --no-install-recommends collectd-core) to run this test";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(msg);
-            }
-            Assumptions.assumeTrue(false, msg);
-        }
-        return p.get();
-    }
-
-    /** Starts collectd in the foreground sending to 127.0.0.1:port at the given level. */
-    Process start(Path collectd, String name, String host, int port, String level) throws IOException {
-        Path base = Files.createDirectories(dir.resolve(name));
-        String security = level.equals("None") ? "" : "      SecurityLevel " + level + "\n      Username \"" + USER + "\"\n      Password \"" + PASSWORD + "\"\n";
-        String conf = "Hostname \"" + host + "\"\nFQDNLookup false\nInterval 1\nBaseDir \"" + base + "\"\nPIDFile \"" + base + "/collectd.pid\"\n"
-                + "PluginDir \"/usr/lib/collectd\"\nTypesDB \"/usr/share/collectd/types.db\"\n"
-                + "LoadPlugin logfile\n<Plugin logfile>\n  LogLevel info\n  File \"" + base + "/collectd.log\"\n</Plugin>\n"
-                + "LoadPlugin cpu\nLoadPlugin memory\nLoadPlugin load\nLoadPlugin interface\nLoadPlugin network\n"
-                + "<Plugin network>\n  <Server \"127.0.0.1\" \"" + port + "\">\n" + security + "  </Server>\n</Plugin>\n";
-        Path file = base.resolve("collectd.conf");
-        Files.writeString(file, conf);
-        return new ProcessBuilder(collectd.toString(), "-f", "-C", file.toString()).redirectErrorStream(true)
-                .redirectOutput(base.resolve("collectd.out").toFile()).start();
-    }
-
-    static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
+    /** Starts collectd sending to 127.0.0.1:port at the given level. */
+    CollectdProcess start(String name, String host, int port, String level) throws IOException {
+        return CollectdProcess.start(dir.resolve(name), host, port, level, USER, PASSWORD);
     }
 
     CollectdListener listener(CapturingPipeline pipe, String level) throws IOException {
@@ -84,13 +54,12 @@ class CollectdDaemonTest {
     @ParameterizedTest
     @ValueSource(strings = {"none", "sign", "encrypt"})
     void valuesArriveAtEachSecurityLevel(String level) throws Exception {
-        Path collectd = collectd();
         String host = "e2e." + level;
         String h = "e2e_" + level;
         CapturingPipeline pipe = new CapturingPipeline();
         CollectdListener l = listener(pipe, level);
         String wire = Character.toUpperCase(level.charAt(0)) + level.substring(1);
-        Process p = start(collectd, level, host, l.port(), wire);
+        CollectdProcess p = start(level, host, l.port(), wire);
         try {
             // cpu and interface are rates: they need two readings (1 s apart) before the first value
             boolean all = pipe.await(s -> s.name().startsWith("collectd." + h + ".cpu."), 15_000)
@@ -98,7 +67,7 @@ class CollectdDaemonTest {
                     && pipe.await(s -> named(s, h, "memory.used"), 5_000)
                     && pipe.await(s -> named(s, h, "load.shortterm"), 5_000);
             assertTrue(all, () -> "missing values; got " + pipe.samples.stream().map(Sample::name).distinct().sorted().toList()
-                    + " status " + l.status().counters() + " collectd log: " + log(level));
+                    + " status " + l.status().counters() + " collectd log: " + p.log());
             List<Sample> mine = pipe.matching(s -> s.name().startsWith("collectd." + h + "."));
             assertTrue(pipe.matching(s -> named(s, h, "memory.used")).stream().allMatch(s -> s.value() > 0));
             assertTrue(pipe.matching(s -> s.name().startsWith("collectd." + h + ".load.")).stream().allMatch(s -> s.value() >= 0));
@@ -111,19 +80,18 @@ class CollectdDaemonTest {
             assertEquals(0L, c.get("protocol_errors"), c.toString());
             assertEquals(0L, c.get("rejected"), c.toString());
         } finally {
-            stop(p);
+            p.close();
             l.deactivate();
         }
     }
 
     @Test
     void atEncryptAPlainSenderIsRejected() throws Exception {
-        Path collectd = collectd();
         CapturingPipeline pipe = new CapturingPipeline();
         CollectdListener l = listener(pipe, "encrypt");
-        Process plain = start(collectd, "plain", "plain.sender", l.port(), "None");
-        Process signed = start(collectd, "signed", "signed.sender", l.port(), "Sign");
-        Process enc = start(collectd, "enc", "enc.sender", l.port(), "Encrypt");
+        CollectdProcess plain = start("plain", "plain.sender", l.port(), "None");
+        CollectdProcess signed = start("signed", "signed.sender", l.port(), "Sign");
+        CollectdProcess enc = start("enc", "enc.sender", l.port(), "Encrypt");
         try {
             assertTrue(pipe.await(s -> named(s, "enc_sender", "memory.used"), 15_000), () -> l.status().counters().toString());
             long end = System.currentTimeMillis() + 10_000;
@@ -134,18 +102,10 @@ class CollectdDaemonTest {
             assertTrue(c.get("rejected.unencrypted") >= 2, c.toString());
             assertTrue(pipe.matching(s -> s.name().startsWith("collectd.plain_sender.") || s.name().startsWith("collectd.signed_sender.")).isEmpty());
         } finally {
-            stop(plain);
-            stop(signed);
-            stop(enc);
+            plain.close();
+            signed.close();
+            enc.close();
             l.deactivate();
-        }
-    }
-
-    private String log(String name) {
-        try {
-            return Files.readString(dir.resolve(name).resolve("collectd.log")) + Files.readString(dir.resolve(name).resolve("collectd.out"));
-        } catch (IOException e) {
-            return e.toString();
         }
     }
 }
