@@ -1,5 +1,6 @@
 package lodestar.beacon.http.internal;
 
+import lodestar.testkit.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package lodestar.beacon.log.internal;
 
+import lodestar.testkit.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

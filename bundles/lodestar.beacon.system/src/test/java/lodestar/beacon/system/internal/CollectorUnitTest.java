@@ -1,5 +1,6 @@
 package lodestar.beacon.system.internal;
 
+import lodestar.testkit.Recorder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import lodestar.testkit.CapturingPipeline;
 import lodestar.api.Sample;
 import lodestar.testkit.CollectdProcess;
 import lodestar.testkit.Configs;

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lodestar.testkit.CapturingPipeline;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Kind;
 import lodestar.testkit.Configs;

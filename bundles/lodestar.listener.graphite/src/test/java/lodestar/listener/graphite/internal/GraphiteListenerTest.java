@@ -29,49 +29,13 @@ import lodestar.api.ComponentStatus;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.testkit.CapturingPipeline;
 import lodestar.testkit.Configs;
 
 /** The component over real sockets: plaintext over TCP and UDP, pickle from python3 over TCP. */
 class GraphiteListenerTest {
 
-    /** A pipeline that keeps what it gets. */
-    static final class Capture implements Pipeline {
-        final LinkedBlockingQueue<Sample> samples = new LinkedBlockingQueue<>();
-
-        @Override
-        public void emit(Sample sample) {
-            samples.add(sample);
-        }
-
-        @Override
-        public void emitAll(Collection<Sample> s) {
-            samples.addAll(s);
-        }
-
-        @Override
-        public List<ComponentStatus> status() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<List<Sample>> collectNow(String beaconName) {
-            return Optional.empty();
-        }
-
-        List<Sample> take(int n) throws InterruptedException {
-            List<Sample> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Sample s = samples.poll(5, TimeUnit.SECONDS);
-                if (s == null) {
-                    throw new AssertionError("got " + out.size() + " of " + n + " samples: " + out);
-                }
-                out.add(s);
-            }
-            return out;
-        }
-    }
-
-    private final Capture pipeline = new Capture();
+    private final CapturingPipeline pipeline = new CapturingPipeline();
     private GraphiteListener listener;
     private int picklePort;
 

@@ -1,5 +1,6 @@
 package lodestar.listener.metricsd.internal;
 
+import lodestar.testkit.CapturingPipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ import lodestar.testkit.Configs;
 /** The component over a real UDP socket. */
 class MetricsdListenerTest {
 
-    private final Capture pipeline = new Capture();
+    private final CapturingPipeline pipeline = new CapturingPipeline();
     private MetricsdListener listener;
 
     private MetricsdListener start(Object... extra) {

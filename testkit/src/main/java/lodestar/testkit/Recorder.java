@@ -1,4 +1,4 @@
-package lodestar.beacon.log.internal;
+package lodestar.testkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,17 +8,18 @@ import java.util.Map;
 import lodestar.api.Emitter;
 import lodestar.api.Sample;
 
-/** An emitter that keeps what it is given. */
-final class Recorder implements Emitter {
+/** An emitter that keeps what a beacon gives it, for tests. Not thread-safe: one collection at a time. */
+public class Recorder implements Emitter {
 
-    final List<Sample> samples = new ArrayList<>();
+    public final List<Sample> samples = new ArrayList<>();
 
     @Override
     public void emit(Sample sample) {
         samples.add(sample);
     }
 
-    Map<String, Sample> byName() {
+    /** Name to sample; fails on a duplicate name (each series must appear once per collection). */
+    public Map<String, Sample> byName() {
         Map<String, Sample> m = new LinkedHashMap<>();
         for (Sample s : samples) {
             if (m.put(s.name(), s) != null) {
@@ -28,7 +29,8 @@ final class Recorder implements Emitter {
         return m;
     }
 
-    double value(String name) {
+    /** The value emitted under {@code name}; fails, listing what was emitted, when there is none. */
+    public double value(String name) {
         Sample s = byName().get(name);
         if (s == null) {
             throw new AssertionError(name + " not emitted; got " + byName().keySet());
@@ -36,7 +38,7 @@ final class Recorder implements Emitter {
         return s.value();
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return byName().containsKey(name);
     }
 }
