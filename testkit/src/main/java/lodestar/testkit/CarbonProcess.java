@@ -1,15 +1,10 @@
 package lodestar.testkit;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,31 +16,28 @@ import java.util.regex.Pattern;
 /**
  * A real carbon-cache (Debian's graphite-carbon) in a temporary folder, on free loopback ports, in the
  * foreground ({@code --debug}) so the test owns the process; and whisper-fetch to read what it stored.
+ * Stopping (SIGTERM: it writes its cache out first) and starting again keeps the data.
  */
-public final class CarbonProcess implements AutoCloseable {
+public final class CarbonProcess extends ServerProcess {
 
     private static final Pattern JSON = Pattern.compile(
             "\"start\"\\s*:\\s*(\\d+).*\"step\"\\s*:\\s*(\\d+).*\"values\"\\s*:\\s*\\[([^]]*)]", Pattern.DOTALL);
 
     private final Path carbonCache;
     private final Path whisperFetch;
-    public final Path dir;
     public final Path config;
     public final Path whisperDir;
-    public final Path log;
     public final int linePort;
     public final int picklePort;
-    private Process process;
 
     public CarbonProcess(Path carbonCache, Path whisperFetch, Path dir) throws IOException {
+        super("carbon-cache", dir, "carbon.out");
         this.carbonCache = carbonCache;
         this.whisperFetch = whisperFetch;
-        this.dir = dir;
         int[] ports = freePorts(3);
         linePort = ports[0];
         picklePort = ports[1];
         whisperDir = dir.resolve("whisper");
-        log = dir.resolve("carbon.out");
         for (String d : new String[] {"whisper", "log", "pid"}) {
             Files.createDirectories(dir.resolve(d));
         }
@@ -79,54 +71,16 @@ public final class CarbonProcess implements AutoCloseable {
                 "[everything]\npattern = .*\nretentions = 1s:1h\n");
     }
 
-    /** The command line, for the report and for error messages. */
+    /** The command line (foreground, {@code --debug}), for the report and for error messages. */
+    @Override
     public List<String> command() {
         return List.of(carbonCache.toString(), "--config=" + config, "--debug", "start");
     }
 
-    /** Starts carbon-cache and waits until both receivers accept connections. */
-    public void start() throws IOException, InterruptedException {
-        process = new ProcessBuilder(command()).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("carbon-cache exited with " + process.exitValue() + ":\n" + logTail());
-            }
-            if (accepts(linePort) && accepts(picklePort)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        stop();
-        throw new IllegalStateException("carbon-cache did not open its ports within 30 s:\n" + logTail());
-    }
-
-    /** Stops carbon-cache the way an init system does (SIGTERM; it writes its cache out first). */
-    public void stop() throws InterruptedException {
-        Process p = process;
-        process = null;
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
+    /** Both receivers accept connections. */
     @Override
-    public void close() throws InterruptedException {
-        stop();
-    }
-
-    public String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+    protected boolean ready() {
+        return accepts(linePort) && accepts(picklePort);
     }
 
     /** Where Carbon keeps a series (normalized path: tags sorted), with its default TAG_HASH_FILENAMES. */
@@ -186,32 +140,6 @@ public final class CarbonProcess implements AutoCloseable {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         return got;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 
     private static String sha256(String s) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Assumptions;
 
-/** Finds the external programs the tests drive (python3, carbon-cache, whisper-fetch). */
+/** Finds the external programs the tests drive (python3, carbon-cache, whisper-fetch, influxd, prometheus). */
 public final class Tools {
 
     private Tools() {
@@ -32,19 +32,32 @@ public final class Tools {
     }
 
     /**
-     * The program, or: a failure on CI (env {@code CI=true}, where it must be installed), a skipped test
-     * elsewhere.
+     * The first of {@code names} found (see {@link #find}), or: a failure on CI (env {@code CI=true},
+     * where it must be installed), a skipped test elsewhere, with a message that names the Debian
+     * package to install.
+     *
+     * @param debianPackage the package that provides the program ({@code graphite-carbon} for
+     *                      {@code carbon-cache}, {@code python3-whisper} for {@code whisper-fetch})
+     * @param names         the program's names, the first also for the message
      */
-    public static Path require(String what, String... names) {
+    public static Path require(String debianPackage, String... names) {
+        if (names.length == 0) {
+            throw new IllegalArgumentException("no program name given for " + debianPackage);
+        }
         Optional<Path> p = find(names);
         if (p.isEmpty()) {
-            String msg = what + " not found (looked for " + String.join(", ", names) + "); install it (Debian: "
-                    + "apt-get install graphite-carbon python3-whisper) to run this test";
+            String msg = missing(debianPackage, names);
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new AssertionError(msg);
             }
             Assumptions.assumeTrue(false, msg);
         }
         return p.get();
+    }
+
+    /** The message for a program not found. */
+    static String missing(String debianPackage, String... names) {
+        return names[0] + " not found (looked for " + String.join(", ", names) + " on the PATH, in /usr/bin and"
+                + " /usr/local/bin); install it (Debian: apt-get install " + debianPackage + ") to run this test";
     }
 }

@@ -2,9 +2,13 @@
  * Helpers every bundle needs to follow the platform's conventions the same way: duration and size
  * strings ({@code 10s}, {@code 64MB}) and rate-limited logging of bad input.
  * 1.1: {@link lodestar.api.util.LevelFilter} (a sink's {@code levels}) and {@link lodestar.api.util.Json}.
+ * 1.2: what HTTP sinks share: {@link lodestar.api.util.HttpSinkClient} (the {@code url} property, POSTing
+ * with timeouts, gzip and authentication), {@link lodestar.api.util.TagsProperty} ({@code key=value}
+ * tag properties such as {@code defaultTags}), {@link lodestar.api.util.Hosts} (the short host name) and
+ * {@link lodestar.api.util.SkippedSamples} (counting and logging samples a backend cannot take).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package lodestar.api.util;
 
 import org.osgi.annotation.bundle.Export;

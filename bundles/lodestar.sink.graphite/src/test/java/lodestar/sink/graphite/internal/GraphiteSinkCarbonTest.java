@@ -36,32 +36,21 @@ class GraphiteSinkCarbonTest {
     static Path dir;
 
     private static CarbonProcess carbon;
-    private static Thread killer;
     /** A whole second a few minutes back, well inside the 1s:1h retention. */
     private static final long T0 = System.currentTimeMillis() / 1000 - 300;
 
     @BeforeAll
     static void startCarbon() throws Exception {
-        Path carbonCache = Tools.require("carbon-cache", "carbon-cache");
-        Path whisperFetch = Tools.require("whisper-fetch", "whisper-fetch", "whisper-fetch.py");
+        Path carbonCache = Tools.require("graphite-carbon", "carbon-cache");
+        Path whisperFetch = Tools.require("python3-whisper", "whisper-fetch", "whisper-fetch.py");
         carbon = new CarbonProcess(carbonCache, whisperFetch, dir);
-        CarbonProcess c = carbon;
-        killer = new Thread(() -> {
-            try {
-                c.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(killer); // also when the JVM is ended mid-test
-        carbon.start();
+        carbon.start(); // stopped by a shutdown hook too when the JVM is ended mid-test
     }
 
     @AfterAll
     static void stopCarbon() throws Exception {
         if (carbon != null) {
-            carbon.stop();
-            Runtime.getRuntime().removeShutdownHook(killer);
+            carbon.close();
         }
     }
 

@@ -1,22 +1,13 @@
 package lodestar.sink.influxdb.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.GZIPOutputStream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,8 +23,10 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
+import lodestar.api.util.HttpSinkClient;
 import lodestar.api.util.RateLimitedLog;
 import lodestar.api.util.RunnerProperties;
+import lodestar.api.util.SkippedSamples;
 import lodestar.api.util.Units;
 
 /**
@@ -151,16 +144,13 @@ public final class InfluxDbSink implements Sink {
     }
 
     private final URI writeUri;
-    private final String authorization;
-    private final boolean gzip;
+    private final boolean tokenAuth;
     private final int maxLines;
-    private final Duration timeout;
     private final LineProtocol encoder;
-    private final HttpClient client;
+    private final HttpSinkClient http;
     private final Bytes buffer = new Bytes(256 * 1024);
-    private final LongAdder nonFinite = new LongAdder();
+    private final SkippedSamples nonFinite;
     private final LongAdder rejected = new LongAdder();
-    private final RateLimitedLog nonFiniteLog = new RateLimitedLog(60_000, LOG::info);
     private final RateLimitedLog rejectedLog = new RateLimitedLog(10_000, LOG::warn);
 
     /**
@@ -169,20 +159,7 @@ public final class InfluxDbSink implements Sink {
      */
     @Activate
     public InfluxDbSink(Config config, Map<String, Object> props) {
-        String url = trim(config.url());
-        URI base;
-        try {
-            base = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("url: not a URL: '" + url + "' (" + e.getMessage() + ")");
-        }
-        String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null) {
-            throw new IllegalArgumentException("url: must be an http:// or https:// URL with a host, got '" + url + "'");
-        }
-        if (base.getRawQuery() != null || base.getRawFragment() != null) {
-            throw new IllegalArgumentException("url: must not have a query or fragment, got '" + url + "'");
-        }
+        URI base = HttpSinkClient.baseUrl(config.url(), null);
         String database = trim(config.database());
         String bucket = trim(config.bucket());
         String username = trim(config.username());
@@ -198,7 +175,8 @@ public final class InfluxDbSink implements Sink {
             throw new IllegalArgumentException("database: required for InfluxDB 1.x (or set bucket for InfluxDB 2.x)");
         }
         boolean v2 = !bucket.isEmpty();
-        StringBuilder target = new StringBuilder(base.toString());
+        StringBuilder target = new StringBuilder();
+        String authorization;
         if (v2) {
             if (!username.isEmpty() || !password.isEmpty() || !rp.isEmpty()) {
                 throw new IllegalArgumentException((!rp.isEmpty() ? "retentionPolicy" : !username.isEmpty()
@@ -215,30 +193,28 @@ public final class InfluxDbSink implements Sink {
                 throw new IllegalArgumentException((!token.isEmpty() ? "token" : "org")
                         + ": only for InfluxDB 2.x (bucket); with database use username and password");
             }
-            if (username.isEmpty() && !password.isEmpty()) {
-                throw new IllegalArgumentException("username: required when password is set");
-            }
             target.append("/write?db=").append(enc(database));
             if (!rp.isEmpty()) {
                 target.append("&rp=").append(enc(rp));
             }
             target.append("&precision=ms");
-            authorization = username.isEmpty() ? null : "Basic " + Base64.getEncoder()
-                    .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+            authorization = HttpSinkClient.basicAuthorization("username", username, password);
         }
-        writeUri = URI.create(target.toString());
-        timeout = Duration.ofMillis(Units.positiveDurationMillis("timeout", config.timeout()));
+        tokenAuth = v2;
+        writeUri = HttpSinkClient.endpoint(base, target.toString());
+        long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
         if (config.maxLinesPerRequest() < 1) {
             throw new IllegalArgumentException("maxLinesPerRequest: must be at least 1, got " + config.maxLinesPerRequest());
         }
         maxLines = config.maxLinesPerRequest();
-        gzip = config.gzip();
         encoder = new LineProtocol(LineProtocol.MeasurementFrom.parse(config.measurementFrom()));
         RunnerProperties.of(props);
 
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        http = new HttpSinkClient("InfluxDB", writeUri, "text/plain; charset=utf-8", timeoutMillis, config.gzip(),
+                authorization);
+        nonFinite = SkippedSamples.nonFinite("InfluxDB sink " + writeUri, "InfluxDB", LOG::info);
         LOG.info("InfluxDB sink to {} ({} API, measurement from {}{})", writeUri, v2 ? "2.x" : "1.x",
-                config.measurementFrom().trim().toLowerCase(Locale.ROOT), gzip ? ", gzip" : "");
+                config.measurementFrom().trim().toLowerCase(Locale.ROOT), config.gzip() ? ", gzip" : "");
     }
 
     private static String trim(String s) {
@@ -251,17 +227,7 @@ public final class InfluxDbSink implements Sink {
 
     @Override
     public boolean accepts(Sample sample) {
-        if (!LineProtocol.storable(sample.value())) {
-            skipNonFinite(sample); // refused before buffering: costs no memory
-            return false;
-        }
-        return true;
-    }
-
-    private void skipNonFinite(Sample s) {
-        nonFinite.increment();
-        nonFiniteLog.log(() -> "InfluxDB sink " + writeUri + ": skipping samples whose value is NaN or infinite"
-                + " (InfluxDB cannot store them), e.g. " + s + "; " + nonFinite.sum() + " so far");
+        return !nonFinite.skipNonFinite(sample); // refused before buffering: costs no memory
     }
 
     @Override
@@ -285,37 +251,15 @@ public final class InfluxDbSink implements Sink {
             if (encoder.append(s, buffer)) {
                 lines++;
             } else {
-                skipNonFinite(s);
+                nonFinite.skip(s);
             }
         }
         if (lines == 0) {
             return;
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(writeUri).timeout(timeout)
-                .header("Content-Type", "text/plain; charset=utf-8");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        if (gzip) {
-            ByteArrayOutputStream zipped = new ByteArrayOutputStream(buffer.length() / 4 + 64);
-            try (GZIPOutputStream z = new GZIPOutputStream(zipped, 64 * 1024)) {
-                z.write(buffer.array(), 0, buffer.length());
-            }
-            request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray()));
-        } else {
-            request.POST(HttpRequest.BodyPublishers.ofByteArray(buffer.array(), 0, buffer.length()));
-        }
-        HttpResponse<String> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("InfluxDB write to " + writeUri + " interrupted");
-        } catch (IOException e) {
-            throw new IOException("InfluxDB write to " + writeUri + " failed: " + e, e);
-        }
-        int status = response.statusCode();
-        if (status / 100 == 2) {
+        HttpSinkClient.Response response = http.post(buffer.array(), 0, buffer.length());
+        int status = response.status();
+        if (response.isSuccess()) {
             return;
         }
         String error = InfluxErrors.message(response.body());
@@ -339,8 +283,7 @@ public final class InfluxDbSink implements Sink {
             return;
         }
         String hint = switch (status) {
-            case 401, 403 -> " (check " + (authorization != null && authorization.startsWith("Token")
-                    ? "token" : "username and password") + ")";
+            case 401, 403 -> " (check " + (tokenAuth ? "token" : "username and password") + ")";
             case 404 -> " (does the database or bucket exist?)";
             default -> "";
         };
@@ -354,25 +297,19 @@ public final class InfluxDbSink implements Sink {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= MAX_ERROR_CHARS ? s : s.substring(0, MAX_ERROR_CHARS) + "...";
+        return HttpSinkClient.abbreviate(s, MAX_ERROR_CHARS);
     }
 
     @Deactivate
     void deactivate() {
-        if (client instanceof AutoCloseable c) { // Java 21+: stops the client's selector thread now
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.debug("closing the HTTP client", e);
-            }
-        }
+        http.close(); // Java 21+: stops the client's selector thread now
         LOG.info("InfluxDB sink to {} stopped ({} NaN/infinite skipped, {} points refused by InfluxDB)", writeUri,
-                nonFinite.sum(), rejected.sum());
+                nonFinite.count(), rejected.sum());
     }
 
     /** Samples left out because their value was NaN or infinite. */
     long skippedNonFinite() {
-        return nonFinite.sum();
+        return nonFinite.count();
     }
 
     /** Points InfluxDB refused as bad data (400, 422), as far as its answers tell. */

@@ -30,6 +30,7 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.testkit.Configs;
+import lodestar.testkit.ServerProcess;
 
 /**
  * The sink against a tiny in-test HTTP server that answers as InfluxDB does, for what a healthy real
@@ -201,7 +202,7 @@ class InfluxDbSinkHttpTest {
 
     @Test
     void aClosedPortThrows() throws Exception {
-        int port = InfluxProcess.freePort();
+        int port = ServerProcess.freePort();
         InfluxDbSink sink = sink("url", "http://127.0.0.1:" + port);
         assertThrows(IOException.class, () -> sink.write(samples(1)));
     }

@@ -19,6 +19,7 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.Tags;
+import lodestar.api.util.Json;
 import lodestar.testkit.Configs;
 import lodestar.testkit.sinks.SinkCompatibilityKit;
 
@@ -80,9 +81,7 @@ class InfluxDbSinkServerTest extends SinkCompatibilityKit {
     static List<Series> select(String regex) throws Exception {
         String json = influx.query(DB, "SELECT * FROM /" + regex + "/ GROUP BY *");
         List<Series> out = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) Json.parse(json))
-                .get("results")).get(0);
+        Map<String, Object> result = Json.object(Json.array(Json.object(Json.parse(json)).get("results")).get(0));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> series = (List<Map<String, Object>>) result.getOrDefault("series", List.of());
         for (Map<String, Object> s : series) {
@@ -161,7 +160,7 @@ class InfluxDbSinkServerTest extends SinkCompatibilityKit {
         assertEquals(prefix + ".we ird,meas=x", s.name());
         assertEquals(Map.of("path", "C:\\dir with space,a=b", "k ey,=", "v\"q"), s.tags());
         assertEquals(List.of("time", "fi eld,="), s.columns());
-        assertEquals(List.of(List.of((double) t, 2.5)), s.values());
+        assertEquals(List.of(List.of(t, 2.5)), s.values()); // epoch=ms: a whole number of milliseconds
     }
 
     @Test

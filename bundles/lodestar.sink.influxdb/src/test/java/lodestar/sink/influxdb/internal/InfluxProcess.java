@@ -1,11 +1,8 @@
 package lodestar.sink.influxdb.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
-import org.junit.jupiter.api.Assumptions;
-
+import lodestar.testkit.ServerProcess;
 import lodestar.testkit.Tools;
 
 /**
@@ -24,23 +19,17 @@ import lodestar.testkit.Tools;
  * on a free loopback port and nothing else listening (the RPC/backup service on another loopback port,
  * every other service off), for the tests and the benchmark. Stopping and starting again keeps the data.
  */
-final class InfluxProcess implements AutoCloseable {
+final class InfluxProcess extends ServerProcess {
 
-    final Path dir;
     final int httpPort;
-    private final int rpcPort;
     private final Path influxd;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
-    private final Thread killer = new Thread(this::stopQuietly);
 
     InfluxProcess(Path dir) throws IOException {
-        this.dir = dir;
-        this.influxd = require();
-        this.httpPort = freePort();
-        this.rpcPort = freePort();
-        Files.createDirectories(dir);
+        super("influxd", dir, "influxd.log");
+        this.influxd = Tools.require("influxdb", "influxd");
+        int[] ports = freePorts(2);
+        this.httpPort = ports[0];
+        int rpcPort = ports[1];
         Files.writeString(dir.resolve("influxdb.conf"), """
                 reporting-disabled = true
                 bind-address = "127.0.0.1:%d"
@@ -73,88 +62,27 @@ final class InfluxProcess implements AutoCloseable {
                 [logging]
                   level = "warn"
                 """.formatted(rpcPort, dir, dir, dir, httpPort));
-        Runtime.getRuntime().addShutdownHook(killer); // also when the JVM is ended mid-test
-    }
-
-    /** influxd, or a failure on CI (env CI=true) / a skipped test elsewhere. */
-    static Path require() {
-        Optional<Path> p = Tools.find("influxd");
-        if (p.isEmpty()) {
-            String msg = "influxd not found; install it (Debian: apt-get install influxdb) to run the InfluxDB tests";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(msg);
-            }
-            Assumptions.assumeTrue(false, msg);
-        }
-        return p.get();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    void start() throws Exception {
-        process = new ProcessBuilder(List.of(influxd.toString(), "-config", dir.resolve("influxdb.conf").toString()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()))
-                .start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("influxd exited with " + process.exitValue() + ":\n" + logTail());
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/ping"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 204) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("influxd did not answer /ping within 30 s:\n" + logTail());
-    }
-
-    void stop() throws InterruptedException {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-            }
-        }
-        process = null;
-    }
-
-    private void stopQuietly() {
-        try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
-    public void close() throws InterruptedException {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(killer);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
+    public List<String> command() {
+        return List.of(influxd.toString(), "-config", dir.resolve("influxdb.conf").toString());
+    }
+
+    /** InfluxDB answers /ping with 204 once it serves. */
+    @Override
+    protected boolean ready() throws InterruptedException {
+        return answers(url() + "/ping", 204);
     }
 
     /** Runs an InfluxQL statement (POST /query) and returns the JSON answer; fails on an HTTP error. */
     String query(String db, String q) throws Exception {
         String uri = url() + "/query?epoch=ms" + (db == null ? "" : "&db=" + enc(db));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20))
+        HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("q=" + enc(q))).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -166,22 +94,13 @@ final class InfluxProcess implements AutoCloseable {
 
     /** Writes raw line protocol (precision ms) and returns the HTTP status. */
     int writeRaw(String db, String lines) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url() + "/write?precision=ms&db=" + enc(db)))
+        return http().send(HttpRequest.newBuilder(URI.create(url() + "/write?precision=ms&db=" + enc(db)))
                 .POST(HttpRequest.BodyPublishers.ofString(lines)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
     void createDatabase(String db) throws Exception {
         query(null, "CREATE DATABASE \"" + db + "\"");
-    }
-
-    String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(dir.resolve("influxd.log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 
     private static String enc(String s) {

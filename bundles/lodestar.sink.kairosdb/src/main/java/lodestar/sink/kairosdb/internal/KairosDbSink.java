@@ -1,23 +1,13 @@
 package lodestar.sink.kairosdb.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.GZIPOutputStream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,10 +23,13 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.Tags;
+import lodestar.api.util.HttpSinkClient;
 import lodestar.api.util.Json;
 import lodestar.api.util.LevelFilter;
 import lodestar.api.util.RateLimitedLog;
 import lodestar.api.util.RunnerProperties;
+import lodestar.api.util.SkippedSamples;
+import lodestar.api.util.TagsProperty;
 import lodestar.api.util.Units;
 
 /**
@@ -121,117 +114,33 @@ public final class KairosDbSink implements Sink {
     }
 
     private final URI endpoint;
-    private final String authorization;
-    private final boolean gzip;
-    private final long timeoutMillis;
     private final Tags defaultTags;
     private final LevelFilter levels;
-    private volatile HttpClient client;
+    private final HttpSinkClient http;
 
-    private final LongAdder nonFinite = new LongAdder();
+    private final SkippedSamples nonFinite;
     private final LongAdder refusedRequests = new LongAdder();
     private final LongAdder written = new LongAdder();
-    private final RateLimitedLog nonFiniteLog = new RateLimitedLog(60_000, LOG::info);
     private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
 
     @Activate
     public KairosDbSink(Config config, Map<String, Object> props) {
-        URI base = baseUrl(config.url());
+        URI base = HttpSinkClient.baseUrl(config.url(), "username/password");
         String user = config.username() == null ? "" : config.username();
-        String password = config.password() == null ? "" : config.password();
-        if (user.isEmpty() && !password.isEmpty()) {
-            throw new IllegalArgumentException("username: required when a password is set");
-        }
-        if (user.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("username: must not contain ':' (HTTP basic authentication)");
-        }
-        authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        gzip = config.gzip();
-        timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
-        defaultTags = defaultTags(config.defaultTags());
+        String authorization = HttpSinkClient.basicAuthorization("username", user, config.password());
+        long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
+        defaultTags = TagsProperty.parseOrHost("defaultTags", config.defaultTags(), KairosJson::sanitizeTag);
         levels = RunnerProperties.of(props).levels();
-        String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
-        endpoint = base.resolve(path + "/api/v1/datapoints");
-        client = newClient();
-        LOG.info("KairosDB sink to {} (default tags {}, gzip {}, {}, {})", endpoint, defaultTags, gzip,
+        endpoint = HttpSinkClient.endpoint(base, "/api/v1/datapoints");
+        http = new HttpSinkClient("KairosDB", endpoint, "application/json", timeoutMillis, config.gzip(), authorization);
+        nonFinite = SkippedSamples.nonFinite("KairosDB sink " + endpoint, "KairosDB", LOG::info);
+        LOG.info("KairosDB sink to {} (default tags {}, gzip {}, {}, {})", endpoint, defaultTags, config.gzip(),
                 authorization == null ? "no authentication" : "basic authentication as " + user, levels);
-    }
-
-    static URI baseUrl(String url) {
-        String u = url == null ? "" : url.trim();
-        try {
-            URI uri = new URI(u);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw new IllegalArgumentException("url: expected http://host:port or https://host:port, got '" + url + "'");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("url: must not have a query, fragment or user (use username/password),"
-                        + " got '" + url + "'");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("url: not a valid URL, got '" + url + "' (" + e.getReason() + ")");
-        }
-    }
-
-    static Tags defaultTags(String[] entries) {
-        Tags t = Tags.EMPTY;
-        if (entries != null) {
-            for (String entry : entries) {
-                for (String kv : entry == null ? new String[0] : entry.split(",")) {
-                    if (kv.isBlank()) {
-                        continue;
-                    }
-                    int eq = kv.indexOf('=');
-                    String k = eq < 0 ? "" : kv.substring(0, eq).trim();
-                    String v = eq < 0 ? "" : kv.substring(eq + 1).trim();
-                    if (k.isEmpty() || v.isEmpty()) {
-                        throw new IllegalArgumentException("defaultTags: expected key=value, got '" + kv.trim() + "'");
-                    }
-                    t = t.with(KairosJson.sanitizeTag(k), KairosJson.sanitizeTag(v));
-                }
-            }
-        }
-        return t.isEmpty() ? Tags.of("host", KairosJson.sanitizeTag(shortHostName())) : t;
-    }
-
-    static String shortHostName() {
-        String h;
-        try {
-            h = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            h = System.getenv("HOSTNAME");
-        }
-        if (h == null || h.isBlank()) {
-            return "localhost";
-        }
-        int dot = h.indexOf('.');
-        return dot > 0 ? h.substring(0, dot) : h;
-    }
-
-    private HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(timeoutMillis)).build();
     }
 
     @Override
     public boolean accepts(Sample sample) {
-        if (!levels.accepts(sample)) {
-            return false;
-        }
-        if (Double.isNaN(sample.value()) || Double.isInfinite(sample.value())) {
-            nonFinite(sample);
-            return false;
-        }
-        return true;
-    }
-
-    private void nonFinite(Sample s) {
-        nonFinite.increment();
-        nonFiniteLog.log(() -> "KairosDB sink " + endpoint + ": leaving out samples whose value is NaN or infinite"
-                + " (KairosDB's JSON cannot carry them), e.g. " + s + "; " + nonFinite.sum() + " so far");
+        return levels.accepts(sample) && !nonFinite.skipNonFinite(sample);
     }
 
     @Override
@@ -240,8 +149,7 @@ public final class KairosDbSink implements Sink {
         Map<String, List<Sample>> series = new LinkedHashMap<>();
         int points = 0;
         for (Sample s : batch) {
-            if (Double.isNaN(s.value()) || Double.isInfinite(s.value())) {
-                nonFinite(s);
+            if (nonFinite.skipNonFinite(s)) {
                 continue;
             }
             series.computeIfAbsent(s.seriesKey(), k -> new ArrayList<>(2)).add(s);
@@ -251,9 +159,9 @@ public final class KairosDbSink implements Sink {
             return;
         }
         String json = KairosJson.encode(series.values(), defaultTags);
-        HttpResponse<String> r = post(json.getBytes(StandardCharsets.UTF_8));
-        int status = r.statusCode();
-        if (status / 100 == 2) {
+        HttpSinkClient.Response r = http.post(json.getBytes(StandardCharsets.UTF_8));
+        int status = r.status();
+        if (r.isSuccess()) {
             written.add(points);
             return;
         }
@@ -266,35 +174,10 @@ public final class KairosDbSink implements Sink {
                     + " (not retried): " + errors(r.body()) + "; " + refusedRequests.sum() + " such requests so far");
             return;
         }
-        client = newClient();
+        http.renew();
         throw new IOException("KairosDB at " + endpoint + " answered " + status
-                + (status == 401 || status == 403 ? " (check username and password)" : "") + ": " + abbreviate(r.body()));
-    }
-
-    private HttpResponse<String> post(byte[] body) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(Duration.ofMillis(timeoutMillis))
-                .header("Content-Type", "application/json");
-        if (authorization != null) {
-            req.header("Authorization", authorization);
-        }
-        if (gzip) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
-            try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-                z.write(body);
-            }
-            body = out.toByteArray();
-            req.header("Content-Encoding", "gzip");
-        }
-        try {
-            return client.send(req.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            client = newClient(); // a fresh connection pool for the retry
-            throw new IOException("KairosDB at " + endpoint + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing to KairosDB at " + endpoint);
-        }
+                + (status == 401 || status == 403 ? " (check username and password)" : "") + ": "
+                + HttpSinkClient.abbreviate(r.body()));
     }
 
     /** The {@code errors} of a KairosDB error answer, or the body as it is. */
@@ -302,25 +185,19 @@ public final class KairosDbSink implements Sink {
         try {
             Object e = Json.object(Json.parse(body)).get("errors");
             if (e instanceof List<?> l) {
-                return abbreviate(String.join("; ", l.stream().map(String::valueOf).toList()));
+                return HttpSinkClient.abbreviate(String.join("; ", l.stream().map(String::valueOf).toList()));
             }
         } catch (IllegalArgumentException notJson) {
             // fall through
         }
-        return abbreviate(body);
-    }
-
-    private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+        return HttpSinkClient.abbreviate(body);
     }
 
     @Deactivate
     void deactivate() {
+        http.close();
         LOG.info("KairosDB sink to {} stopped ({} points written, {} requests refused by KairosDB, {} NaN/infinite"
-                + " left out)", endpoint, written.sum(), refusedRequests.sum(), nonFinite.sum());
+                + " left out)", endpoint, written.sum(), refusedRequests.sum(), nonFinite.count());
     }
 
     long refusedRequestCount() {
@@ -328,7 +205,7 @@ public final class KairosDbSink implements Sink {
     }
 
     long nonFiniteCount() {
-        return nonFinite.sum();
+        return nonFinite.count();
     }
 
     long writtenCount() {

@@ -7,29 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Kind;
 import lodestar.api.Sample;
-import lodestar.api.Sink;
 import lodestar.api.Tags;
+import lodestar.api.util.Hosts;
 import lodestar.testkit.Configs;
+import lodestar.testkit.servers.ApiServer;
 import lodestar.testkit.servers.ApiServer.Point;
 import lodestar.testkit.servers.KairosDbServer;
-import lodestar.testkit.sinks.SinkCompatibilityKit;
+import lodestar.testkit.sinks.ApiServerSinkKit;
 
 /** The shared sink kit and KairosDB's specifics against the in-repo server that checks /api/v1/datapoints. */
-class KairosDbSinkTest extends SinkCompatibilityKit {
+class KairosDbSinkTest extends ApiServerSinkKit<KairosDbSink> {
 
     private static KairosDbServer server;
-    private final List<KairosDbSink> sinks = new ArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -41,42 +39,25 @@ class KairosDbSinkTest extends SinkCompatibilityKit {
         server.close();
     }
 
-    @AfterEach
-    void noRequestBrokeTheApi() {
-        sinks.forEach(KairosDbSink::deactivate);
-        server.recover();
+    @Override
+    protected ApiServer server() {
+        return server;
+    }
+
+    @Override
+    protected KairosDbSink activate(Map<String, Object> props) {
+        return new KairosDbSink(Configs.of(KairosDbSink.Config.class, props), props);
+    }
+
+    @Override
+    protected void deactivate(KairosDbSink sink) {
+        sink.deactivate();
+    }
+
+    @Override
+    protected void resetServer() {
         server.requireAuth(null, null);
         server.failMetrics(n -> false, "");
-        assertEquals(List.of(), server.rejections(), "requests that break KairosDB's documented API");
-    }
-
-    private KairosDbSink sink(Map<String, Object> extra) {
-        Map<String, Object> props = new HashMap<>(Map.of("url", server.url()));
-        props.putAll(extra);
-        KairosDbSink s = new KairosDbSink(Configs.of(KairosDbSink.Config.class, props), props);
-        sinks.add(s);
-        return s;
-    }
-
-    @Override
-    protected Sink createSink(Map<String, Object> extraConfig) {
-        return sink(extraConfig);
-    }
-
-    @Override
-    protected List<Stored> readBack(String prefix, int expectedCount) throws Exception {
-        return server.await(prefix, expectedCount).stream()
-                .map(p -> new Stored(p.name(), p.tags(), p.value(), p.timestampMillis())).toList();
-    }
-
-    @Override
-    protected void breakBackend() {
-        server.failWith(503);
-    }
-
-    @Override
-    protected void repairBackend() {
-        server.recover();
     }
 
     private Sample at(String suffix, Tags tags, double v, long ts) {
@@ -106,7 +87,7 @@ class KairosDbSinkTest extends SinkCompatibilityKit {
     void withoutDefaultTagsTheShortHostNameIsTheOneTagKairosNeeds() throws Exception {
         sink(Map.of()).write(List.of(at("lonely", Tags.EMPTY, 1, System.currentTimeMillis())));
         server.await(prefix, 1);
-        assertEquals(Map.of("host", KairosJson.sanitizeTag(KairosDbSink.shortHostName())), named("lonely").get(0).tags());
+        assertEquals(Map.of("host", KairosJson.sanitizeTag(Hosts.shortName())), named("lonely").get(0).tags());
     }
 
     @Test
@@ -155,16 +136,6 @@ class KairosDbSinkTest extends SinkCompatibilityKit {
         assertFalse(s.accepts(at("x", Tags.of("level", "info"), 1, 0)));
         assertFalse(s.accepts(at("x", Tags.EMPTY, Double.POSITIVE_INFINITY, 0)));
         assertEquals(1, s.nonFiniteCount());
-    }
-
-    private static void assertRejected(String property, Object... keyValues) {
-        Map<String, Object> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new KairosDbSink(Configs.of(KairosDbSink.Config.class, props), props));
-        assertTrue(e.getMessage().startsWith(property + ":"), e.getMessage());
     }
 
     @Test

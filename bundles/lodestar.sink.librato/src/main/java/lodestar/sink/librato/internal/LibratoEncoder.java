@@ -2,7 +2,6 @@ package lodestar.sink.librato.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,7 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.api.util.Json;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.api.util.SkippedSamples;
 
 /**
  * Turns a batch into {@code /v1/metrics} request bodies of at most {@value #MAX_PER_REQUEST}
@@ -38,11 +37,8 @@ final class LibratoEncoder {
 
     private final String source;
     private final String[] sourceTags;
-    private final String sink;
-    private final LongAdder unstorable = new LongAdder();
-    private final LongAdder badName = new LongAdder();
-    private final RateLimitedLog unstorableLog = new RateLimitedLog(60_000, LOG::info);
-    private final RateLimitedLog badNameLog = new RateLimitedLog(60_000, LOG::warn);
+    private final SkippedSamples unstorable;
+    private final SkippedSamples badName;
 
     LibratoEncoder(String source, String[] sourceTags, String sink) {
         this.source = source;
@@ -55,7 +51,10 @@ final class LibratoEncoder {
             }
         }
         this.sourceTags = tags.toArray(String[]::new);
-        this.sink = sink;
+        this.unstorable = new SkippedSamples(sink, "samples whose value Librato cannot store (NaN, infinite, or"
+                + " beyond 1e127)", LOG::info);
+        this.badName = new SkippedSamples(sink, "samples whose name is longer than " + MAX_NAME + " characters",
+                LOG::warn);
     }
 
     static boolean allowed(char c) {
@@ -103,9 +102,7 @@ final class LibratoEncoder {
         if (storableValue(s.value())) {
             return true;
         }
-        unstorable.increment();
-        unstorableLog.log(() -> sink + ": leaving out samples whose value Librato cannot store (NaN, infinite, or"
-                + " beyond 1e127), e.g. " + s + "; " + unstorable.sum() + " so far");
+        unstorable.skip(s);
         return false;
     }
 
@@ -137,9 +134,7 @@ final class LibratoEncoder {
             }
             String name = sanitize(s.name());
             if (name.length() > MAX_NAME) {
-                badName.increment();
-                badNameLog.log(() -> sink + ": leaving out a sample whose name is longer than " + MAX_NAME
-                        + " characters: '" + name.substring(0, 100) + "...'; " + badName.sum() + " so far");
+                badName.skip("'" + name.substring(0, 100) + "...'");
                 continue;
             }
             StringBuilder b = s.kind() == Kind.COUNTER ? counters : gauges;
@@ -172,10 +167,10 @@ final class LibratoEncoder {
     }
 
     long unstorableCount() {
-        return unstorable.sum();
+        return unstorable.count();
     }
 
     long badNameCount() {
-        return badName.sum();
+        return badName.count();
     }
 }

@@ -1,17 +1,9 @@
 package lodestar.sink.librato.internal;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
+import lodestar.api.util.Hosts;
+import lodestar.api.util.HttpSinkClient;
 import lodestar.api.util.LevelFilter;
 import lodestar.api.util.RateLimitedLog;
 import lodestar.api.util.RunnerProperties;
@@ -114,11 +108,9 @@ public final class LibratoSink implements Sink {
     }
 
     private final URI endpoint;
-    private final String authorization;
-    private final long timeoutMillis;
     private final LevelFilter levels;
     private final LibratoEncoder encoder;
-    private volatile HttpClient client;
+    private final HttpSinkClient http;
 
     /** The batch whose first {@link #pendingSent} requests were taken before a later one failed. */
     private List<Sample> pending;
@@ -130,70 +122,29 @@ public final class LibratoSink implements Sink {
 
     @Activate
     public LibratoSink(Config config, Map<String, Object> props) {
-        URI base = baseUrl(config.url());
+        URI base = HttpSinkClient.baseUrl(config.url(), "user/token");
         String user = config.user() == null ? "" : config.user().trim();
         String token = config.token() == null ? "" : config.token().trim();
         if (user.isEmpty()) {
             throw new IllegalArgumentException("user: required (the Librato account's user, its e-mail address)");
         }
-        if (user.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("user: must not contain ':' (HTTP basic authentication)");
-        }
+        String authorization = HttpSinkClient.basicAuthorization("user", user, token);
         if (token.isEmpty()) {
             throw new IllegalArgumentException("token: required (an API token of the account)");
         }
-        authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
         String source = config.source() == null || config.source().isBlank()
-                ? LibratoEncoder.sanitize(shortHostName()) : config.source().trim();
+                ? LibratoEncoder.sanitize(Hosts.shortName()) : config.source().trim();
         String why = LibratoEncoder.invalidSource(source);
         if (why != null) {
             throw new IllegalArgumentException("source: " + why + ", got '" + source + "'");
         }
-        timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
+        long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
         levels = RunnerProperties.of(props).levels();
         encoder = new LibratoEncoder(source, config.sourceTags(), "Librato sink " + base);
-        String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
-        endpoint = base.resolve(path + "/v1/metrics");
-        client = newClient();
+        endpoint = HttpSinkClient.endpoint(base, "/v1/metrics");
+        http = new HttpSinkClient("Librato", endpoint, "application/json", timeoutMillis, false, authorization);
         LOG.info("Librato sink to {} as {} (source {}, source tags {}, {})", endpoint, user, source,
                 List.of(config.sourceTags()), levels);
-    }
-
-    static URI baseUrl(String url) {
-        String u = url == null ? "" : url.trim();
-        try {
-            URI uri = new URI(u);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw new IllegalArgumentException("url: expected https://host or http://host:port, got '" + url + "'");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("url: must not have a query, fragment or user (use user/token),"
-                        + " got '" + url + "'");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("url: not a valid URL, got '" + url + "' (" + e.getReason() + ")");
-        }
-    }
-
-    static String shortHostName() {
-        String h;
-        try {
-            h = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            h = System.getenv("HOSTNAME");
-        }
-        if (h == null || h.isBlank()) {
-            return "localhost";
-        }
-        int dot = h.indexOf('.');
-        return dot > 0 ? h.substring(0, dot) : h;
-    }
-
-    private HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(timeoutMillis)).build();
     }
 
     /** Zibrato's levels, then what Librato can store at all (finite, exponent at most 126). */
@@ -224,21 +175,9 @@ public final class LibratoSink implements Sink {
     }
 
     private void send(String json, int measurements) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(endpoint).timeout(Duration.ofMillis(timeoutMillis))
-                .header("Content-Type", "application/json").header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
-        HttpResponse<String> r;
-        try {
-            r = client.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            client = newClient(); // a fresh connection pool for the retry
-            throw new IOException("Librato at " + endpoint + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing to Librato at " + endpoint);
-        }
-        int status = r.statusCode();
-        if (status / 100 == 2) {
+        HttpSinkClient.Response r = http.post(json.getBytes(StandardCharsets.UTF_8));
+        int status = r.status();
+        if (r.isSuccess()) {
             written.add(measurements);
             return;
         }
@@ -246,23 +185,17 @@ public final class LibratoSink implements Sink {
             // Librato validates a request whole and refuses it whole; the same request would be refused again
             refused.add(measurements);
             refusedLog.log(() -> "Librato at " + endpoint + " refused a request of " + measurements + " measurements"
-                    + " (not retried): " + abbreviate(r.body()) + "; " + refused.sum() + " refused so far");
+                    + " (not retried): " + HttpSinkClient.abbreviate(r.body()) + "; " + refused.sum() + " refused so far");
             return;
         }
-        client = newClient();
+        http.renew();
         throw new IOException("Librato at " + endpoint + " answered " + status
-                + (status == 401 || status == 403 ? " (check user and token)" : "") + ": " + abbreviate(r.body()));
-    }
-
-    private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+                + (status == 401 || status == 403 ? " (check user and token)" : "") + ": " + HttpSinkClient.abbreviate(r.body()));
     }
 
     @Deactivate
     void deactivate() {
+        http.close();
         LOG.info("Librato sink to {} stopped ({} measurements written, {} refused by Librato, {} unstorable values"
                 + " and {} unusable names left out)", endpoint, written.sum(), refused.sum(), encoder.unstorableCount(),
                 encoder.badNameCount());

@@ -7,32 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Kind;
 import lodestar.api.Sample;
-import lodestar.api.Sink;
 import lodestar.api.Tags;
+import lodestar.api.util.Hosts;
 import lodestar.testkit.Configs;
+import lodestar.testkit.servers.ApiServer;
 import lodestar.testkit.servers.ApiServer.Point;
 import lodestar.testkit.servers.LibratoServer;
-import lodestar.testkit.sinks.SinkCompatibilityKit;
+import lodestar.testkit.sinks.ApiServerSinkKit;
 
 /** The shared sink kit and Librato's specifics against the in-repo server that checks /v1/metrics. */
-class LibratoSinkTest extends SinkCompatibilityKit {
+class LibratoSinkTest extends ApiServerSinkKit<LibratoSink> {
 
     private static final String USER = "ops@example.com";
     private static final String TOKEN = "75AFDB82-token";
     private static LibratoServer server;
-    private final List<LibratoSink> sinks = new ArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -44,41 +42,29 @@ class LibratoSinkTest extends SinkCompatibilityKit {
         server.close();
     }
 
-    @AfterEach
-    void noRequestBrokeTheApi() {
-        sinks.forEach(LibratoSink::deactivate);
-        server.recover();
+    @Override
+    protected ApiServer server() {
+        return server;
+    }
+
+    @Override
+    protected LibratoSink activate(Map<String, Object> props) {
+        return new LibratoSink(Configs.of(LibratoSink.Config.class, props), props);
+    }
+
+    @Override
+    protected void deactivate(LibratoSink sink) {
+        sink.deactivate();
+    }
+
+    @Override
+    protected Map<String, Object> requiredConfig() {
+        return Map.of("user", USER, "token", TOKEN);
+    }
+
+    @Override
+    protected void resetServer() {
         server.answerAccepted(false);
-        assertEquals(List.of(), server.rejections(), "requests that break Librato's documented API");
-    }
-
-    private LibratoSink sink(Map<String, Object> extra) {
-        Map<String, Object> props = new HashMap<>(Map.of("url", server.url(), "user", USER, "token", TOKEN));
-        props.putAll(extra);
-        LibratoSink s = new LibratoSink(Configs.of(LibratoSink.Config.class, props), props);
-        sinks.add(s);
-        return s;
-    }
-
-    @Override
-    protected Sink createSink(Map<String, Object> extraConfig) {
-        return sink(extraConfig);
-    }
-
-    @Override
-    protected List<Stored> readBack(String prefix, int expectedCount) throws Exception {
-        return server.await(prefix, expectedCount).stream()
-                .map(p -> new Stored(p.name(), p.tags(), p.value(), p.timestampMillis())).toList();
-    }
-
-    @Override
-    protected void breakBackend() {
-        server.failWith(503);
-    }
-
-    @Override
-    protected void repairBackend() {
-        server.recover();
     }
 
     @Override
@@ -139,7 +125,7 @@ class LibratoSinkTest extends SinkCompatibilityKit {
         assertEquals(Map.of("source", "_all"), named("d").tags(), "'all' is reserved");
         sink(Map.of()).write(List.of(at("e", Tags.EMPTY, 1, Kind.GAUGE)));
         server.await(prefix, 5);
-        assertEquals(Map.of("source", LibratoEncoder.sanitize(LibratoSink.shortHostName())), named("e").tags());
+        assertEquals(Map.of("source", LibratoEncoder.sanitize(Hosts.shortName())), named("e").tags());
     }
 
     @Test
@@ -211,16 +197,6 @@ class LibratoSinkTest extends SinkCompatibilityKit {
         s.write(List.of(at("x".repeat(300), Tags.EMPTY, 1, Kind.GAUGE), at("fine", Tags.EMPTY, 1, Kind.GAUGE)));
         assertEquals(1, server.await(prefix, 1).size());
         assertEquals(1, s.encoder().badNameCount());
-    }
-
-    private static void assertRejected(String property, Object... keyValues) {
-        Map<String, Object> props = new HashMap<>(Map.of("user", USER, "token", TOKEN));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new LibratoSink(Configs.of(LibratoSink.Config.class, props), props));
-        assertTrue(e.getMessage().startsWith(property + ":"), e.getMessage());
     }
 
     @Test

@@ -1,20 +1,11 @@
 package lodestar.sink.opentsdb.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.GZIPOutputStream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,10 +20,13 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.Tags;
+import lodestar.api.util.HttpSinkClient;
 import lodestar.api.util.Json;
 import lodestar.api.util.LevelFilter;
 import lodestar.api.util.RateLimitedLog;
 import lodestar.api.util.RunnerProperties;
+import lodestar.api.util.SkippedSamples;
+import lodestar.api.util.TagsProperty;
 import lodestar.api.util.Units;
 
 /**
@@ -112,109 +106,33 @@ public final class OpenTsdbSink implements Sink {
     }
 
     private final URI endpoint;
-    private final boolean gzip;
     private final boolean details;
-    private final long timeoutMillis;
     private final Tags defaultTags;
     private final LevelFilter levels;
-    private volatile HttpClient client;
+    private final HttpSinkClient http;
 
-    private final LongAdder nonFinite = new LongAdder();
+    private final SkippedSamples nonFinite;
     private final LongAdder refused = new LongAdder();
     private final LongAdder written = new LongAdder();
-    private final RateLimitedLog nonFiniteLog = new RateLimitedLog(60_000, LOG::info);
     private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
 
     @Activate
     public OpenTsdbSink(Config config, Map<String, Object> props) {
-        URI base = baseUrl(config.url());
-        gzip = config.gzip();
+        URI base = HttpSinkClient.baseUrl(config.url(), null);
         details = config.details();
-        timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
-        defaultTags = defaultTags(config.defaultTags());
+        long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
+        defaultTags = TagsProperty.parseOrHost("defaultTags", config.defaultTags(), OpenTsdbNames::sanitize);
         RunnerProperties runner = RunnerProperties.of(props);
         levels = runner.levels();
-        String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
-        endpoint = base.resolve(path + "/api/put?" + (details ? "details" : "summary"));
-        client = newClient();
-        LOG.info("OpenTSDB sink to {} (default tags {}, gzip {}, {})", endpoint, defaultTags, gzip, levels);
-    }
-
-    /** Parses and checks {@code url}: http or https with a host. */
-    static URI baseUrl(String url) {
-        String u = url == null ? "" : url.trim();
-        try {
-            URI uri = new URI(u);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw new IllegalArgumentException("url: expected http://host:port or https://host:port, got '" + url + "'");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException("url: must not have a query or fragment, got '" + url + "'");
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("url: not a valid URL, got '" + url + "' (" + e.getReason() + ")");
-        }
-    }
-
-    /** {@code defaultTags} as tags, sanitized; empty gives host=&lt;short host name&gt;. */
-    static Tags defaultTags(String[] entries) {
-        Tags t = Tags.EMPTY;
-        if (entries != null) {
-            for (String entry : entries) {
-                for (String kv : entry == null ? new String[0] : entry.split(",")) {
-                    if (kv.isBlank()) {
-                        continue;
-                    }
-                    int eq = kv.indexOf('=');
-                    String k = eq < 0 ? "" : kv.substring(0, eq).trim();
-                    String v = eq < 0 ? "" : kv.substring(eq + 1).trim();
-                    if (k.isEmpty() || v.isEmpty()) {
-                        throw new IllegalArgumentException("defaultTags: expected key=value, got '" + kv.trim() + "'");
-                    }
-                    t = t.with(OpenTsdbNames.sanitize(k), OpenTsdbNames.sanitize(v));
-                }
-            }
-        }
-        return t.isEmpty() ? Tags.of("host", OpenTsdbNames.sanitize(shortHostName())) : t;
-    }
-
-    static String shortHostName() {
-        String h = null;
-        try {
-            h = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            h = System.getenv("HOSTNAME");
-        }
-        if (h == null || h.isBlank()) {
-            return "localhost";
-        }
-        int dot = h.indexOf('.');
-        return dot > 0 ? h.substring(0, dot) : h;
-    }
-
-    private HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(timeoutMillis)).build();
+        endpoint = HttpSinkClient.endpoint(base, "/api/put?" + (details ? "details" : "summary"));
+        http = new HttpSinkClient("OpenTSDB", endpoint, "application/json", timeoutMillis, config.gzip(), null);
+        nonFinite = SkippedSamples.nonFinite("OpenTSDB sink " + endpoint, "OpenTSDB", LOG::info);
+        LOG.info("OpenTSDB sink to {} (default tags {}, gzip {}, {})", endpoint, defaultTags, config.gzip(), levels);
     }
 
     @Override
     public boolean accepts(Sample sample) {
-        if (!levels.accepts(sample)) {
-            return false;
-        }
-        if (Double.isNaN(sample.value()) || Double.isInfinite(sample.value())) {
-            nonFinite(sample);
-            return false;
-        }
-        return true;
-    }
-
-    private void nonFinite(Sample s) {
-        nonFinite.increment();
-        nonFiniteLog.log(() -> "OpenTSDB sink " + endpoint + ": leaving out samples whose value is NaN or infinite"
-                + " (OpenTSDB cannot store them), e.g. " + s + "; " + nonFinite.sum() + " so far");
+        return levels.accepts(sample) && !nonFinite.skipNonFinite(sample);
     }
 
     @Override
@@ -222,8 +140,7 @@ public final class OpenTsdbSink implements Sink {
         StringBuilder json = new StringBuilder(batch.size() * 96 + 2).append('[');
         int points = 0;
         for (Sample s : batch) {
-            if (Double.isNaN(s.value()) || Double.isInfinite(s.value())) {
-                nonFinite(s);
+            if (nonFinite.skipNonFinite(s)) {
                 continue;
             }
             if (points++ > 0) {
@@ -235,35 +152,7 @@ public final class OpenTsdbSink implements Sink {
             return;
         }
         json.append(']');
-        HttpResponse<String> response = post(json.toString().getBytes(StandardCharsets.UTF_8));
-        handle(response, points);
-    }
-
-    private HttpResponse<String> post(byte[] body) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(Duration.ofMillis(timeoutMillis))
-                .header("Content-Type", "application/json");
-        if (gzip) {
-            body = gzip(body);
-            req.header("Content-Encoding", "gzip");
-        }
-        try {
-            return client.send(req.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            client = newClient(); // a fresh connection pool for the retry
-            throw new IOException("OpenTSDB at " + endpoint + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing to OpenTSDB at " + endpoint);
-        }
-    }
-
-    static byte[] gzip(byte[] body) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-            z.write(body);
-        }
-        return out.toByteArray();
+        handle(http.post(json.toString().getBytes(StandardCharsets.UTF_8)), points);
     }
 
     /**
@@ -272,8 +161,8 @@ public final class OpenTsdbSink implements Sink {
      * whole request (it could not parse it), which a retry would not change. Anything else (401, 403,
      * 404, 413, 429, 5xx): not taken, thrown for the runner to retry.
      */
-    private void handle(HttpResponse<String> r, int points) throws IOException {
-        int status = r.statusCode();
+    private void handle(HttpSinkClient.Response r, int points) throws IOException {
+        int status = r.status();
         if (status / 100 == 2 || status == 400) {
             Map<String, Object> answer = answer(r.body());
             if (answer != null && answer.get("failed") instanceof Long failed && answer.get("success") instanceof Long success) {
@@ -289,18 +178,18 @@ public final class OpenTsdbSink implements Sink {
             }
             refused(points, points, null);
             refusedLog.log(() -> "OpenTSDB at " + endpoint + " refused a whole request of " + points + " points: "
-                    + abbreviate(r.body()));
+                    + HttpSinkClient.abbreviate(r.body()));
             return;
         }
-        client = newClient();
-        throw new IOException("OpenTSDB at " + endpoint + " answered " + status + ": " + abbreviate(r.body()));
+        http.renew();
+        throw new IOException("OpenTSDB at " + endpoint + " answered " + status + ": " + HttpSinkClient.abbreviate(r.body()));
     }
 
     private void refused(long failed, int points, Object errors) {
         refused.add(failed);
         if (errors instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> first) {
             refusedLog.log(() -> "OpenTSDB at " + endpoint + " refused " + failed + " of " + points + " points (not"
-                    + " retried), e.g. '" + first.get("error") + "' for " + abbreviate(String.valueOf(first.get("datapoint")))
+                    + " retried), e.g. '" + first.get("error") + "' for " + HttpSinkClient.abbreviate(String.valueOf(first.get("datapoint")))
                     + "; " + refused.sum() + " refused so far");
         } else if (errors != null || !details) {
             refusedLog.log(() -> "OpenTSDB at " + endpoint + " refused " + failed + " of " + points + " points (not"
@@ -319,17 +208,11 @@ public final class OpenTsdbSink implements Sink {
         }
     }
 
-    private static String abbreviate(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
-    }
-
     @Deactivate
     void deactivate() {
+        http.close();
         LOG.info("OpenTSDB sink to {} stopped ({} points written, {} refused by OpenTSDB, {} NaN/infinite left out)",
-                endpoint, written.sum(), refused.sum(), nonFinite.sum());
+                endpoint, written.sum(), refused.sum(), nonFinite.count());
     }
 
     /** Points OpenTSDB refused (details or summary answer, or a refused request). */
@@ -339,7 +222,7 @@ public final class OpenTsdbSink implements Sink {
 
     /** Samples left out because their value was NaN or infinite. */
     long nonFiniteCount() {
-        return nonFinite.sum();
+        return nonFinite.count();
     }
 
     /** Points OpenTSDB reported stored. */

@@ -7,29 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Kind;
 import lodestar.api.Sample;
-import lodestar.api.Sink;
 import lodestar.api.Tags;
+import lodestar.api.util.Hosts;
 import lodestar.testkit.Configs;
+import lodestar.testkit.servers.ApiServer;
 import lodestar.testkit.servers.ApiServer.Point;
 import lodestar.testkit.servers.OpenTsdbServer;
-import lodestar.testkit.sinks.SinkCompatibilityKit;
+import lodestar.testkit.sinks.ApiServerSinkKit;
 
 /** The shared sink kit and OpenTSDB's specifics against the in-repo server that checks /api/put. */
-class OpenTsdbSinkTest extends SinkCompatibilityKit {
+class OpenTsdbSinkTest extends ApiServerSinkKit<OpenTsdbSink> {
 
     private static OpenTsdbServer server;
-    private final List<OpenTsdbSink> sinks = new ArrayList<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -41,41 +39,24 @@ class OpenTsdbSinkTest extends SinkCompatibilityKit {
         server.close();
     }
 
-    @AfterEach
-    void noRequestBrokeTheApi() {
-        sinks.forEach(OpenTsdbSink::deactivate);
-        server.recover();
+    @Override
+    protected ApiServer server() {
+        return server;
+    }
+
+    @Override
+    protected OpenTsdbSink activate(Map<String, Object> props) {
+        return new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props), props);
+    }
+
+    @Override
+    protected void deactivate(OpenTsdbSink sink) {
+        sink.deactivate();
+    }
+
+    @Override
+    protected void resetServer() {
         server.stopFailingPoints();
-        assertEquals(List.of(), server.rejections(), "requests that break OpenTSDB's documented API");
-    }
-
-    private OpenTsdbSink sink(Map<String, Object> extra) {
-        Map<String, Object> props = new HashMap<>(Map.of("url", server.url()));
-        props.putAll(extra);
-        OpenTsdbSink s = new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props), props);
-        sinks.add(s);
-        return s;
-    }
-
-    @Override
-    protected Sink createSink(Map<String, Object> extraConfig) {
-        return sink(extraConfig);
-    }
-
-    @Override
-    protected List<Stored> readBack(String prefix, int expectedCount) throws Exception {
-        return server.await(prefix, expectedCount).stream()
-                .map(p -> new Stored(p.name(), p.tags(), p.value(), p.timestampMillis())).toList();
-    }
-
-    @Override
-    protected void breakBackend() {
-        server.failWith(503);
-    }
-
-    @Override
-    protected void repairBackend() {
-        server.recover();
     }
 
     @Override
@@ -98,7 +79,7 @@ class OpenTsdbSinkTest extends SinkCompatibilityKit {
 
         OpenTsdbSink plain = sink(Map.of());
         plain.write(List.of(at("d", Tags.EMPTY, 4)));
-        assertEquals(Map.of("host", OpenTsdbNames.sanitize(OpenTsdbSink.shortHostName())),
+        assertEquals(Map.of("host", OpenTsdbNames.sanitize(Hosts.shortName())),
                 byName(server.await(prefix, 4), "d").tags());
     }
 
@@ -176,16 +157,6 @@ class OpenTsdbSinkTest extends SinkCompatibilityKit {
         server.failWith(401);
         OpenTsdbSink s2 = sink(Map.of());
         assertThrows(IOException.class, () -> s2.write(List.of(at("x", Tags.EMPTY, 1))), "401 is not taken");
-    }
-
-    private static void assertRejected(String property, Object... keyValues) {
-        Map<String, Object> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props), props));
-        assertTrue(e.getMessage().startsWith(property + ":"), e.getMessage());
     }
 
     @Test
