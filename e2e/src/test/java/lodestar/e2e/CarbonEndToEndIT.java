@@ -39,7 +39,7 @@ class CarbonEndToEndIT {
 
     @BeforeAll
     void start() throws Exception {
-        carbon = new CarbonProcess(Tools.require("carbon-cache", "carbon-cache"), Tools.require("whisper-fetch", "whisper-fetch", "whisper-fetch.py"),
+        carbon = new CarbonProcess(Tools.require("graphite-carbon", "carbon-cache"), Tools.require("python3-whisper", "whisper-fetch", "whisper-fetch.py"),
                 Files.createDirectories(tmp.resolve("carbon")));
         carbon.start();
         lodestar = new LodestarProcess(LodestarProcess.builtJar(), Files.createDirectories(tmp.resolve("home")), List.of("-Xmx256m"));

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import lodestar.testkit.InfluxProcess;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lodestar.testkit.InfluxProcess;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Sink;

@@ -1,4 +1,4 @@
-package lodestar.sink.influxdb.internal;
+package lodestar.testkit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,20 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import lodestar.testkit.ServerProcess;
-import lodestar.testkit.Tools;
 
 /**
  * A real InfluxDB 1.x ({@code influxd}, Debian's influxdb package) in a temporary folder, its HTTP API
  * on a free loopback port and nothing else listening (the RPC/backup service on another loopback port,
  * every other service off), for the tests and the benchmark. Stopping and starting again keeps the data.
  */
-final class InfluxProcess extends ServerProcess {
+public final class InfluxProcess extends ServerProcess {
 
-    final int httpPort;
+    public final int httpPort;
     private final Path influxd;
 
-    InfluxProcess(Path dir) throws IOException {
+    public InfluxProcess(Path dir) throws IOException {
         super("influxd", dir, "influxd.log");
         this.influxd = Tools.require("influxdb", "influxd");
         int[] ports = freePorts(2);
@@ -64,7 +62,7 @@ final class InfluxProcess extends ServerProcess {
                 """.formatted(rpcPort, dir, dir, dir, httpPort));
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
@@ -80,7 +78,7 @@ final class InfluxProcess extends ServerProcess {
     }
 
     /** Runs an InfluxQL statement (POST /query) and returns the JSON answer; fails on an HTTP error. */
-    String query(String db, String q) throws Exception {
+    public String query(String db, String q) throws Exception {
         String uri = url() + "/query?epoch=ms" + (db == null ? "" : "&db=" + enc(db));
         HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -93,13 +91,13 @@ final class InfluxProcess extends ServerProcess {
     }
 
     /** Writes raw line protocol (precision ms) and returns the HTTP status. */
-    int writeRaw(String db, String lines) throws Exception {
+    public int writeRaw(String db, String lines) throws Exception {
         return http().send(HttpRequest.newBuilder(URI.create(url() + "/write?precision=ms&db=" + enc(db)))
                 .POST(HttpRequest.BodyPublishers.ofString(lines)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
-    void createDatabase(String db) throws Exception {
+    public void createDatabase(String db) throws Exception {
         query(null, "CREATE DATABASE \"" + db + "\"");
     }
 
