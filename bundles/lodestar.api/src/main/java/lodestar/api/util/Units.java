@@ -105,6 +105,37 @@ public final class Units {
         return ms + "ms";
     }
 
+    /**
+     * A value as people and scripts read it back: whole numbers without {@code .0} ({@code 42}), others in
+     * Java's shortest round-trip form ({@code 0.25}, {@code 1.0E-7}), {@code NaN}, {@code Infinity}.
+     */
+    public static String formatValue(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    /** An age in the largest two units: {@code 0s}, {@code 42s}, {@code 3m5s}, {@code 2h0m}, {@code 4d3h}. */
+    public static String formatAge(long millis) {
+        if (millis < 0) {
+            return "-" + formatAge(-millis);
+        }
+        long s = millis / 1000;
+        if (s < 60) {
+            return s + "s";
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return m + "m" + (s % 60) + "s";
+        }
+        long h = m / 60;
+        if (h < 24) {
+            return h + "h" + (m % 60) + "m";
+        }
+        return h / 24 + "d" + (h % 24) + "h";
+    }
+
     private static String trimmed(String property, String text, String what) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(property + ": a " + what + " is required, got nothing");

@@ -31,6 +31,18 @@ class UnitsTest {
     }
 
     @Test
+    void valuesAndAgesForPeople() {
+        assertEquals("42", Units.formatValue(42.0));
+        assertEquals("0.25", Units.formatValue(0.25));
+        assertEquals("NaN", Units.formatValue(Double.NaN));
+        assertEquals("0s", Units.formatAge(999));
+        assertEquals("3m5s", Units.formatAge(185_000));
+        assertEquals("2h0m", Units.formatAge(7_200_000));
+        assertEquals("4d3h", Units.formatAge((4 * 24 + 3) * 3_600_000L));
+        assertEquals("-42s", Units.formatAge(-42_000));
+    }
+
+    @Test
     void errorsNameTheProperty() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Units.durationMillis("interval", "-5s"))
                 .getMessage().startsWith("interval:"));

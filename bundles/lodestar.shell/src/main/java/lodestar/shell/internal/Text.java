@@ -19,30 +19,12 @@ final class Text {
      * Java's shortest round-trip form ({@code 0.25}, {@code 1.0E-7}), {@code NaN}, {@code Infinity}.
      */
     static String value(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
+        return lodestar.api.util.Units.formatValue(v);
     }
 
     /** An age in the largest two units: {@code 0s}, {@code 42s}, {@code 3m5s}, {@code 2h0m}, {@code 4d3h}. */
     static String age(long millis) {
-        if (millis < 0) {
-            return "-" + age(-millis);
-        }
-        long s = millis / 1000;
-        if (s < 60) {
-            return s + "s";
-        }
-        long m = s / 60;
-        if (m < 60) {
-            return m + "m" + (s % 60) + "s";
-        }
-        long h = m / 60;
-        if (h < 24) {
-            return h + "h" + (m % 60) + "m";
-        }
-        return h / 24 + "d" + (h % 24) + "h";
+        return lodestar.api.util.Units.formatAge(millis);
     }
 
     /** ISO local date-time to the second ({@code 2024-05-01T13:45:10}), or to the millisecond when asked. */
