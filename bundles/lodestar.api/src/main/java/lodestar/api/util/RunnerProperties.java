@@ -19,6 +19,10 @@ public final class RunnerProperties {
     public static final String INCLUDE = "include";
     /** Service property: name globs a sink does not want. */
     public static final String EXCLUDE = "exclude";
+    /** Service property: {@code key=glob,...} entries; a sample passes only if its tags match one ({@link TagFilter}). */
+    public static final String TAGPASS = "tagpass";
+    /** Service property: {@code key=glob,...} entries; a sample whose tags match one is not sent. */
+    public static final String TAGDROP = "tagdrop";
     /**
      * Service property: the levels a sink wants ({@code critical,error}); samples without a
      * {@value LevelFilter#TAG} tag always pass. See {@link LevelFilter}.
@@ -55,6 +59,8 @@ public final class RunnerProperties {
         }
         r.retryFactor(1);
         r.filter();
+        r.tagpass();
+        r.tagdrop();
         r.levels();
         return r;
     }
@@ -127,6 +133,16 @@ public final class RunnerProperties {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(Sink.RETRY_FACTOR + ": must be a number of at least 1, got '" + s + "'");
         }
+    }
+
+    /** The {@value #TAGPASS} table. */
+    public TagFilter tagpass() {
+        return TagFilter.parse(TAGPASS, strings(props, TAGPASS));
+    }
+
+    /** The {@value #TAGDROP} table. */
+    public TagFilter tagdrop() {
+        return TagFilter.parse(TAGDROP, strings(props, TAGDROP));
     }
 
     /** The include/exclude globs as one filter. */

@@ -141,7 +141,7 @@ public final class PipelineComponent implements Pipeline {
                             Units.bytes("bufferMemory", c.bufferMemory()), Units.bytes("bufferDisk", c.bufferDisk()),
                             Units.positiveDurationMillis("retryInitial", c.retryInitial()),
                             Units.positiveDurationMillis("retryMax", c.retryMax()), c.retryFactor(), NameFilter.ALL,
-                            lodestar.api.util.LevelFilter.ALL),
+                            lodestar.api.util.LevelFilter.ALL, lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE),
                     Units.durationMillis("shutdownTimeout", c.shutdownTimeout()),
                     Units.durationMillis("selfInterval", c.selfInterval()),
                     c.beaconThreads(),

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import lodestar.api.util.LevelFilter;
 import lodestar.api.util.NameFilter;
+import lodestar.api.util.TagFilter;
 import lodestar.api.util.RunnerProperties;
 
 /**
@@ -11,11 +12,13 @@ import lodestar.api.util.RunnerProperties;
  * them, the {@code lodestar.core} defaults elsewhere.
  */
 record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes, long bufferDiskBytes,
-        long retryInitialMillis, long retryMaxMillis, double retryFactor, NameFilter filter, LevelFilter levels) {
+        long retryInitialMillis, long retryMaxMillis, double retryFactor, NameFilter filter, LevelFilter levels,
+        TagFilter tagpass, TagFilter tagdrop) {
 
-    /** Whether a sample passes the sink's include/exclude globs and levels. */
+    /** Whether a sample passes the sink's include/exclude globs, levels, tagpass and tagdrop. */
     boolean wants(lodestar.api.Sample s) {
-        return (filter.passesAll() || filter.accepts(s.name())) && (levels.passesAll() || levels.accepts(s));
+        return (filter.passesAll() || filter.accepts(s.name())) && (levels.passesAll() || levels.accepts(s))
+                && (tagpass.isEmpty() || tagpass.matches(s.tags())) && (tagdrop.isEmpty() || !tagdrop.matches(s.tags()));
     }
 
     /**
@@ -50,7 +53,7 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
     }
 
     static RunnerSettings defaults() {
-        return new RunnerSettings(1000, 1000, 64L << 20, 0, 500, 30_000, 2.0, NameFilter.ALL, LevelFilter.ALL);
+        return new RunnerSettings(1000, 1000, 64L << 20, 0, 500, 30_000, 2.0, NameFilter.ALL, LevelFilter.ALL, TagFilter.NONE, TagFilter.NONE);
     }
 
     /** The samples the buffer holds at most. */
@@ -67,6 +70,6 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
         RunnerProperties r = RunnerProperties.of(p);
         return new RunnerSettings(r.batchSize(batchSize), r.flushIntervalMillis(flushIntervalMillis),
                 r.bufferBytes(bufferBytes), r.bufferDiskBytes(bufferDiskBytes), r.retryInitialMillis(retryInitialMillis), r.retryMaxMillis(retryMaxMillis),
-                r.retryFactor(retryFactor), r.filter(), r.levels());
+                r.retryFactor(retryFactor), r.filter(), r.levels(), r.tagpass(), r.tagdrop());
     }
 }

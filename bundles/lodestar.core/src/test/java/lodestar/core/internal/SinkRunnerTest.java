@@ -32,7 +32,8 @@ class SinkRunnerTest {
     }
 
     static RunnerSettings fast(int batch, long bufferSamples) {
-        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL);
+        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
+                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE);
     }
 
     @Test
@@ -87,7 +88,8 @@ class SinkRunnerTest {
     void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.down = true;
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
+                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE));
         r.start();
         r.offer(samples("a", 0, 5));
         await(() -> sink.attempts >= 1, 2000); // the first batch of 5 is now held by the writer
@@ -104,7 +106,8 @@ class SinkRunnerTest {
     @Test
     void stopWritesWhatIsBufferedBeforeReturning() {
         RecordingSink sink = new RecordingSink();
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
+                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE));
         r.start();
         r.offer(samples("a", 0, 123)); // less than a batch, flush interval a minute away
         r.stop(2000);
@@ -155,6 +158,20 @@ class SinkRunnerTest {
     }
 
     @Test
+    void tagpassAndTagdropFilterPerSink() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        SinkRunner r = new SinkRunner("t", sink, RunnerSettings.defaults().overriddenBy(Map.of("tagpass", "dc=par*",
+                "tagdrop", "env=test", "flushInterval", "10ms")));
+        r.start();
+        r.offer(List.of(new Sample("a", Tags.of("dc", "par1"), 1, 1, Kind.GAUGE),
+                new Sample("b", Tags.of("dc", "par1", "env", "test"), 2, 1, Kind.GAUGE),
+                new Sample("c", Tags.of("dc", "fra1"), 3, 1, Kind.GAUGE),
+                new Sample("d", Tags.EMPTY, 4, 1, Kind.GAUGE)));
+        r.stop(1000);
+        assertEquals(List.of("a"), sink.taken().stream().map(Sample::name).toList());
+    }
+
+    @Test
     void invalidRunnerSettingsNameTheProperty() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> RunnerSettings.defaults().overriddenBy(Map.of("flushInterval", "-5s")));
@@ -168,7 +185,8 @@ class SinkRunnerTest {
     java.nio.file.Path spoolDir;
 
     static RunnerSettings spooling(int batch) {
-        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL);
+        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
+                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE);
     }
 
     @Test

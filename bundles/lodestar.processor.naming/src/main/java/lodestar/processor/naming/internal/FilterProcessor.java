@@ -17,6 +17,7 @@ import lodestar.api.Monitored;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
 import lodestar.api.util.NameFilter;
+import lodestar.api.util.TagFilter;
 
 /**
  * Drops samples by name and tags, in Telegraf's order: namepass ({@code include}), namedrop
@@ -52,7 +53,7 @@ public final class FilterProcessor implements Processor, Monitored {
         int service_ranking() default 20;
     }
 
-    private record Rules(NameFilter names, TagRule tagpass, TagRule tagdrop) {
+    private record Rules(NameFilter names, TagFilter tagpass, TagFilter tagdrop) {
     }
 
     private final String name;
@@ -74,8 +75,8 @@ public final class FilterProcessor implements Processor, Monitored {
     }
 
     private static Rules rules(Config c) {
-        return new Rules(NameFilter.of(c.include(), c.exclude()), TagRule.parse("tagpass", c.tagpass()),
-                TagRule.parse("tagdrop", c.tagdrop()));
+        return new Rules(NameFilter.of(c.include(), c.exclude()), TagFilter.parse("tagpass", c.tagpass()),
+                TagFilter.parse("tagdrop", c.tagdrop()));
     }
 
     @Override
