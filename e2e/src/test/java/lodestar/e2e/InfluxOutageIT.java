@@ -58,6 +58,22 @@ class InfluxOutageIT {
                 "flushInterval", "200ms", "batchSize", "5000", "retryInitial", "200ms", "retryMax", "2s"));
         lodestar.start();
         assertTrue(lodestar.awaitOutput("sink influxdb-out started", 60_000), lodestar.output());
+        long end = System.currentTimeMillis() + 60_000;
+        while (!accepts(graphitePort)) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("the Graphite listener does not listen on " + graphitePort + ":\n"
+                        + lodestar.shell("scr:info lodestar.listener.graphite") + "\n" + lodestar.output());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @AfterAll

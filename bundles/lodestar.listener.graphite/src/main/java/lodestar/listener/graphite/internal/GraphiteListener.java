@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -57,19 +58,44 @@ public final class GraphiteListener implements Monitored {
 
     private final String name;
     private final Stats stats = new Stats();
-    private final Receiver receiver;
+    private final Pipeline pipeline;
+    private volatile Settings settings;
+    private volatile Receiver receiver;
 
     @Activate
     public GraphiteListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
-        Settings s = Settings.from(config);
         this.name = instanceName(props);
+        this.pipeline = pipeline;
+        this.settings = Settings.from(config);
+        this.receiver = listen(settings);
+    }
+
+    private Receiver listen(Settings s) {
+        Receiver r;
         try {
-            this.receiver = new Receiver(s, new Handler(stats, pipeline::emitAll), stats, "lodestar-" + name);
+            r = new Receiver(s, new Handler(stats, pipeline::emitAll), stats, "lodestar-" + name);
         } catch (IOException e) {
             throw new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port()
                     + (s.picklePort() > 0 ? " and " + s.picklePort() : "") + ": " + e.getMessage(), e);
         }
-        receiver.start();
+        r.start();
+        return r;
+    }
+
+    /**
+     * A new configuration: the same settings (FileInstall re-applying its file, say) keep the sockets
+     * open and the counters; changed ones rebind, without the platform or this component restarting.
+     */
+    @Modified
+    void modified(Config config) {
+        Settings s = Settings.from(config);
+        if (s.equals(settings)) {
+            return;
+        }
+        Receiver old = receiver;
+        old.close();
+        receiver = listen(s);
+        settings = s;
     }
 
     @Deactivate

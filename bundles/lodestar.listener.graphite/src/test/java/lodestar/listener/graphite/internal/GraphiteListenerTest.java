@@ -202,4 +202,36 @@ class GraphiteListenerTest {
     private static byte[] frame(byte[] payload) {
         return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
     }
+
+    @Test
+    void aReappliedConfigurationKeepsTheSocketsAndAChangedPortRebindsLive() throws Exception {
+        int fixed;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            fixed = free.getLocalPort();
+        }
+        GraphiteListener l = start("port", fixed, "udp", false);
+        try (java.net.Socket c = new java.net.Socket(InetAddress.getLoopbackAddress(), fixed)) {
+            c.getOutputStream().write("before.reapply 1 -1\n".getBytes(StandardCharsets.US_ASCII));
+            c.getOutputStream().flush();
+            assertEquals("before.reapply", pipeline.take(1).get(0).name());
+            // the same settings again (FileInstall re-reading its file): the open connection keeps working
+            l.modified(Configs.of(GraphiteListener.Config.class, "port", fixed, "picklePort", picklePort, "udp", false));
+            c.getOutputStream().write("after.reapply 2 -1\n".getBytes(StandardCharsets.US_ASCII));
+            c.getOutputStream().flush();
+            assertEquals("after.reapply", pipeline.take(1).get(0).name());
+        }
+        int moved;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            moved = free.getLocalPort();
+        }
+        l.modified(Configs.of(GraphiteListener.Config.class, "port", moved, "picklePort", picklePort, "udp", false));
+        assertEquals(moved, l.port());
+        try (java.net.Socket c = new java.net.Socket(InetAddress.getLoopbackAddress(), moved)) {
+            c.getOutputStream().write("on.new.port 3 -1\n".getBytes(StandardCharsets.US_ASCII));
+            c.getOutputStream().flush();
+            assertEquals("on.new.port", pipeline.take(1).get(0).name());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
+                () -> new java.net.Socket(InetAddress.getLoopbackAddress(), fixed).close(), "the old port is closed");
+    }
 }
