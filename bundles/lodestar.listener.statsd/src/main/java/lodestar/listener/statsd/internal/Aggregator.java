@@ -25,6 +25,9 @@ final class Aggregator {
     final MetricMap sets = new MetricMap();
     long metricsReceived;
     long badLines;
+    /** metrics and bad lines of the windows already handed over (for the running totals) */
+    private long metricsBefore;
+    private long badBefore;
 
     private byte[] key;
     private int keyLen;
@@ -44,13 +47,93 @@ final class Aggregator {
     void packet(byte[] b, int off, int len) {
         int end = off + len;
         int s = off;
+        Settings st = settings;
         while (s < end) {
-            int nl = Bytes.indexOf(b, s, end, (byte) '\n');
-            int e = nl < 0 ? end : nl;
-            if (e > s) {
+            if (b[s] == '\n') {
+                s++;
+                continue;
+            }
+            int e = simpleLine(st, b, s, end);
+            if (e < 0) {
+                int nl = Bytes.indexOf(b, s, end, (byte) '\n');
+                e = nl < 0 ? end : nl;
                 line(b, s, e);
             }
             s = e + 1;
+        }
+    }
+
+    /**
+     * The common line in one pass over the name: ASCII, no DogStatsD tags, no '|' in the name, not longer
+     * than maxLineLength, a name that sanitizes to something. It sanitizes and hashes the name as it scans,
+     * then checks the rest of the line before applying any value. Anything else returns -1 without having
+     * changed any state, and {@link #line} (the general parser) takes the line; both give the same result.
+     *
+     * @return the end of the line (index of its '\n', or {@code end}), or -1
+     */
+    private int simpleLine(Settings st, byte[] b, int s, int end) {
+        byte[] k = key;
+        int lim = Math.min(end, s + Math.min(st.maxLineLength, k.length - 8));
+        int n = 0;
+        int h = Bytes.HASH_SEED;
+        boolean w = false;
+        int i = s;
+        for (;; i++) {
+            if (i >= lim) {
+                return -1;
+            }
+            byte c = b[i];
+            if (c == ':') {
+                break;
+            }
+            if (c == '\n' || c == '|' || c < 0) {
+                return -1;
+            }
+            byte m = Bytes.SANITIZE[c];
+            if (m == Bytes.DROP) {
+                continue;
+            }
+            if (m == Bytes.WS) {
+                if (w) {
+                    continue;
+                }
+                m = '_';
+                w = true;
+            } else {
+                w = false;
+            }
+            k[n++] = m;
+            h = 31 * h + m;
+        }
+        if (n == 0 || k[0] == ';') {
+            return -1;
+        }
+        int colon = i;
+        int e = colon + 1;
+        for (; e < end; e++) {
+            byte c = b[e];
+            if (c == '\n') {
+                break;
+            }
+            if (c < 0 || (c == '|' && e + 1 < end && b[e + 1] == '#')) {
+                return -1;
+            }
+        }
+        if (e - s > st.maxLineLength) {
+            return -1;
+        }
+        metricsReceived++;
+        keyLen = n;
+        int hash = Bytes.mix(h);
+        int p = colon + 1;
+        while (true) {
+            int q = Bytes.indexOf(b, p, e, (byte) ':');
+            int fe = q < 0 ? e : q;
+            value(st, b, s, e, p, fe, hash);
+            if (q < 0) {
+                return e;
+            }
+            p = q + 1;
         }
     }
 
@@ -226,8 +309,10 @@ final class Aggregator {
     private Metric find(MetricMap map, int hash) {
         Metric m = map.get(key, keyLen, hash);
         if (m == null) {
+            SeriesId id = SeriesId.of(key, keyLen);
+            // the key right before its metric: a lookup's two reads tend to share cache lines
             byte[] k = Arrays.copyOf(key, keyLen);
-            m = new Metric(k, hash, SeriesId.of(k, k.length));
+            m = new Metric(k, hash, id);
             map.put(m);
         }
         return m;
@@ -321,9 +406,21 @@ final class Aggregator {
         }
         sn.metricsReceived = metricsReceived;
         sn.badLines = badLines;
+        metricsBefore += metricsReceived;
+        badBefore += badLines;
         metricsReceived = 0;
         badLines = 0;
         return sn;
+    }
+
+    /** Lines (metrics) seen since this aggregator was created. */
+    long metricsTotal() {
+        return metricsBefore + metricsReceived;
+    }
+
+    /** Bad lines seen since this aggregator was created. */
+    long badTotal() {
+        return badBefore + badLines;
     }
 
     private static final double[] EMPTY = new double[0];

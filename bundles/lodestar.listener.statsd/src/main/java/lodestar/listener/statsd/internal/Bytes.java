@@ -38,8 +38,11 @@ final class Bytes {
      * Hash of the sanitized form of {@code b[from, to)}, the same for every spelling that sanitizes to the
      * same bytes (used to route a line to its shard before it is parsed).
      */
+    static final int FNV_SEED = 0x811c9dc5;
+    static final int FNV_PRIME = 0x01000193;
+
     static int sanitizedHash(byte[] b, int from, int to) {
-        int h = 0x811c9dc5;
+        int h = FNV_SEED;
         boolean ws = false;
         for (int i = from; i < to; i++) {
             byte m = SANITIZE[b[i] & 0xff];
@@ -55,23 +58,57 @@ final class Bytes {
             } else {
                 ws = false;
             }
-            h = (h ^ m) * 0x01000193;
+            h = (h ^ m) * FNV_PRIME;
         }
         return h;
     }
 
     /** Hash of bytes, well mixed (for open-addressing tables). */
     static int hash(byte[] b, int from, int to) {
-        int h = 0x9747b28c;
+        int h = HASH_SEED;
         for (int i = from; i < to; i++) {
             h = 31 * h + b[i];
         }
+        return mix(h);
+    }
+
+    /** The seed of {@link #hash}, for callers that compute {@code h = 31 * h + byte} as they go. */
+    static final int HASH_SEED = 0x9747b28c;
+
+    /** The finalizer of {@link #hash}. */
+    static int mix(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
         return h;
+    }
+
+    /**
+     * Bytes {@code [from, from + min(8, len - from))} of {@code b[0, len)} as a long (first byte lowest), 0 past
+     * the end: with {@link Metric#k0}/{@link Metric#k1} a key of up to 16 bytes compares without reading its array.
+     */
+    static long word(byte[] b, int from, int len) {
+        long x = 0;
+        int to = Math.min(len, from + 8);
+        for (int i = to - 1; i >= from; i--) {
+            x = (x << 8) | (b[i] & 0xff);
+        }
+        return x;
+    }
+
+    /** Whether {@code a} equals {@code b[0, len)} (a plain loop: keys are short, the intrinsic's set-up costs more). */
+    static boolean equals(byte[] a, byte[] b, int len) {
+        if (a.length != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int indexOf(byte[] b, int from, int to, byte x) {

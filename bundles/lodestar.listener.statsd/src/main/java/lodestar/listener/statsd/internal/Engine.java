@@ -1,7 +1,9 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +15,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
 import lodestar.api.util.RateLimitedLog;
 
@@ -35,10 +38,21 @@ final class Engine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> flushTask;
     private Settings settings;
-    private UdpReceiver udp;
+    private volatile UdpReceiver udp;
     private TcpReceiver tcp;
-    private long kernelDropsSeen;
-    private long kernelDropsTotal;
+    /** kernel drops of sockets already closed, since start */
+    private volatile long kernelDropsClosed;
+    /** the kernel's drop count of the current socket when it was opened */
+    private volatile long kernelDropsAtBind;
+    /** what the flushes have reported so far (running totals at the last flush) */
+    private long packetsReported;
+    private long queueDropsReported;
+    private long kernelDropsReported;
+    /** whether the last flush window saw queue or kernel drops */
+    private volatile boolean dropping;
+    private volatile boolean closed;
+    private volatile String lastError;
+    private volatile boolean receiverFailed;
     private boolean bufferChecked;
 
     /**
@@ -75,8 +89,18 @@ final class Engine implements AutoCloseable {
     synchronized void bind() throws IOException {
         unbind();
         Settings s = settings;
-        udp = new UdpReceiver(s, shards, packets, queueDrops, name);
-        kernelDropsSeen = Math.max(0, KernelDrops.read(udp.port()));
+        UdpReceiver u;
+        try {
+            u = new UdpReceiver(s, shards, packets, queueDrops, name, e -> {
+                lastError = e;
+                receiverFailed = true;
+            });
+        } catch (IOException | RuntimeException e) {
+            lastError = "cannot listen on " + s.bind + ":" + s.port + ": " + e.getMessage();
+            throw e;
+        }
+        kernelDropsAtBind = Math.max(0, KernelDrops.read(u.port()));
+        udp = u;
         if (!bufferChecked) {
             udp.checkBuffer(s.receiveBuffer);
             bufferChecked = true;
@@ -85,22 +109,24 @@ final class Engine implements AutoCloseable {
             try {
                 tcp = new TcpReceiver(s, udp.port(), shards, packets, queueDrops, name);
             } catch (IOException | RuntimeException e) {
-                udp.close();
-                udp = null;
+                lastError = "cannot listen on TCP " + s.bind + ":" + udp.port() + ": " + e.getMessage();
+                unbind();
                 throw e;
             }
             tcp.start();
         }
+        receiverFailed = false;
         udp.start();
         LOG.info("statsd listener {} on {}:{} (udp{}), {} shard(s), receive buffer {} bytes, flush every {} ms",
                 name, s.bind, udp.port(), s.tcp ? "+tcp" : "", shards.length, udp.receiveBuffer, s.flushMillis);
     }
 
     private void unbind() {
-        if (udp != null) {
-            kernelDropsTotal += Math.max(0, KernelDrops.read(udp.port()) - kernelDropsSeen);
-            udp.close();
+        UdpReceiver u = udp;
+        if (u != null) {
+            kernelDropsClosed += Math.max(0, KernelDrops.read(u.port()) - kernelDropsAtBind);
             udp = null;
+            u.close();
         }
         if (tcp != null) {
             tcp.close();
@@ -109,13 +135,40 @@ final class Engine implements AutoCloseable {
     }
 
     /** The bound UDP port (useful with port 0), or -1. */
-    synchronized int port() {
-        return udp == null ? -1 : udp.port();
+    int port() {
+        UdpReceiver u = udp;
+        return u == null ? -1 : u.port();
     }
 
     /** Datagrams the kernel dropped for this listener's sockets since it started. */
-    synchronized long kernelDrops() {
-        return kernelDropsTotal + (udp == null ? 0 : Math.max(0, KernelDrops.read(udp.port()) - kernelDropsSeen));
+    long kernelDrops() {
+        UdpReceiver u = udp;
+        long now = u == null ? -1 : KernelDrops.read(u.port());
+        return kernelDropsClosed + (now < 0 ? 0 : Math.max(0, now - kernelDropsAtBind));
+    }
+
+    /**
+     * Running totals since start, for {@code lodestar:status}; thread-safe and does not wait for a flush.
+     * State: {@code closed}, {@code down} (no socket: a rebind failed), {@code failing} (the receiver
+     * stopped), {@code dropping} (the last flush window lost datagrams or lines), else {@code ok}.
+     */
+    ComponentStatus status() {
+        long metrics = 0;
+        long bad = 0;
+        for (Shard sh : shards) {
+            metrics += sh.metricsSeen;
+            bad += sh.badSeen;
+        }
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("packets", packets.sum());
+        c.put("metrics", metrics);
+        c.put("bad_lines", bad);
+        c.put("queue_drops", queueDrops.sum());
+        c.put("kernel_drops", kernelDrops());
+        c.put("port", (long) port());
+        String err = lastError;
+        String state = closed ? "closed" : udp == null ? "down" : receiverFailed ? "failing" : dropping ? "dropping" : "ok";
+        return new ComponentStatus("listener", name, state, c, err);
     }
 
     /**
@@ -164,16 +217,18 @@ final class Engine implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("flush failed: " + e, e);
         }
-        long kd = 0;
-        if (udp != null) {
-            long now = KernelDrops.read(udp.port());
-            if (now >= 0) {
-                kd = Math.max(0, now - kernelDropsSeen) + kernelDropsTotal;
-                kernelDropsTotal = 0;
-                kernelDropsSeen = now;
-            }
-        }
-        return flusher.flush(snaps, packets.sumThenReset(), kd, queueDrops.sumThenReset(), System.currentTimeMillis());
+        // the counters are running totals (status() shows them); a flush reports what is new since the last
+        long p = packets.sum();
+        long qd = queueDrops.sum();
+        long kd = kernelDrops();
+        long kdNew = Math.max(0, kd - kernelDropsReported);
+        long qdNew = qd - queueDropsReported;
+        dropping = kdNew > 0 || qdNew > 0;
+        List<Sample> l = flusher.flush(snaps, p - packetsReported, kdNew, qdNew, System.currentTimeMillis());
+        packetsReported = p;
+        queueDropsReported = qd;
+        kernelDropsReported = Math.max(kd, kernelDropsReported);
+        return l;
     }
 
     private void flushAndEmit() {
@@ -181,12 +236,14 @@ final class Engine implements AutoCloseable {
             List<Sample> samples = flushNow();
             out.accept(samples);
         } catch (Throwable t) {
+            lastError = "flush failed: " + t;
             flushLog.log(() -> "statsd listener " + name + ": flush failed: " + t);
         }
     }
 
     @Override
     public synchronized void close() {
+        closed = true;
         unbind();
         scheduler.shutdownNow();
         for (Shard s : shards) {

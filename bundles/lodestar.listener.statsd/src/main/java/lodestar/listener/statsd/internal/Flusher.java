@@ -193,6 +193,10 @@ final class Flusher {
         }
     }
 
+    /** Etsy's cumulative sums, reused from timer to timer (only the flushing thread calls flush). */
+    private double[] cumScratch = new double[64];
+    private double[] cumSqScratch = new double[64];
+
     // fixed timer sub-keys after the percentile ones
     private static final String[] FIXED = {"std", "upper", "lower", "count", "count_ps", "sum", "sum_squares", "mean", "median"};
 
@@ -210,8 +214,12 @@ final class Flusher {
         Arrays.sort(values);
         double min = values[0];
         double max = values[count - 1];
-        double[] cum = new double[count];
-        double[] cumSq = new double[count];
+        if (cumScratch.length < count) {
+            cumScratch = new double[Math.max(count, cumScratch.length * 2)];
+            cumSqScratch = new double[cumScratch.length];
+        }
+        double[] cum = cumScratch;
+        double[] cumSq = cumSqScratch;
         cum[0] = min;
         cumSq[0] = min * min;
         for (int i = 1; i < count; i++) {

@@ -6,6 +6,9 @@ final class Metric {
     final byte[] key;
     final int hash;
     final SeriesId id;
+    /** the key's first 16 bytes ({@link Bytes#word}), so short keys compare within this object */
+    final long k0;
+    final long k1;
 
     /** counter total, or gauge value */
     double value;
@@ -25,6 +28,21 @@ final class Metric {
         this.key = key;
         this.hash = hash;
         this.id = id;
+        this.k0 = Bytes.word(key, 0, key.length);
+        this.k1 = Bytes.word(key, 8, key.length);
+    }
+
+    /** Whether this metric's key is {@code b[0, len)}, whose first 16 bytes are {@code k0, k1}. */
+    boolean keyEquals(byte[] b, int len, long k0, long k1) {
+        if (this.k0 != k0 || this.k1 != k1 || key.length != len) {
+            return false;
+        }
+        for (int i = 16; i < len; i++) {
+            if (key[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void addTimerValue(double v) {

@@ -48,8 +48,9 @@ final class Settings {
     record Histogram(String metric, double[] bins, String[] labels) {
     }
 
+    /** One parser/aggregator thread per core (the receiver thread mostly sleeps between wake-ups). */
     static int defaultShards() {
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+        return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
     }
 
     static Settings from(StatsdListener.Config c) {

@@ -13,6 +13,9 @@ final class Shard implements Runnable {
     final ArrayBlockingQueue<Object> queue;
     final Aggregator aggregator;
     private final Thread thread;
+    /** Running totals for {@link Engine#status()}, published after every batch (read from other threads). */
+    volatile long metricsSeen;
+    volatile long badSeen;
 
     Shard(int index, Settings s, RateLimitedLog badLog, String threadName) {
         this.queue = new ArrayBlockingQueue<>(s.queueBatches);
@@ -39,6 +42,8 @@ final class Shard implements Runnable {
                     aggregator.packet(b.data, 0, b.len);
                 } finally {
                     b.recycle();
+                    metricsSeen = aggregator.metricsTotal();
+                    badSeen = aggregator.badTotal();
                 }
             } else if (o instanceof CompletableFuture<?> f) {
                 @SuppressWarnings("unchecked")

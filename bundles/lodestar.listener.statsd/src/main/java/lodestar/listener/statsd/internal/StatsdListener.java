@@ -14,16 +14,19 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 
 /**
  * A StatsD server with Etsy statsd's semantics: receives UDP (and optionally TCP) lines, aggregates them
- * in shards and emits Etsy's flush into the {@link Pipeline} every {@code flushInterval}.
+ * in shards and emits Etsy's flush into the {@link Pipeline} every {@code flushInterval}. Registered as
+ * {@link Monitored} so {@code lodestar:status} shows its running totals.
  */
 @Component(name = StatsdListener.PID, configurationPid = StatsdListener.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {}, immediate = true)
+        service = Monitored.class, immediate = true)
 @Designate(ocd = StatsdListener.Config.class, factory = true)
-public final class StatsdListener {
+public final class StatsdListener implements Monitored {
 
     static final String PID = "lodestar.listener.statsd";
 
@@ -44,7 +47,7 @@ public final class StatsdListener {
         @AttributeDefinition(description = "UDP socket receive buffer (size: 8MB). Capped by net.core.rmem_max; the listener says so at start.")
         String receiveBuffer() default "8MB";
 
-        @AttributeDefinition(description = "Parser/aggregator threads (0: CPUs - 1, at most 4). Takes effect on restart.")
+        @AttributeDefinition(description = "Parser/aggregator threads (0: one per CPU core; 1..64). Takes effect on restart.")
         int shards() default 0;
 
         @AttributeDefinition(description = "Longest accepted line in bytes; longer lines are counted as bad.")
@@ -135,6 +138,15 @@ public final class StatsdListener {
     @Deactivate
     void deactivate() {
         engine.close();
+    }
+
+    /**
+     * Type {@code listener}, name {@code statsd} or {@code statsd-<instance>}; counters since start: packets,
+     * metrics (lines), bad_lines, queue_drops (lines), kernel_drops (datagrams), and the UDP port.
+     */
+    @Override
+    public ComponentStatus status() {
+        return engine.status();
     }
 
     /** Datagrams the kernel dropped for this listener's socket since it started (from /proc/net/udp). */

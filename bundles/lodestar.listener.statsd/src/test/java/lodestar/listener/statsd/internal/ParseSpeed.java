@@ -1,34 +1,53 @@
 package lodestar.listener.statsd.internal;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 
-/** Rough single-thread parse+aggregate speed (not a test): java ... ParseSpeed */
+/**
+ * Rough single-thread parse+aggregate speed (not a test): {@code java ... ParseSpeed [linesPerPacket]}.
+ * The traffic is bench/blast.c's (10 000 names cycling through c, ms, g, s; the same pseudo-random values),
+ * joined into packets as the receiver hands them to a shard; a snapshot (flush) every 500 000 lines.
+ * Prints lines per second of wall time and of this thread's CPU time.
+ */
 public final class ParseSpeed {
     public static void main(String[] a) {
+        int lpp = a.length > 0 ? Integer.parseInt(a[0]) : 20;
         Settings s = new Settings();
         Aggregator agg = new Aggregator(s, new lodestar.api.util.RateLimitedLog(1000, System.out::println));
+        int total = 1_000_000;
         StringBuilder b = new StringBuilder();
-        int lines = 0;
-        for (int j = 0; j < 10000; j++) {
+        int rnd = 12345;
+        for (int seq = 0; seq < total; seq++) {
+            int j = seq % 10000;
+            rnd = rnd * 1103515245 + 12345;
+            int v = rnd >>> 8;
+            b.append(seq % lpp == 0 ? (seq == 0 ? "" : "\n\n") : "\n");
             switch (j % 4) {
-                case 0 -> b.append("bench.c").append(j).append(":1|c\n");
-                case 1 -> b.append("bench.t").append(j).append(":").append(j % 1000).append("|ms\n");
-                case 2 -> b.append("bench.g").append(j).append(":").append(j % 100).append("|g\n");
-                default -> b.append("bench.s").append(j).append(":").append(j % 100).append("|s\n");
+                case 0 -> b.append("bench.c").append(j).append(":1|c");
+                case 1 -> b.append("bench.t").append(j).append(':').append(Integer.remainderUnsigned(v, 1000)).append("|ms");
+                case 2 -> b.append("bench.g").append(j).append(':').append(Integer.remainderUnsigned(v, 100)).append("|g");
+                default -> b.append("bench.s").append(j).append(':').append(Integer.remainderUnsigned(v, 100)).append("|s");
             }
-            lines++;
         }
         byte[] data = b.toString().getBytes(StandardCharsets.US_ASCII);
-        for (int round = 0; round < 8; round++) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 12; round++) {
             long t = System.nanoTime();
-            for (int i = 0; i < 100; i++) {
-                agg.packet(data, 0, data.length);
+            long c = mx.getCurrentThreadCpuTime();
+            // in chunks of about 64 KiB, as batches arrive
+            for (int off = 0; off < data.length;) {
+                int end = Math.min(data.length, off + 65536);
+                while (end < data.length && data[end] != '\n') {
+                    end++;
+                }
+                agg.packet(data, off, end - off);
+                off = end + 1;
             }
             double secs = (System.nanoTime() - t) / 1e9;
-            System.out.printf("%.0f lines/s%n", 100 * lines / secs);
-            if (round % 2 == 1) {
-                agg.snapshot();
-            }
+            double cpu = (mx.getCurrentThreadCpuTime() - c) / 1e9;
+            agg.snapshot();
+            System.out.printf("%.0f lines/s wall, %.0f lines/s cpu (%.0f ns/line)%n", total / secs, total / cpu, cpu * 1e9 / total);
         }
     }
 }

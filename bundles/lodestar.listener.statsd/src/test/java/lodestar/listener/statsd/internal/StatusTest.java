@@ -1,0 +1,178 @@
+package lodestar.listener.statsd.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+
+import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
+import lodestar.api.Pipeline;
+import lodestar.api.Sample;
+
+/** The listener as a {@link Monitored} service: running totals for lodestar:status. */
+class StatusTest {
+
+    /** Polls the status until {@code packets} reaches {@code n} (UDP delivery is asynchronous). */
+    static ComponentStatus awaitPackets(Monitored m, long n) throws InterruptedException {
+        ComponentStatus s = m.status();
+        for (int i = 0; i < 250 && s.counters().get("packets") < n; i++) {
+            Thread.sleep(20);
+            s = m.status();
+        }
+        return s;
+    }
+
+    /** Polls until the shards have counted {@code n} metrics (they parse after the receiver hands on). */
+    static ComponentStatus awaitMetrics(Engine e, long n) throws InterruptedException {
+        ComponentStatus s = e.status();
+        for (int i = 0; i < 250 && s.counters().get("metrics") < n; i++) {
+            Thread.sleep(20);
+            s = e.status();
+        }
+        return s;
+    }
+
+    @Test
+    void engineStatusHasRunningTotalsThatFlushesDoNotReset() throws Exception {
+        try (Engine e = new Engine("statsd", EngineTest.settings(2), l -> { }, false)) {
+            e.bind();
+            ComponentStatus s0 = e.status();
+            assertEquals("listener", s0.type());
+            assertEquals("statsd", s0.name());
+            assertEquals("ok", s0.state());
+            assertNull(s0.lastError());
+            assertEquals(List.of("packets", "metrics", "bad_lines", "queue_drops", "kernel_drops", "port"),
+                    List.copyOf(s0.counters().keySet()));
+            assertEquals(0L, s0.counters().get("packets"));
+            assertEquals((long) e.port(), s0.counters().get("port"));
+
+            EngineTest.udp(e.port(), "a:1|c\nb:2|ms", "no colon here", "c:x|c\nd:1|g");
+            ComponentStatus s = awaitPackets(e::status, 3);
+            s = awaitMetrics(e, 5);
+            assertEquals(3L, s.counters().get("packets"));
+            assertEquals(5L, s.counters().get("metrics"));
+            assertEquals(2L, s.counters().get("bad_lines"));
+            assertEquals(0L, s.counters().get("queue_drops"));
+            assertEquals(0L, s.counters().get("kernel_drops"));
+
+            Map<String, Double> f = EngineTest.byKey(e.flushNow());
+            assertEquals(3.0, f.get("stats_counts.statsd.packets_received"));
+            assertEquals(5.0, f.get("stats_counts.statsd.metrics_received"));
+            assertEquals(2.0, f.get("stats_counts.statsd.bad_lines_seen"));
+            assertEquals(3L, e.status().counters().get("packets"), "a flush does not reset the totals");
+            assertEquals(5L, e.status().counters().get("metrics"));
+
+            EngineTest.udp(e.port(), "a:1|c");
+            s = awaitPackets(e::status, 4);
+            s = awaitMetrics(e, 6);
+            assertEquals(4L, s.counters().get("packets"));
+            assertEquals(6L, s.counters().get("metrics"));
+            assertEquals(2L, s.counters().get("bad_lines"));
+            f = EngineTest.byKey(e.flushNow());
+            assertEquals(1.0, f.get("stats_counts.statsd.packets_received"), "a flush reports only what is new");
+            assertEquals(1.0, f.get("stats_counts.statsd.metrics_received"));
+            assertEquals(0.0, f.get("stats_counts.statsd.bad_lines_seen"));
+            assertEquals("ok", e.status().state());
+            e.close();
+            assertEquals("closed", e.status().state());
+        }
+    }
+
+    @Test
+    void queueDropsShowAsDroppingAfterTheFlush() throws Exception {
+        Settings st = EngineTest.settings(1);
+        st.queueBatches = 1;
+        try (Engine e = new Engine("statsd", st, l -> { }, false)) {
+            e.bind();
+            // a shard that is never started stands for one that fell behind: its queue takes one batch
+            Shard stuck = new Shard(9, st, new lodestar.api.util.RateLimitedLog(60_000, x -> { }), "stuck");
+            Router r = new Router(new Shard[] {stuck}, queueDrops(e));
+            byte[] big = "x:1|c\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 3; i++) {
+                r.packet(big, 0, big.length);
+                r.publishAll();
+            }
+            long drops = e.status().counters().get("queue_drops");
+            assertTrue(drops >= 40_000L, "at least two of three packets' lines: " + drops);
+            assertEquals("ok", e.status().state(), "until a flush window has seen the drops");
+            assertEquals((double) drops, EngineTest.byKey(e.flushNow()).get("stats_counts.statsd.queue_drops"));
+            assertEquals("dropping", e.status().state());
+            assertEquals(0.0, EngineTest.byKey(e.flushNow()).get("stats_counts.statsd.queue_drops"));
+            assertEquals("ok", e.status().state());
+            assertEquals(drops, e.status().counters().get("queue_drops"));
+        }
+    }
+
+    private static java.util.concurrent.atomic.LongAdder queueDrops(Engine e) throws Exception {
+        java.lang.reflect.Field f = Engine.class.getDeclaredField("queueDrops");
+        f.setAccessible(true);
+        return (java.util.concurrent.atomic.LongAdder) f.get(e);
+    }
+
+    @Test
+    void componentIsAMonitoredServiceNamedByItsInstance() throws Exception {
+        List<Sample> emitted = new CopyOnWriteArrayList<>();
+        Pipeline pipeline = (Pipeline) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Pipeline.class},
+                (p, m, a) -> {
+                    if (m.getName().equals("emitAll")) {
+                        emitted.addAll((java.util.Collection<Sample>) a[0]);
+                    }
+                    return null;
+                });
+        StatsdListener.Config cfg = config(Map.of("port", 0, "flushInterval", "1h"));
+        StatsdListener l = new StatsdListener(cfg, pipeline, Map.of("service.pid", "lodestar.listener.statsd~web"));
+        try {
+            Monitored m = l;
+            ComponentStatus s = m.status();
+            assertEquals("listener", s.type());
+            assertEquals("statsd-web", s.name());
+            assertEquals("ok", s.state());
+            int port = s.counters().get("port").intValue();
+            assertTrue(port > 0);
+            EngineTest.udp(port, "a:1|c\na:2|c");
+            assertEquals(1L, awaitPackets(m, 1).counters().get("packets"));
+        } finally {
+            l.deactivate();
+        }
+        assertEquals("closed", l.status().state());
+    }
+
+    @Test
+    void componentDescriptionProvidesMonitored() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/lodestar.listener.statsd.xml")) {
+            if (in == null) {
+                return; // bnd writes it in process-classes; an IDE run without it checks nothing here
+            }
+            String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(xml.contains("<provide interface=\"lodestar.api.Monitored\"/>"), xml);
+        }
+    }
+
+    /** A Config with the annotation's defaults, overridden by {@code values}. */
+    static StatsdListener.Config config(Map<String, Object> values) {
+        return (StatsdListener.Config) Proxy.newProxyInstance(StatusTest.class.getClassLoader(),
+                new Class<?>[] {StatsdListener.Config.class}, (p, m, a) -> {
+                    if (values.containsKey(m.getName())) {
+                        return values.get(m.getName());
+                    }
+                    if (m.getDefaultValue() != null) {
+                        return m.getDefaultValue();
+                    }
+                    return switch (m.getName()) {
+                        case "annotationType" -> StatsdListener.Config.class;
+                        case "hashCode" -> 0;
+                        case "equals" -> p == a[0];
+                        default -> "Config";
+                    };
+                });
+    }
+}
