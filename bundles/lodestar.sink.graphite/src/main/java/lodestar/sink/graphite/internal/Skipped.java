@@ -1,54 +1,44 @@
 package lodestar.sink.graphite.internal;
 
-import java.util.concurrent.atomic.LongAdder;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.api.util.HttpSinkClient;
+import lodestar.api.util.SkippedSamples;
 
 /**
- * Counts (and logs, rate-limited) the samples a Graphite sink leaves out, so none disappears silently:
- * NaN and infinite values (Carbon drops NaN itself and would store an infinity that Graphite cannot
- * graph) and names it cannot store. Thread-safe: {@code accepts} runs on producer threads.
+ * The two kinds of samples a Graphite sink leaves out, each counted and logged (rate-limited) through
+ * the sinks' shared {@link SkippedSamples}, so none disappears silently: NaN and infinite values (Carbon
+ * drops NaN itself and would store an infinity that Graphite cannot graph) and names it cannot store.
+ * Thread-safe: {@code accepts} runs on producer threads.
  */
 final class Skipped {
 
     private static final Logger LOG = LoggerFactory.getLogger(Skipped.class);
 
-    private final String sink;
-    private final LongAdder nonFinite = new LongAdder();
-    private final LongAdder badName = new LongAdder();
-    private final RateLimitedLog nonFiniteLog = new RateLimitedLog(60_000, LOG::info);
-    private final RateLimitedLog badNameLog = new RateLimitedLog(60_000, LOG::warn);
+    private final SkippedSamples nonFinite;
+    private final SkippedSamples badName;
 
     Skipped(String sink) {
-        this.sink = sink;
+        this.nonFinite = SkippedSamples.nonFinite(sink, "Graphite", LOG::info);
+        this.badName = new SkippedSamples(sink, "samples whose name is empty after sanitizing or whose path is longer than "
+                + GraphiteNames.MAX_PATH_BYTES + " bytes", LOG::warn);
     }
 
     void nonFinite(Sample s) {
-        nonFinite.increment();
-        nonFiniteLog.log(() -> sink + ": skipping samples whose value is NaN or infinite (Graphite cannot store"
-                + " them), e.g. " + s + "; " + nonFinite.sum() + " so far");
+        nonFinite.skip(s);
     }
 
     void badName(Sample s) {
-        badName.increment();
-        badNameLog.log(() -> sink + ": skipping a sample whose name is empty after sanitizing or whose path is"
-                + " longer than " + GraphiteNames.MAX_PATH_BYTES + " bytes: '" + abbreviate(s.seriesKey()) + "'; "
-                + badName.sum() + " so far");
+        badName.skip("'" + HttpSinkClient.abbreviate(s.seriesKey(), 200) + "'");
     }
 
     long nonFiniteCount() {
-        return nonFinite.sum();
+        return nonFinite.count();
     }
 
     long badNameCount() {
-        return badName.sum();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+        return badName.count();
     }
 }
