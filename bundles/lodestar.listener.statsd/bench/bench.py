@@ -2,9 +2,12 @@
 """StatsD ingest benchmark: Lodestar's listener against Etsy statsd, collectd's statsd plugin and a minimal C
 recvmmsg receiver, in one run, on UDP loopback. For each peer and lines-per-packet it searches (geometric
 bisection) for the highest rate with < 0.1 % loss. Loss: counters flushed vs counters sent (C receiver:
-lines counted vs lines sent). Every run is bounded (10 s blast + at most 15 s to settle).
+lines counted vs lines sent). Every run starts the peer afresh, sends a warm-up at the same rate (default
+5 s, not measured: JIT, first GCs and creating the 10k keys happen there, for every peer alike), waits until
+the peer's output is stable, then measures one 10 s blast; every phase is bounded (at most 15 s to settle).
+--warmup 0 measures from a cold start instead.
 
-  bench/run.sh [--steps 4] [--peers sink,lodestar,etsy,collectd] [--lpp 1,20]
+  bench/run.sh [--steps 4] [--peers sink,lodestar,etsy,collectd] [--lpp 1,20] [--warmup 5]
 
 Needs gcc, java 17, node + Etsy statsd (bench/run.sh installs it with npm into target/statsd-ref), collectd-core.
 """
@@ -94,6 +97,11 @@ def start_peer(peer, port, cap, rcvbuf):
     if peer == 'sink':
         p = subprocess.Popen([os.path.join(WORK, 'sink'), '-p', str(port), '-b', str(rcvbuf), '-i', '3'],
                              stdout=subprocess.PIPE, stderr=log, text=True)
+
+        def reader():
+            for l in p.stdout:
+                lines.append(l.strip())
+        threading.Thread(target=reader, daemon=True).start()
     elif peer == 'lodestar':
         m2 = os.path.expanduser('~/.m2/repository')
         cp = ':'.join([os.path.join(MOD, 'target', 'classes'), os.path.join(MOD, 'target', 'test-classes'),
@@ -154,6 +162,12 @@ LoadPlugin write_graphite
 
 
 def received(peer, p, lines, cap):
+    """What the peer has delivered so far, in the unit blast's counters (C receiver: lines) are counted in."""
+    if peer == 'sink':
+        for l in reversed(lines):
+            if l.startswith('{'):
+                return float(json.loads(l)['lines'])
+        return 0.0
     if peer == 'lodestar':
         for l in reversed(lines):
             m = re.match(r'flush counters=(\d+)', l)
@@ -169,41 +183,53 @@ def received(peer, p, lines, cap):
     return 0.0
 
 
-def run(peer, lpp, rate, secs, rcvbuf):
+def blast(port, rate, secs, lpp):
+    b = subprocess.run([os.path.join(WORK, 'blast'), '-p', str(port), '-r', str(rate), '-d', str(secs), '-l', str(lpp),
+                        '-k', str(NAMES)], capture_output=True, text=True)
+    return json.loads(b.stdout)
+
+
+def settle(peer, p, lines, cap):
+    """Waits until what the peer delivered stopped changing (2 s; at most 15 s); returns it and the wait."""
+    last, stable, t0 = -1, 0, time.time()
+    while time.time() - t0 < 15:
+        time.sleep(0.5)
+        cur = received(peer, p, lines, cap)
+        stable = stable + 1 if cur == last and cur > 0 else 0
+        last = cur
+        # the C receiver prints its totals 200 ms after traffic stops; the others flush every second
+        if stable >= (2 if peer == 'sink' else 4):
+            break
+    return last, round(time.time() - t0, 1)
+
+
+def run(peer, lpp, rate, secs, rcvbuf, warmup):
+    """One run: optionally a warm-up at the same rate (not measured), then the measured blast. Loss is counted
+    over the measured blast only: delivered after it minus delivered before it, against what it sent."""
     cap = Capture()
     port = free_port(socket.SOCK_DGRAM)
     p, lines = start_peer(peer, port, cap, rcvbuf)
+    base = 0.0
+    if warmup > 0:
+        blast(port, rate, warmup, lpp)
+        base, _ = settle(peer, p, lines, cap)
     cpu0 = total_cpu(p.pid)
-    b = subprocess.run([os.path.join(WORK, 'blast'), '-p', str(port), '-r', str(rate), '-d', str(secs), '-l', str(lpp),
-                        '-k', str(NAMES)], capture_output=True, text=True)
-    sent = json.loads(b.stdout)
+    sent = blast(port, rate, secs, lpp)
     cpu1, rss, hwm = proc_stat(p.pid)
-    res = {'peer': peer, 'lpp': lpp, 'rate': rate, 'sent_lps': sent['sent_lps'], 'peer_cpu_pct': round(100 * (cpu1 - cpu0) / secs, 1),
-           'rss_mb': round(rss, 1), 'rss_peak_mb': round(hwm, 1)}
-    if peer == 'sink':
-        out, _ = p.communicate(timeout=30)
-        got = json.loads(out)['lines']
-        res['loss_pct'] = 100.0 * (sent['lines'] - got) / max(1, sent['lines'])
-    else:
-        last, stable, t0 = -1, 0, time.time()
-        while time.time() - t0 < 15:
-            time.sleep(0.5)
-            cur = received(peer, p, lines, cap)
-            stable = stable + 1 if cur == last and cur > 0 else 0
-            last = cur
-            if stable >= 4:
-                break
-        res['settled_s'] = round(time.time() - t0, 1)
-        res['loss_pct'] = 100.0 * (sent['counters'] - last) / max(1, sent['counters'])
-        if peer == 'lodestar':
-            kd = [l for l in lines if l.startswith('flush')]
-            res['lodestar'] = kd[-1] if kd else ''
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+    res = {'peer': peer, 'lpp': lpp, 'rate': rate, 'warmup_s': warmup, 'sent_lps': sent['sent_lps'],
+           'peer_cpu_pct': round(100 * (cpu1 - cpu0) / secs, 1), 'rss_mb': round(rss, 1), 'rss_peak_mb': round(hwm, 1)}
+    last, res['settled_s'] = settle(peer, p, lines, cap)
+    want = sent['lines'] if peer == 'sink' else sent['counters']
+    res['loss_pct'] = 100.0 * (want - (last - base)) / max(1, want)
+    if peer == 'lodestar':
+        kd = [l for l in lines if l.startswith('flush')]
+        res['lodestar'] = kd[-1] if kd else ''
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
     cap.close()
     res['loss_pct'] = round(res['loss_pct'], 4)
     print(json.dumps(res), flush=True)
@@ -218,12 +244,12 @@ RANGES = {('sink', 1): (50000, 1600000), ('sink', 20): (500000, 20000000),
           ('collectd', 1): (2000, 40000), ('collectd', 20): (5000, 400000)}
 
 
-def search(peer, lpp, steps, secs, rcvbuf):
+def search(peer, lpp, steps, secs, rcvbuf, warmup):
     lo, hi = RANGES[(peer, lpp)]
     best = None
     for _ in range(steps):
         rate = int((lo * hi) ** 0.5)
-        r = run(peer, lpp, rate, secs, rcvbuf)
+        r = run(peer, lpp, rate, secs, rcvbuf, warmup)
         if r['loss_pct'] < 0.1:
             lo, best = rate, r
         else:
@@ -237,12 +263,13 @@ def main():
     a.add_argument('--lpp', default='1,20')
     a.add_argument('--steps', type=int, default=4)
     a.add_argument('--secs', type=int, default=10)
+    a.add_argument('--warmup', type=int, default=5, help='seconds of unmeasured traffic at the same rate first (0: cold)')
     a.add_argument('--rcvbuf', type=int, default=8 << 20, help='SO_RCVBUF asked by Lodestar and the C receiver')
     o = a.parse_args()
     table = []
     for lpp in [int(x) for x in o.lpp.split(',')]:
         for peer in o.peers.split(','):
-            b = search(peer, lpp, o.steps, o.secs, o.rcvbuf)
+            b = search(peer, lpp, o.steps, o.secs, o.rcvbuf, o.warmup)
             table.append((peer, lpp, b))
     print('\n| peer | lines/pkt | highest rate < 0.1 % loss (lines/s) | loss there | peer CPU (% of 1 core) | RSS at that rate (peak) |')
     print('|---|---|---|---|---|---|')

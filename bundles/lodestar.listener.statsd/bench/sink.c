@@ -1,6 +1,7 @@
 /* Minimal recvmmsg receiver: counts datagrams and non-empty lines, nothing else (the machine's ceiling).
  * sink -p PORT [-b RCVBUF_BYTES] [-i IDLE_SECONDS]: exits IDLE seconds after the last datagram (after the
- * first one) and prints one JSON line. */
+ * first one) and prints one JSON line. Whenever traffic pauses (no datagram for 200 ms) it prints the running
+ * totals as a "mark" line, so that a benchmark can measure a phase after a warm-up. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -46,11 +47,17 @@ int main(int argc, char **argv) {
     }
     unsigned long long packets = 0, lines = 0;
     time_t last = 0;
+    unsigned long long marked = 0;
     fprintf(stderr, "ready\n");
     while (1) {
         int n = recvmmsg(fd, msgs, VLEN, 0, NULL);
         time_t t = time(NULL);
         if (n <= 0) {
+            if (packets > marked) {
+                printf("{\"mark\": true, \"packets\": %llu, \"lines\": %llu}\n", packets, lines);
+                fflush(stdout);
+                marked = packets;
+            }
             if (packets > 0 && t - last >= idle) break;
             continue;
         }
