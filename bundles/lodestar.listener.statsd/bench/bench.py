@@ -232,12 +232,15 @@ def run(peer, lpp, rate, secs, rcvbuf, warmup):
         p.wait()
     cap.close()
     res['loss_pct'] = round(res['loss_pct'], 4)
+    res['load1'] = os.getloadavg()[0]
+    res.update(TAG)
     print(json.dumps(res), flush=True)
     with open(os.path.join(WORK, 'results.jsonl'), 'a') as f:
         f.write(json.dumps(res) + '\n')
     return res
 
 
+TAG = {}
 RANGES = {('sink', 1): (50000, 1600000), ('sink', 20): (500000, 20000000),
           ('lodestar', 1): (20000, 800000), ('lodestar', 20): (100000, 4000000),
           ('etsy', 1): (1000, 40000), ('etsy', 20): (5000, 400000),
@@ -261,16 +264,25 @@ def main():
     a = argparse.ArgumentParser()
     a.add_argument('--peers', default='sink,lodestar,etsy,collectd')
     a.add_argument('--lpp', default='1,20')
-    a.add_argument('--steps', type=int, default=4)
+    a.add_argument('--steps', type=int, default=5)
     a.add_argument('--secs', type=int, default=10)
     a.add_argument('--warmup', type=int, default=5, help='seconds of unmeasured traffic at the same rate first (0: cold)')
+    a.add_argument('--tag', default='', help='key=value[,key=value] added to every result line')
+    a.add_argument('--no-goal', action='store_true', help='skip the run of Lodestar at half the C receiver\'s rate')
     a.add_argument('--rcvbuf', type=int, default=8 << 20, help='SO_RCVBUF asked by Lodestar and the C receiver')
     o = a.parse_args()
+    TAG.update(kv.split('=', 1) for kv in o.tag.split(',') if '=' in kv)
     table = []
+    goals = []
     for lpp in [int(x) for x in o.lpp.split(',')]:
         for peer in o.peers.split(','):
             b = search(peer, lpp, o.steps, o.secs, o.rcvbuf, o.warmup)
             table.append((peer, lpp, b))
+        # the issue's goal, tested directly: Lodestar at half the rate the C receiver reached in this run
+        c = next((t[2] for t in table if t[0] == 'sink' and t[1] == lpp), None)
+        if c and 'lodestar' in o.peers.split(',') and not o.no_goal:
+            r = run('lodestar', lpp, int(c['sent_lps'] / 2), o.secs, o.rcvbuf, o.warmup)
+            goals.append((lpp, c['sent_lps'], r))
     print('\n| peer | lines/pkt | highest rate < 0.1 % loss (lines/s) | loss there | peer CPU (% of 1 core) | RSS at that rate (peak) |')
     print('|---|---|---|---|---|---|')
     for peer, lpp, b in table:
@@ -279,6 +291,9 @@ def main():
                                                                         b['peer_cpu_pct'], b['rss_mb'], b['rss_peak_mb']))
         else:
             print('| %s | %d | none in range | | | |' % (peer, lpp))
+    for lpp, c, r in goals:
+        print('goal, lpp %d: Lodestar at half the C receiver\'s %d lines/s: %d lines/s, loss %.4f %% -> %s'
+              % (lpp, c, r['sent_lps'], r['loss_pct'], 'met' if r['loss_pct'] < 0.1 else 'NOT met'))
     print('\nratios (Lodestar / peer, same lines per packet):')
     for lpp in sorted({t[1] for t in table}):
         lod = next((t[2] for t in table if t[0] == 'lodestar' and t[1] == lpp), None)
