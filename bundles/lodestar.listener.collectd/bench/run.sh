@@ -5,7 +5,7 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 mod=$(dirname "$here")
 mkdir -p "$mod/target/bench"
-gcc -O2 -Wall -o "$mod/target/bench/blast" "$here/blast.c"
+gcc -O2 -Wall -I "$mod/../../benchmarks/native" -o "$mod/target/bench/blast" "$here/blast.c"
 [ -f "$mod/target/test-classes/lodestar/listener/collectd/internal/BenchMain.class" ] || \
   (cd "$mod/../.." && mvn -B -o -q install -pl bundles/lodestar.listener.collectd -DskipTests)
 command -v collectd >/dev/null || [ -x /usr/sbin/collectd ] || echo "collectd not found: apt-get install collectd-core (or --peers lodestar)"

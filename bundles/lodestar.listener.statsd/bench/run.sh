@@ -5,7 +5,7 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 mod=$(dirname "$here")
 mkdir -p "$mod/target/bench"
-gcc -O2 -Wall -o "$mod/target/bench/blast" "$here/blast.c"
+gcc -O2 -Wall -I "$mod/../../benchmarks/native" -o "$mod/target/bench/blast" "$here/blast.c"
 gcc -O2 -Wall -o "$mod/target/bench/sink" "$here/sink.c"
 [ -f "$mod/target/test-classes/lodestar/listener/statsd/internal/BenchMain.class" ] || \
   (cd "$mod/.." && mvn -B -o -q install -pl lodestar.listener.statsd -DskipTests)
