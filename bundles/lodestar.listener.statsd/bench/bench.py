@@ -108,7 +108,7 @@ def start_peer(peer, port, cap, rcvbuf):
                        m2 + '/lodestar/lodestar.api/0.1.0-SNAPSHOT/lodestar.api-0.1.0-SNAPSHOT.jar',
                        m2 + '/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar',
                        m2 + '/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar'])
-        p = subprocess.Popen(['java', '-Xmx512m', '-cp', cp, 'lodestar.listener.statsd.internal.BenchMain', str(port),
+        p = subprocess.Popen(['java'] + LODESTAR_OPTS.split() + ['-cp', cp, 'lodestar.listener.statsd.internal.BenchMain', str(port),
                               str(rcvbuf)], stdout=subprocess.PIPE, stderr=log, text=True)
 
         def reader():
@@ -241,6 +241,7 @@ def run(peer, lpp, rate, secs, rcvbuf, warmup):
 
 
 TAG = {}
+LODESTAR_OPTS = '-Xmx512m'
 RANGES = {('sink', 1): (50000, 1600000), ('sink', 20): (500000, 20000000),
           ('lodestar', 1): (20000, 800000), ('lodestar', 20): (100000, 4000000),
           ('etsy', 1): (1000, 40000), ('etsy', 20): (5000, 400000),
@@ -254,24 +255,30 @@ def search(peer, lpp, steps, secs, rcvbuf, warmup):
         rate = int((lo * hi) ** 0.5)
         r = run(peer, lpp, rate, secs, rcvbuf, warmup)
         if r['loss_pct'] < 0.1:
-            lo, best = rate, r
+            lo = rate
+            # the generator may not reach a high asked rate: the best is what was actually sent
+            if best is None or r['sent_lps'] > best['sent_lps']:
+                best = r
         else:
             hi = rate
     return best
 
 
 def main():
+    global LODESTAR_OPTS
     a = argparse.ArgumentParser()
     a.add_argument('--peers', default='sink,lodestar,etsy,collectd')
     a.add_argument('--lpp', default='1,20')
     a.add_argument('--steps', type=int, default=5)
     a.add_argument('--secs', type=int, default=10)
     a.add_argument('--warmup', type=int, default=5, help='seconds of unmeasured traffic at the same rate first (0: cold)')
+    a.add_argument('--lodestar-opts', default=LODESTAR_OPTS, help='JVM options of the Lodestar peer')
     a.add_argument('--tag', default='', help='key=value[,key=value] added to every result line')
     a.add_argument('--no-goal', action='store_true', help='skip the run of Lodestar at half the C receiver\'s rate')
     a.add_argument('--rcvbuf', type=int, default=8 << 20, help='SO_RCVBUF asked by Lodestar and the C receiver')
     o = a.parse_args()
     TAG.update(kv.split('=', 1) for kv in o.tag.split(',') if '=' in kv)
+    LODESTAR_OPTS = o.lodestar_opts
     table = []
     goals = []
     for lpp in [int(x) for x in o.lpp.split(',')]:

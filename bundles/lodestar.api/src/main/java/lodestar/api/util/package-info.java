@@ -6,9 +6,10 @@
  * with timeouts, gzip and authentication), {@link lodestar.api.util.TagsProperty} ({@code key=value}
  * tag properties such as {@code defaultTags}), {@link lodestar.api.util.Hosts} (the short host name) and
  * {@link lodestar.api.util.SkippedSamples} (counting and logging samples a backend cannot take).
+ * 1.3: {@link lodestar.api.util.InstanceNames} (a component's instance name from its factory configuration).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package lodestar.api.util;
 
 import org.osgi.annotation.bundle.Export;

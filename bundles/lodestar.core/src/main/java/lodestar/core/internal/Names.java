@@ -2,6 +2,8 @@ package lodestar.core.internal;
 
 import java.util.Map;
 
+import lodestar.api.util.InstanceNames;
+
 /**
  * Derives the short names operators see in {@code lodestar:status}, self-metric paths and
  * {@code lodestar:collect}: {@code lodestar.beacon.system} -> {@code system},
@@ -41,25 +43,13 @@ final class Names {
         if (factoryPid == null) {
             return null;
         }
-        String file = str(props.get("felix.fileinstall.filename"));
-        if (file != null) {
-            String f = file.substring(file.lastIndexOf('/') + 1);
-            int dash = f.indexOf('-');
-            int dot = f.lastIndexOf('.');
-            if (dash > 0 && dot > dash) {
-                return f.substring(dash + 1, dot);
-            }
+        String named = InstanceNames.suffix(props);
+        if (named != null) {
+            return named;
         }
         String pid = str(props.get("service.pid"));
-        if (pid != null) {
-            int tilde = pid.indexOf('~');
-            if (tilde >= 0) {
-                return pid.substring(tilde + 1);
-            }
-            // a generated factory pid (factoryPid.<uuid>): a short, stable suffix
-            return Integer.toHexString(pid.hashCode() & 0xfffff);
-        }
-        return null;
+        // a generated factory pid (factoryPid.<uuid>): a short, stable suffix
+        return pid == null ? null : Integer.toHexString(pid.hashCode() & 0xfffff);
     }
 
     /** A name made safe as one component of a dotted metric path. */

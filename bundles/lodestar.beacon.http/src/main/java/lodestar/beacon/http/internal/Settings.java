@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import lodestar.api.util.InstanceNames;
 import lodestar.api.util.Units;
 
 /**
@@ -117,25 +118,7 @@ record Settings(String name, URI url, String method, List<String[]> headers, lon
     }
 
     private static String instance(Map<String, ?> props) {
-        Object file = props.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = file.toString();
-            f = f.substring(f.lastIndexOf('/') + 1);
-            int dash = f.indexOf('-');
-            int dot = f.lastIndexOf('.');
-            if (dash > 0 && dot > dash + 1) {
-                return f.substring(dash + 1, dot);
-            }
-        }
-        Object pid = props.get("service.pid");
-        if (pid != null) {
-            String p = pid.toString();
-            int tilde = p.indexOf('~');
-            if (tilde >= 0 && tilde < p.length() - 1) {
-                return p.substring(tilde + 1);
-            }
-        }
-        return null;
+        return InstanceNames.suffix(props);
     }
 
     private static String safe(String s) {

@@ -26,6 +26,7 @@ import lodestar.api.Kind;
 import lodestar.api.Monitored;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.api.util.InstanceNames;
 import lodestar.api.util.RateLimitedLog;
 import lodestar.api.util.Units;
 
@@ -188,19 +189,7 @@ public final class LogBeacon implements Beacon, Monitored {
         if (configured != null && !configured.isBlank()) {
             return configured.trim();
         }
-        Object file = props.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = file.toString().substring(file.toString().lastIndexOf('/') + 1);
-            int dash = f.indexOf('-');
-            int dot = f.lastIndexOf('.');
-            if (dash > 0 && dot > dash + 1) {
-                return "log-" + f.substring(dash + 1, dot);
-            }
-        }
-        Object pid = props.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        return tilde >= 0 ? "log-" + p.substring(tilde + 1) : "log";
+        return InstanceNames.of("log", props);
     }
 
     private static Path home(BundleContext context) {

@@ -19,6 +19,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
+import lodestar.api.util.InstanceNames;
 import lodestar.listener.collectd.CollectdConverter;
 
 /**
@@ -123,9 +124,6 @@ public final class CollectdListener implements Monitored {
     }
 
     static String instanceName(Map<String, Object> props) {
-        Object pid = props.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        return tilde >= 0 ? "collectd-" + p.substring(tilde + 1) : "collectd";
+        return InstanceNames.of("collectd", props);
     }
 }

@@ -16,6 +16,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
+import lodestar.api.util.InstanceNames;
 
 /**
  * A Carbon-compatible receiver: plaintext lines over TCP and UDP on {@code port}, pickle over TCP on
@@ -114,9 +115,6 @@ public final class GraphiteListener implements Monitored {
     }
 
     private static String instanceName(Map<String, Object> props) {
-        Object pid = props == null ? null : props.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        return tilde >= 0 ? "graphite-" + p.substring(tilde + 1) : "graphite";
+        return InstanceNames.of("graphite", props);
     }
 }

@@ -26,6 +26,7 @@ import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
+import lodestar.api.util.InstanceNames;
 import lodestar.api.util.Units;
 
 /**
@@ -165,9 +166,6 @@ public final class MetricsdListener implements Monitored {
     }
 
     private static String instanceName(Map<String, Object> props) {
-        Object pid = props == null ? null : props.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        return tilde >= 0 ? "metricsd-" + p.substring(tilde + 1) : "metricsd";
+        return InstanceNames.of("metricsd", props);
     }
 }

@@ -17,6 +17,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
+import lodestar.api.util.InstanceNames;
 
 /**
  * A StatsD server with Etsy statsd's semantics: receives UDP (and optionally TCP) lines, aggregates them
@@ -155,9 +156,6 @@ public final class StatsdListener implements Monitored {
     }
 
     private static String instanceName(Map<String, Object> props) {
-        Object pid = props.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        return tilde >= 0 ? "statsd-" + p.substring(tilde + 1) : "statsd";
+        return InstanceNames.of("statsd", props);
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import lodestar.api.util.InstanceNames;
+
 /** The name a component instance shows under in {@code lodestar:status}. */
 final class Instance {
 
@@ -15,10 +17,7 @@ final class Instance {
      * ({@code conf/<pid>-<name>.cfg} gives a service.pid ending in {@code ~<name>}).
      */
     static String name(String base, Map<String, Object> props) {
-        Object pid = props == null ? null : props.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        return tilde >= 0 ? base + "-" + p.substring(tilde + 1) : base;
+        return InstanceNames.of(base, props);
     }
 
     /**
