@@ -241,7 +241,17 @@ def run(peer, lpp, rate, secs, rcvbuf, warmup):
 
 
 TAG = {}
-LODESTAR_OPTS = '-Xmx512m'
+
+
+def launcher_opts():
+    """The JVM options the platform's launcher (./lodestar) runs with by default, so the benchmark measures
+    the listener as it is deployed."""
+    src = open(os.path.join(MOD, '..', '..', 'lodestar')).read()
+    m = re.search(r'default_opts="([^"]*)"', src)
+    return ' '.join(m.group(1).replace('\\\n', ' ').split())
+
+
+LODESTAR_OPTS = launcher_opts()
 RANGES = {('sink', 1): (50000, 1600000), ('sink', 20): (500000, 20000000),
           ('lodestar', 1): (20000, 800000), ('lodestar', 20): (100000, 4000000),
           ('etsy', 1): (1000, 40000), ('etsy', 20): (5000, 400000),
@@ -272,7 +282,8 @@ def main():
     a.add_argument('--steps', type=int, default=5)
     a.add_argument('--secs', type=int, default=10)
     a.add_argument('--warmup', type=int, default=5, help='seconds of unmeasured traffic at the same rate first (0: cold)')
-    a.add_argument('--lodestar-opts', default=LODESTAR_OPTS, help='JVM options of the Lodestar peer')
+    a.add_argument('--lodestar-opts', default=LODESTAR_OPTS,
+                   help='JVM options of the Lodestar peer (default: the launcher\'s, ' + LODESTAR_OPTS + ')')
     a.add_argument('--tag', default='', help='key=value[,key=value] added to every result line')
     a.add_argument('--no-goal', action='store_true', help='skip the run of Lodestar at half the C receiver\'s rate')
     a.add_argument('--rcvbuf', type=int, default=8 << 20, help='SO_RCVBUF asked by Lodestar and the C receiver')
