@@ -67,7 +67,9 @@ class InfluxOutageIT {
         lodestar.config("lodestar.sink.graphite-out.cfg", Map.of("port", "" + carbon.linePort, "include", "e2e.outage.**",
                 "flushInterval", "200ms", "batchSize", "5000", "retryInitial", "200ms", "retryMax", "2s"));
         lodestar.start();
+        // both sinks must be in the pipeline before the first sample: one that starts later never sees the earlier ones
         assertTrue(lodestar.awaitOutput("sink influxdb-out started", 60_000), lodestar.output());
+        assertTrue(lodestar.awaitOutput("sink graphite-out started", 60_000), lodestar.output());
         long end = System.currentTimeMillis() + 60_000;
         while (!accepts(graphitePort)) {
             if (System.currentTimeMillis() > end) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -14,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -73,52 +75,131 @@ public final class MetricsdListener implements Monitored {
 
     private final String name;
     private final Pipeline pipeline;
-    private final Registry registry;
-    private final Receiver receiver;
     private final ScheduledExecutorService flusher;
     private final LongAdder samples = new LongAdder();
+    /** packets, commands, protocol errors: running totals across the receivers of this listener's life */
+    private final LongAdder[] totals = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final List<ScheduledFuture<?>> flushTasks = new ArrayList<>();
+    private Settings settings;
+    private volatile Registry registry;
+    private volatile Receiver receiver;
+    /** kind conflicts and refused metrics of registries already replaced */
+    private volatile long conflictsBefore;
+    private volatile long refusedBefore;
+
+    /** A validated configuration; {@code registryKey} holds what the registry is built from. */
+    private record Settings(String bind, int port, Routes routes, HostNaming naming, int maxMetrics, List<Object> registryKey) {
+
+        static Settings of(Config config) {
+            long defaultMillis = Units.positiveDurationMillis("flushInterval", config.flushInterval());
+            Routes routes = Routes.parse(config.handlers(), defaultMillis);
+            HostNaming naming = HostNaming.parse(config.hostNaming() == null ? "" : config.hostNaming());
+            if (config.maxMetrics() < 1) {
+                throw new IllegalArgumentException("maxMetrics: must be at least 1, got " + config.maxMetrics());
+            }
+            Units.port("port", config.port());
+            String bind = config.bind() == null || config.bind().isBlank() ? "127.0.0.1" : config.bind().trim();
+            List<String> handlers = config.handlers() == null ? List.of() : List.of(config.handlers());
+            return new Settings(bind, config.port(), routes, naming, config.maxMetrics(),
+                    List.of(defaultMillis, handlers, naming, config.maxMetrics()));
+        }
+
+        Registry newRegistry() {
+            return new Registry(routes, naming, maxMetrics);
+        }
+    }
 
     @Activate
     public MetricsdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
-        long defaultMillis = Units.positiveDurationMillis("flushInterval", config.flushInterval());
-        Routes routes = Routes.parse(config.handlers(), defaultMillis);
-        HostNaming naming = HostNaming.parse(config.hostNaming() == null ? "" : config.hostNaming());
-        if (config.maxMetrics() < 1) {
-            throw new IllegalArgumentException("maxMetrics: must be at least 1, got " + config.maxMetrics());
-        }
-        Units.port("port", config.port());
-        String bind = config.bind() == null || config.bind().isBlank() ? "127.0.0.1" : config.bind().trim();
+        Settings s = Settings.of(config);
         this.name = instanceName(props);
         this.pipeline = pipeline;
-        this.registry = new Registry(routes, naming, config.maxMetrics());
-        try {
-            this.receiver = new Receiver(bind, config.port(), registry, "lodestar-" + name);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("port: cannot listen on " + bind + ":" + config.port() + ": " + e.getMessage(), e);
-        }
+        this.settings = s;
+        this.registry = s.newRegistry();
+        this.receiver = open(s.bind(), s.port(), registry);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lodestar-" + name + "-flush");
             t.setDaemon(true);
             return t;
         });
-        Bucket[] buckets = registry.buckets();
-        for (int i = 0; i < buckets.length; i++) {
-            int bucket = i;
-            long every = buckets[i].intervalMillis;
-            flusher.scheduleAtFixedRate(() -> flush(bucket), every, every, TimeUnit.MILLISECONDS);
-        }
+        schedule(registry);
         receiver.start();
     }
 
-    @Deactivate
-    void deactivate() {
-        receiver.close();
-        flusher.shutdownNow();
+    private Receiver open(String bind, int port, Registry r) {
+        try {
+            return new Receiver(bind, port, r, "lodestar-" + name, totals);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("port: cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
     }
 
-    private void flush(int bucket) {
+    private void schedule(Registry r) {
+        flushTasks.forEach(f -> f.cancel(false));
+        flushTasks.clear();
+        Bucket[] buckets = r.buckets();
+        for (int i = 0; i < buckets.length; i++) {
+            int bucket = i;
+            long every = buckets[i].intervalMillis;
+            flushTasks.add(flusher.scheduleAtFixedRate(() -> flush(r, bucket), every, every, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /**
+     * A configuration change without recreating the component: a new address reopens the socket and keeps
+     * every metric; new flush intervals, handlers, host naming or maxMetrics report the current metrics once
+     * and start a new registry (Coda Hale state cannot move between buckets of other intervals). Counters of
+     * {@code lodestar:status} run on either way. A bad value changes nothing and is logged by SCR.
+     */
+    @Modified
+    synchronized void modified(Config config) {
+        Settings s = Settings.of(config);
+        Settings old = settings;
+        Registry r = registry;
+        boolean newRegistry = !s.registryKey().equals(old.registryKey());
+        if (newRegistry) {
+            r = s.newRegistry();
+        }
+        if (!s.bind().equals(old.bind()) || s.port() != old.port()) {
+            Receiver previous = receiver;
+            int previousPort = previous.port(); // the port in use, also when the old setting was 0 (any)
+            previous.close();
+            Receiver next;
+            try {
+                next = open(s.bind(), s.port(), r);
+            } catch (IllegalArgumentException e) {
+                receiver = open(old.bind(), previousPort, registry); // free again: keep listening there
+                receiver.start();
+                throw e;
+            }
+            receiver = next;
+            next.start();
+        } else if (newRegistry) {
+            receiver.registry(r);
+        }
+        if (newRegistry) {
+            Registry previous = registry;
+            registry = r;
+            schedule(r);
+            flushAll(previous);
+            conflictsBefore += previous.kindConflicts.sum();
+            refusedBefore += previous.refused.sum();
+        }
+        settings = s;
+        LOG.info("metricsd listener {}: reconfigured ({}:{}{})", name, s.bind(), port(), newRegistry ? ", metrics reported and reset" : "");
+    }
+
+    /** Stops receiving, then reports every metric once more so that the last window is not lost. */
+    @Deactivate
+    synchronized void deactivate() {
+        receiver.close();
+        flusher.shutdownNow();
+        flushAll(registry);
+    }
+
+    private void flush(Registry r, int bucket) {
         try {
-            List<Sample> out = registry.report(bucket, System.currentTimeMillis(), System.nanoTime());
+            List<Sample> out = r.report(bucket, System.currentTimeMillis(), System.nanoTime());
             if (!out.isEmpty()) {
                 samples.add(out.size());
                 pipeline.emitAll(out);
@@ -129,34 +210,36 @@ public final class MetricsdListener implements Monitored {
         }
     }
 
+    private void flushAll(Registry r) {
+        for (int i = 0; i < r.buckets().length; i++) {
+            flush(r, i);
+        }
+    }
+
     /** Flushes every bucket now (tests; the schedule goes on). */
     void flushAll() {
-        for (int i = 0; i < registry.buckets().length; i++) {
-            flush(i);
-        }
+        flushAll(registry);
     }
 
     int port() {
         return receiver.port();
     }
 
-    Receiver receiver() {
-        return receiver;
-    }
-
     @Override
     public ComponentStatus status() {
+        Registry r = registry;
         Map<String, Long> c = new LinkedHashMap<>();
-        c.put("packets", receiver.packets.sum());
-        c.put("commands", receiver.commands.sum());
-        c.put("protocol_errors", receiver.protocolErrors.sum());
-        c.put("kind_conflicts", registry.kindConflicts.sum());
-        c.put("metrics", (long) registry.size());
-        c.put("metrics_refused", registry.refused.sum());
+        c.put("packets", totals[0].sum());
+        c.put("commands", totals[1].sum());
+        c.put("protocol_errors", totals[2].sum());
+        c.put("kind_conflicts", conflictsBefore + r.kindConflicts.sum());
+        c.put("metrics", (long) r.size());
+        c.put("metrics_refused", refusedBefore + r.refused.sum());
         c.put("samples", samples.sum());
         return new ComponentStatus("listener", name, "ok", c, null);
     }
 
+    /** The flush interval of each bucket (tests). */
     List<Long> intervals() {
         List<Long> l = new ArrayList<>();
         for (Bucket b : registry.buckets()) {

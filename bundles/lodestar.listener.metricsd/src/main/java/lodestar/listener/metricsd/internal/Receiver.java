@@ -21,17 +21,27 @@ final class Receiver implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
 
     private final DatagramChannel channel;
-    private final Registry registry;
+    /** replaced when a configuration change needs a new registry (see MetricsdListener#modified) */
+    private volatile Registry registry;
     private final Thread thread;
     private final PacketDecoder decoder = new PacketDecoder();
     private final RateLimitedLog badPacket = new RateLimitedLog(10_000, LOG::warn);
-    final LongAdder packets = new LongAdder();
-    final LongAdder commands = new LongAdder();
-    final LongAdder protocolErrors = new LongAdder();
+    /** running totals, shared by the receivers one listener opens over its life */
+    final LongAdder packets;
+    final LongAdder commands;
+    final LongAdder protocolErrors;
     private volatile boolean running = true;
     private String host;
 
     Receiver(String bind, int port, Registry registry, String name) throws IOException {
+        this(bind, port, registry, name, new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+    }
+
+    /** @param totals packets, commands and protocol errors, counted on from where they are */
+    Receiver(String bind, int port, Registry registry, String name, LongAdder[] totals) throws IOException {
+        this.packets = totals[0];
+        this.commands = totals[1];
+        this.protocolErrors = totals[2];
         InetAddress addr = InetAddress.getByName(bind);
         channel = DatagramChannel.open(addr instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
@@ -43,6 +53,10 @@ final class Receiver implements Runnable {
         this.registry = registry;
         this.thread = new Thread(this, name + "-" + port());
         thread.setDaemon(true);
+    }
+
+    void registry(Registry r) {
+        this.registry = r;
     }
 
     int port() {

@@ -170,4 +170,90 @@ class MetricsdListenerTest {
             assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());
         }
     }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private MetricsdListener.Config config(Object... kv) {
+        List<Object> all = new ArrayList<>(List.of("port", 0, "flushInterval", "1h"));
+        all.addAll(List.of(kv));
+        return Configs.of(MetricsdListener.Config.class, all.toArray());
+    }
+
+    @Test
+    void newPortRebindsAndKeepsEveryMetric() throws Exception {
+        start();
+        send(new MetricsdEncoder("h").counter("c", 5));
+        await(() -> counter("commands") == 1);
+        int before = listener.port();
+        int port = freeUdpPort();
+        listener.modified(config("port", port));
+        assertEquals(port, listener.port());
+        send(new MetricsdEncoder("h").counter("c", 2));
+        await(() -> counter("commands") == 2);
+        listener.flushAll();
+        assertEquals(7.0, pipeline.latest().get("h.c"), "the counter kept its state across the rebind");
+        assertEquals(2, counter("packets"), "status counters run on");
+        try (DatagramSocket probe = new DatagramSocket(before, InetAddress.getLoopbackAddress())) {
+            assertEquals(before, probe.getLocalPort(), "the old port was released");
+        }
+    }
+
+    @Test
+    void newRulesReportTheOldMetricsOnceThenStartAfresh() throws Exception {
+        start();
+        send(new MetricsdEncoder("h").counter("c", 3));
+        await(() -> counter("commands") == 1);
+        int port = listener.port();
+        listener.modified(config("port", port, "flushInterval", "30m", "hostNaming", "underscore"));
+        assertEquals(Map.of("h.c", 3.0), pipeline.latest(), "reported before the registry was replaced");
+        assertEquals(port, listener.port(), "same address: same socket");
+        assertEquals(List.of(1_800_000L), listener.intervals(), "the new flushInterval is scheduled");
+        pipeline.samples.clear();
+        send(new MetricsdEncoder("h").counter("c", 1));
+        await(() -> counter("commands") == 2);
+        listener.flushAll();
+        assertEquals(Map.of("h.c", 1.0), pipeline.latest(), "new rules (underscore naming), fresh state");
+    }
+
+    @Test
+    void aBadChangeKeepsTheRunningConfiguration() throws Exception {
+        start();
+        int port = listener.port();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> listener.modified(config("port", port, "maxMetrics", 0)));
+        assertTrue(e.getMessage().startsWith("maxMetrics"), e.getMessage());
+        send(new MetricsdEncoder("h").gauge("g", 4));
+        await(() -> counter("commands") == 1);
+        listener.flushAll();
+        assertEquals(Map.of("h.g", 4.0), pipeline.latest(), "still listening on the old port with the old rules");
+    }
+
+    @Test
+    void stoppingReportsTheLastWindow() throws Exception {
+        start();
+        send(new MetricsdEncoder("h").gauge("g", 6).counter("c", 2));
+        await(() -> counter("commands") == 2);
+        assertTrue(pipeline.samples.isEmpty(), "nothing flushed yet (flushInterval 1h)");
+        listener.deactivate();
+        listener = null;
+        assertEquals(Map.of("h.g", 6.0, "h.c", 2.0), pipeline.latest());
+    }
+
+    @Test
+    void aPortInUseKeepsListeningOnTheOldOne() throws Exception {
+        start();
+        int port = listener.port();
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> listener.modified(config("port", taken.getLocalPort())));
+            assertTrue(e.getMessage().startsWith("port: cannot listen"), e.getMessage());
+        }
+        assertEquals(port, listener.port());
+        send(new MetricsdEncoder("h").counter("c", 1));
+        await(() -> counter("commands") == 1);
+    }
 }
