@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -25,7 +26,7 @@ import lodestar.listener.collectd.CollectdConverter;
 /**
  * A collectd network-protocol server (collectd's {@code network} plugin, binary protocol over UDP): values
  * become samples in the {@link Pipeline}, named by {@link CollectdConverter} services or the built-in
- * converters. A configuration change recreates the component (new socket, fresh series state).
+ * converters. A configuration change replaces the engine in place (see {@link #modified}).
  */
 @Component(name = CollectdListener.PID, configurationPid = CollectdListener.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = Monitored.class, immediate = true)
@@ -83,18 +84,51 @@ public final class CollectdListener implements Monitored {
         String statsInterval() default "10s";
     }
 
-    private final Engine engine;
+    private final String name;
+    private final Pipeline pipeline;
     private final Converters converters;
+    private volatile Engine engine;
 
     @Activate
     public CollectdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
         Settings s = Settings.from(config);
         TypesDb types = TypesDb.load(s.typesDb);
+        this.name = instanceName(props);
+        this.pipeline = pipeline;
         this.converters = new Converters(s.builtinConverters, s.alwaysAppendDs);
+        this.engine = open(s, types, null);
+    }
+
+    private Engine open(Settings s, TypesDb types, Engine previous) {
         try {
-            this.engine = new Engine(instanceName(props), s, types, converters, pipeline::emitAll).start();
+            return new Engine(name, s, types, converters, pipeline::emitAll, previous).start();
         } catch (IOException ex) {
             throw new IllegalArgumentException("port: cannot listen on " + s.bind + ":" + s.port + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A configuration change without recreating the component: the new settings are checked first (a bad
+     * value changes nothing; SCR logs it), then the engine is replaced. The old one hands what it received to
+     * the pipeline before it goes; the new one keeps the status counters and, with the same types.db files,
+     * every series' previous values, so COUNTER and DERIVE rates go on. Datagrams sent in the few
+     * milliseconds between closing and reopening the socket are refused by the kernel.
+     */
+    @Modified
+    synchronized void modified(Config config) {
+        Settings s = Settings.from(config);
+        TypesDb types = TypesDb.load(s.typesDb);
+        Engine old = engine;
+        old.close();
+        converters.configure(s.builtinConverters, s.alwaysAppendDs);
+        try {
+            engine = open(s, types, old);
+        } catch (IllegalArgumentException e) {
+            // the old address is free again: go on there with the old settings
+            converters.configure(old.settings.builtinConverters, old.settings.alwaysAppendDs);
+            Settings back = old.settings.withPort(old.port());
+            engine = open(back, TypesDb.load(back.typesDb), old);
+            throw e;
         }
     }
 
@@ -109,7 +143,7 @@ public final class CollectdListener implements Monitored {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         engine.close();
     }
 

@@ -23,12 +23,18 @@ final class Converters {
     private record Reg(CollectdConverter converter, String plugin, int ranking, long id) {
     }
 
-    private final Map<String, CollectdConverter> builtins;
+    /** guarded by this; replaced by {@link #configure} */
+    private Map<String, CollectdConverter> builtins;
     private final List<Reg> services = new ArrayList<>();
     private volatile Map<String, CollectdConverter> active;
     private volatile int generation;
 
     Converters(boolean builtinPlugins, boolean alwaysAppendDs) {
+        configure(builtinPlugins, alwaysAppendDs);
+    }
+
+    /** Sets which built-ins apply (a configuration change); the converter services stay bound. */
+    synchronized void configure(boolean builtinPlugins, boolean alwaysAppendDs) {
         Map<String, CollectdConverter> b = new HashMap<>();
         b.put(DEFAULT, new DefaultConverter(alwaysAppendDs));
         if (builtinPlugins) {
@@ -37,7 +43,7 @@ final class Converters {
             }
         }
         builtins = Map.copyOf(b);
-        active = builtins;
+        rebuild();
     }
 
     /** The converter for {@code plugin}: a service, else a built-in, else the default. */

@@ -39,7 +39,8 @@ final class Engine implements AutoCloseable {
 
     final String name;
     final Settings settings;
-    final Stats stats = new Stats();
+    /** running totals; a reconfigured listener's new engine continues its predecessor's */
+    final Stats stats;
     final Converters converters;
     private final Consumer<List<Sample>> pipeline;
     private final Processor processor;
@@ -52,17 +53,32 @@ final class Engine implements AutoCloseable {
     private final Thread receiver;
     private final Thread worker;
     private final long kernelDropsAtStart;
+    /** kernel drops of the sockets of the engines this one replaced */
+    private final long kernelDropsBefore;
     private volatile boolean running = true;
     private volatile String lastError;
     private volatile boolean receiverFailed;
 
     Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline) throws IOException {
+        this(name, s, types, converters, pipeline, null);
+    }
+
+    /**
+     * @param previous the closed engine this one replaces (a configuration change), or null: its counters go
+     *        on, and its series (rates) too when both read the same types.db files
+     */
+    Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline, Engine previous)
+            throws IOException {
         this.name = name;
+        this.stats = previous == null ? new Stats() : previous.stats;
         this.settings = s;
         this.converters = converters;
         this.pipeline = pipeline;
         AuthFile auth = s.authFile == null ? null : new AuthFile(s.authFile);
         this.processor = new Processor(types, converters, stats, s);
+        if (previous != null && previous.settings.typesDb.equals(s.typesDb)) {
+            processor.adopt(previous.processor);
+        }
         this.decoder = new Decoder(s.securityLevel, auth, processor, stats);
         // a collectd packet is at most 1452 bytes by default; the count bound only matters for tiny packets
         this.queue = new ArrayBlockingQueue<>((int) Math.min(1 << 20, Math.max(1024, s.queueMemory / 256)));
@@ -78,6 +94,7 @@ final class Engine implements AutoCloseable {
         }
         port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
         kernelDropsAtStart = Math.max(0, KernelDrops.read(port));
+        kernelDropsBefore = previous == null ? 0 : previous.stats.get(Stat.KERNEL_DROPS);
         checkBuffer(s.receiveBuffer);
         receiver = new Thread(this::receive, name + "-udp-" + port);
         receiver.setDaemon(true);
@@ -223,7 +240,9 @@ final class Engine implements AutoCloseable {
 
     ComponentStatus status() {
         long kd = KernelDrops.read(port);
-        stats.set(Stat.KERNEL_DROPS, kd < 0 ? 0 : Math.max(0, kd - kernelDropsAtStart));
+        if (kd >= 0) { // a closed socket has no line in /proc/net/udp: keep the last count
+            stats.set(Stat.KERNEL_DROPS, kernelDropsBefore + Math.max(0, kd - kernelDropsAtStart));
+        }
         String state = !running ? "stopped" : receiverFailed ? "failing" : "ok";
         Map<String, Long> c = stats.snapshot();
         c.put("queued_bytes", queuedBytes.get());
@@ -232,6 +251,7 @@ final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        status(); // the kernel's drop count of this socket, while it still has one
         running = false;
         try {
             channel.close();

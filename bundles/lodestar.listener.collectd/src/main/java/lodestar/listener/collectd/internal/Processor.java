@@ -167,6 +167,22 @@ final class Processor {
         this.seriesTimeoutMillis = s.seriesTimeoutMillis;
     }
 
+    /**
+     * Takes over the series of a processor built from the same types.db files (a configuration change), so
+     * that counters and derives go on with their rates; their names are derived again under the new settings.
+     * Call only when neither processor's worker runs.
+     */
+    void adopt(Processor old) {
+        table = old.table;
+        size = old.size;
+        for (Series head : table) {
+            for (Series x = head; x != null; x = x.next) {
+                x.generation = -1;
+            }
+        }
+        stats.set(Stat.SERIES, size);
+    }
+
     /** Where samples go until the next call. */
     void output(List<Sample> out) {
         this.out = out;

@@ -86,4 +86,25 @@ final class Settings {
         s.statsIntervalMillis = Units.durationMillis("statsInterval", c.statsInterval());
         return s;
     }
+
+    /** A copy listening on {@code port} (the port actually bound, when the configured one was 0). */
+    Settings withPort(int port) {
+        Settings c = new Settings();
+        c.bind = bind;
+        c.port = port;
+        c.securityLevel = securityLevel;
+        c.authFile = authFile;
+        c.typesDb = typesDb;
+        c.receiveBuffer = receiveBuffer;
+        c.prefix = prefix;
+        c.hostInName = hostInName;
+        c.alwaysAppendDs = alwaysAppendDs;
+        c.builtinConverters = builtinConverters;
+        c.counterEqDerive = counterEqDerive;
+        c.maxSeries = maxSeries;
+        c.seriesTimeoutMillis = seriesTimeoutMillis;
+        c.queueMemory = queueMemory;
+        c.statsIntervalMillis = statsIntervalMillis;
+        return c;
+    }
 }

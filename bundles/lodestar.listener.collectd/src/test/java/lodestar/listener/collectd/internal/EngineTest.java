@@ -136,4 +136,60 @@ class EngineTest {
             e.close();
         }
     }
+
+    static byte[] derive(long time, long v) {
+        return new Packets().id("h", "test", "", "derive", "").time(time).raw(Packets.DERIVE, v).build();
+    }
+
+    static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void reconfiguredLiveRatesAndCountersGoOn() throws Exception {
+        CapturingPipeline pipe = new CapturingPipeline();
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "0"), pipe,
+                Map.of("service.pid", "lodestar.listener.collectd~t"));
+        try {
+            send(l.port(), derive(10, 1000));
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (l.status().counters().get("packets_received") < 1 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            int port = freeUdpPort();
+            l.modified(Configs.of(CollectdListener.Config.class, "port", port, "statsInterval", "0", "prefix", "cd"));
+            assertEquals(port, l.port());
+            send(port, derive(20, 1500));
+            assertTrue(pipe.await(x -> x.name().equals("cd.h.test.derive") && x.value() == 50.0, 5000),
+                    "the DERIVE rate spans the change (500 in 10 s) under the new prefix: " + pipe.samples);
+            assertEquals(2L, l.status().counters().get("packets_received"), "status counters run on");
+            assertEquals(1L, l.status().counters().get("series"));
+        } finally {
+            l.deactivate();
+        }
+    }
+
+    @Test
+    void aBadOrImpossibleChangeKeepsTheListenerRunning() throws Exception {
+        CapturingPipeline pipe = new CapturingPipeline();
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0), pipe, Map.of());
+        try {
+            int port = l.port();
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> l.modified(Configs.of(CollectdListener.Config.class, "port", 0, "securityLevel", "bogus")));
+            assertTrue(bad.getMessage().startsWith("securityLevel"), bad.getMessage());
+            try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                IllegalArgumentException busy = assertThrows(IllegalArgumentException.class,
+                        () -> l.modified(Configs.of(CollectdListener.Config.class, "port", taken.getLocalPort())));
+                assertTrue(busy.getMessage().startsWith("port:"), busy.getMessage());
+            }
+            assertEquals(port, l.port(), "back on the port it had, though its setting was 0");
+            send(port, gauge("a", 3));
+            assertTrue(pipe.await(x -> x.name().equals("collectd.a.test.gauge") && x.value() == 3, 5000));
+        } finally {
+            l.deactivate();
+        }
+    }
 }
