@@ -6,7 +6,8 @@
  * with timeouts, gzip and authentication), {@link lodestar.api.util.TagsProperty} ({@code key=value}
  * tag properties such as {@code defaultTags}), {@link lodestar.api.util.Hosts} (the short host name) and
  * {@link lodestar.api.util.SkippedSamples} (counting and logging samples a backend cannot take).
- * 1.3: {@link lodestar.api.util.InstanceNames} (a component's instance name from its factory configuration).
+ * 1.3: {@link lodestar.api.util.InstanceNames} (a component's instance name from its factory configuration) and
+ * {@link lodestar.api.util.UdpReceiveBuffer} (kernel drops and a capped receive buffer of a UDP listener).
  */
 @Export
 @Version("1.3.0")

@@ -24,6 +24,7 @@ import lodestar.api.ComponentStatus;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.api.util.UdpReceiveBuffer;
 
 /**
  * One running listener: a receiver thread reading datagrams from a blocking UDP socket into a bounded queue
@@ -93,7 +94,7 @@ final class Engine implements AutoCloseable {
             throw e;
         }
         port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        kernelDropsAtStart = Math.max(0, KernelDrops.read(port));
+        kernelDropsAtStart = Math.max(0, UdpReceiveBuffer.kernelDrops(port));
         kernelDropsBefore = previous == null ? 0 : previous.stats.get(Stat.KERNEL_DROPS);
         checkBuffer(s.receiveBuffer);
         receiver = new Thread(this::receive, name + "-udp-" + port);
@@ -117,11 +118,9 @@ final class Engine implements AutoCloseable {
 
     /** Logs once when the kernel gave less receive buffer than asked, with the sysctl that fixes it. */
     private void checkBuffer(long requested) {
-        long max = KernelDrops.rmemMax();
-        boolean capped = max >= 0 ? requested > max : receiveBuffer < requested;
-        if (capped) {
-            LOG.warn("receiveBuffer: asked for {} bytes, the kernel granted {} (net.core.rmem_max={}); bursts beyond that "
-                    + "are dropped by the kernel. To fix: sysctl -w net.core.rmem_max={}", requested, receiveBuffer, max, requested);
+        String warning = UdpReceiveBuffer.cappedWarning(requested, receiveBuffer);
+        if (warning != null) {
+            LOG.warn(warning);
         }
     }
 
@@ -239,7 +238,7 @@ final class Engine implements AutoCloseable {
     }
 
     ComponentStatus status() {
-        long kd = KernelDrops.read(port);
+        long kd = UdpReceiveBuffer.kernelDrops(port);
         if (kd >= 0) { // a closed socket has no line in /proc/net/udp: keep the last count
             stats.set(Stat.KERNEL_DROPS, kernelDropsBefore + Math.max(0, kd - kernelDropsAtStart));
         }

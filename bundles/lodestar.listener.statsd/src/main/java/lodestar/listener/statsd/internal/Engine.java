@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
 import lodestar.api.util.RateLimitedLog;
+import lodestar.api.util.UdpReceiveBuffer;
 
 /**
  * One listener without OSGi: the shards (state that survives rebinding), the receivers (replaced when the
@@ -99,7 +100,7 @@ final class Engine implements AutoCloseable {
             lastError = "cannot listen on " + s.bind + ":" + s.port + ": " + e.getMessage();
             throw e;
         }
-        kernelDropsAtBind = Math.max(0, KernelDrops.read(u.port()));
+        kernelDropsAtBind = Math.max(0, UdpReceiveBuffer.kernelDrops(u.port()));
         udp = u;
         if (!bufferChecked) {
             udp.checkBuffer(s.receiveBuffer);
@@ -124,7 +125,7 @@ final class Engine implements AutoCloseable {
     private void unbind() {
         UdpReceiver u = udp;
         if (u != null) {
-            kernelDropsClosed += Math.max(0, KernelDrops.read(u.port()) - kernelDropsAtBind);
+            kernelDropsClosed += Math.max(0, UdpReceiveBuffer.kernelDrops(u.port()) - kernelDropsAtBind);
             udp = null;
             u.close();
         }
@@ -143,7 +144,7 @@ final class Engine implements AutoCloseable {
     /** Datagrams the kernel dropped for this listener's sockets since it started. */
     long kernelDrops() {
         UdpReceiver u = udp;
-        long now = u == null ? -1 : KernelDrops.read(u.port());
+        long now = u == null ? -1 : UdpReceiveBuffer.kernelDrops(u.port());
         return kernelDropsClosed + (now < 0 ? 0 : Math.max(0, now - kernelDropsAtBind));
     }
 

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import lodestar.api.util.UdpReceiveBuffer;
+
 /**
  * The UDP receiver thread: reads datagrams into a direct buffer and hands the bytes to the shards through
  * its {@link Router} (one copy into a shard's batch). It never parses and never waits for a shard; it reads
@@ -69,13 +71,9 @@ final class UdpReceiver implements Runnable {
 
     /** Logs (once per call) when the kernel gave less receive buffer than asked, with the sysctl to fix it. */
     void checkBuffer(long requested) {
-        long max = KernelDrops.rmemMax();
-        // Linux reports twice the size it accepted (bookkeeping overhead) and caps the request at rmem_max
-        boolean capped = max >= 0 ? requested > max : receiveBuffer < requested;
-        if (capped) {
-            LOG.warn("receiveBuffer: asked for {} bytes, the kernel granted {} (net.core.rmem_max={}); bursts beyond "
-                    + "that are dropped by the kernel. To fix: sysctl -w net.core.rmem_max={}",
-                    requested, receiveBuffer, max, requested);
+        String warning = UdpReceiveBuffer.cappedWarning(requested, receiveBuffer);
+        if (warning != null) {
+            LOG.warn(warning);
         }
     }
 

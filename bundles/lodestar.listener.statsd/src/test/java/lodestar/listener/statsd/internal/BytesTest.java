@@ -58,11 +58,4 @@ class BytesTest {
         assertEquals(Bytes.sanitizedHash(c, 0, c.length), Bytes.sanitizedHash(a, 0, a.length));
         assertEquals(Bytes.sanitizedHash(c, 0, c.length), Bytes.sanitizedHash(b, 0, b.length));
     }
-
-    @Test
-    void procNetUdpDrops() {
-        String line = " 1234: 0100007F:1FBD 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 123456 2 0000000000000000 42";
-        assertEquals(42, KernelDrops.drops(line, 8125));
-        assertEquals(-1, KernelDrops.drops(line, 8126));
-    }
 }
