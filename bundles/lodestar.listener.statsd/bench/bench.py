@@ -15,16 +15,10 @@ import argparse, json, os, re, signal, socket, subprocess, sys, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MOD = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(MOD, '..', '..', 'benchmarks', 'python'))
+from benchutil import free_port, proc_stat  # noqa: E402  (shared with the other listener benchmarks)
 WORK = os.path.join(MOD, 'target', 'bench')
 NAMES = 10000
-
-
-def free_port(kind):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(('127.0.0.1', 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Capture(threading.Thread):
@@ -71,18 +65,6 @@ class Capture(threading.Thread):
 
     def close(self):
         self.sock.close()
-
-
-def proc_stat(pid):
-    try:
-        f = open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()
-        cpu = (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
-        st = open('/proc/%d/status' % pid).read()
-        rss = int(re.search(r'VmRSS:\s+(\d+)', st).group(1)) / 1024
-        hwm = int(re.search(r'VmHWM:\s+(\d+)', st).group(1)) / 1024
-        return cpu, rss, hwm
-    except (OSError, AttributeError):
-        return 0.0, 0.0, 0.0
 
 
 def total_cpu(pid):
