@@ -88,6 +88,8 @@ public final class CollectdListener implements Monitored {
     private final Pipeline pipeline;
     private final Converters converters;
     private volatile Engine engine;
+    /** the types.db of the running engine */
+    private TypesDb types;
 
     @Activate
     public CollectdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
@@ -96,6 +98,7 @@ public final class CollectdListener implements Monitored {
         this.name = instanceName(props);
         this.pipeline = pipeline;
         this.converters = new Converters(s.builtinConverters, s.alwaysAppendDs);
+        this.types = types;
         this.engine = open(s, types, null);
     }
 
@@ -123,11 +126,11 @@ public final class CollectdListener implements Monitored {
         converters.configure(s.builtinConverters, s.alwaysAppendDs);
         try {
             engine = open(s, types, old);
+            this.types = types;
         } catch (IllegalArgumentException e) {
             // the old address is free again: go on there with the old settings
             converters.configure(old.settings.builtinConverters, old.settings.alwaysAppendDs);
-            Settings back = old.settings.withPort(old.port());
-            engine = open(back, TypesDb.load(back.typesDb), old);
+            engine = open(old.settings.withPort(old.port()), this.types, old);
             throw e;
         }
     }

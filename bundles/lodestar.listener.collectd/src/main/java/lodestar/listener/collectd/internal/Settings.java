@@ -9,7 +9,7 @@ import java.util.Locale;
 import lodestar.api.util.Units;
 
 /** The validated configuration of one listener ({@link CollectdListener.Config} checked and resolved). */
-final class Settings {
+final class Settings implements Cloneable {
 
     /** collectd's security levels; the ordinal is the level (0 none, 1 sign, 2 encrypt). */
     enum Level {
@@ -89,22 +89,12 @@ final class Settings {
 
     /** A copy listening on {@code port} (the port actually bound, when the configured one was 0). */
     Settings withPort(int port) {
-        Settings c = new Settings();
-        c.bind = bind;
-        c.port = port;
-        c.securityLevel = securityLevel;
-        c.authFile = authFile;
-        c.typesDb = typesDb;
-        c.receiveBuffer = receiveBuffer;
-        c.prefix = prefix;
-        c.hostInName = hostInName;
-        c.alwaysAppendDs = alwaysAppendDs;
-        c.builtinConverters = builtinConverters;
-        c.counterEqDerive = counterEqDerive;
-        c.maxSeries = maxSeries;
-        c.seriesTimeoutMillis = seriesTimeoutMillis;
-        c.queueMemory = queueMemory;
-        c.statsIntervalMillis = statsIntervalMillis;
-        return c;
+        try {
+            Settings c = (Settings) clone(); // every field is a value or an immutable list: a shallow copy is whole
+            c.port = port;
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 }
