@@ -1,0 +1,162 @@
+package lodestar.runtime.internal;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import lodestar.api.util.RateLimitedLog;
+import org.apache.felix.utils.properties.InterpolationHelper;
+import org.apache.felix.utils.properties.TypedProperties;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Saves a configuration changed through ConfigAdmin (the web console, a shell command, another bundle) into the
+ * {@code conf/} file it came from, and removes the file when the configuration is deleted, so that the change
+ * outlives a restart: the framework cache, and ConfigAdmin's own store with it, is emptied at each start.
+ *
+ * <p>FileInstall can do this itself ({@code felix.fileinstall.enableConfigSave}), but it truncates the file and
+ * writes it in place at every configuration event, including the one its own reading of the file causes; its
+ * directory scan, running at that moment, can read the file empty and apply that. Seen at start in CI: a Graphite
+ * sink configured from an empty file (defaults: plaintext to port 2003) while its file said pickle to another
+ * port, and never corrected, since the scan then took the rewritten file as already read. The bndrun turns
+ * FileInstall's saving off; this writes only when the properties differ from the file's, and renames a complete
+ * new file over the old one ({@link CfgFile}).
+ */
+@Component(name = "lodestar.runtime.configsave", service = ConfigurationListener.class,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
+public final class ConfigWriteBack implements ConfigurationListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigWriteBack.class);
+
+    private final ConfigurationAdmin configAdmin;
+    private final Charset encoding;
+    private final TypedProperties.SubstitutionCallback substitution;
+    /** Each file-made configuration's file, remembered because a deleted configuration no longer says it. */
+    private final Map<String, Path> files = new ConcurrentHashMap<>();
+    private final RateLimitedLog failures = new RateLimitedLog(60_000, LOG::warn);
+
+    @Activate
+    public ConfigWriteBack(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
+        this.configAdmin = configAdmin;
+        String encodingName = context.getProperty("felix.fileinstall.configEncoding");
+        this.encoding = encodingName == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encodingName);
+        // ${...} in a file resolve as FileInstall resolves them, so an unchanged value compares equal and the
+        // file keeps its ${...}
+        InterpolationHelper.SubstitutionCallback lookup = new InterpolationHelper.BundleContextSubstitutionCallback(context);
+        this.substitution = (name, key, value) -> lookup.getValue(value);
+        try {
+            Configuration[] all = configAdmin.listConfigurations(null);
+            if (all != null) {
+                for (Configuration c : all) {
+                    remember(c.getPid(), c.getProperties());
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Configuration files: cannot list the configurations ({}); those made before now are not "
+                    + "removed from conf/ when deleted", e.toString());
+        }
+    }
+
+    @Override
+    public void configurationEvent(ConfigurationEvent event) {
+        if (event.getType() == ConfigurationEvent.CM_UPDATED) {
+            updated(event.getPid());
+        } else if (event.getType() == ConfigurationEvent.CM_DELETED) {
+            deleted(event.getPid());
+        }
+    }
+
+    private void updated(String pid) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(service.pid=" + escape(pid) + ")");
+            if (found == null || found.length == 0) {
+                return;
+            }
+            Dictionary<String, Object> props = found[0].getProperties();
+            Path file = remember(pid, props);
+            if (file == null) {
+                // the web console's form drops FileInstall's filename property from what it saves
+                file = files.get(pid);
+            }
+            if (file == null || !Files.isRegularFile(file)) {
+                return;
+            }
+            save(pid, file, props);
+        } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+            failures.log(() -> "Configuration " + pid + ": cannot save it to its file (" + e
+                    + "); the change applies now but is lost at the next start");
+        }
+    }
+
+    private void save(String pid, Path file, Dictionary<String, Object> props) throws IOException {
+        if (!Files.isWritable(file)) {
+            failures.log(() -> "Configuration " + pid + ": changed, but its file " + file
+                    + " is not writable; the change is lost at the next start");
+            return;
+        }
+        if (new CfgFile(file, encoding, substitution).save(asMap(props))) {
+            LOG.info("Configuration {}: saved to {}", pid, file);
+        }
+    }
+
+    private void deleted(String pid) {
+        Path file = files.remove(pid);
+        if (file == null) {
+            return;
+        }
+        try {
+            if (Files.deleteIfExists(file)) {
+                LOG.info("Configuration {}: deleted, and its file {}", pid, file);
+            }
+        } catch (IOException | RuntimeException e) {
+            failures.log(() -> "Configuration " + pid + ": deleted, but its file " + file + " cannot be removed (" + e
+                    + "); it comes back at the next start");
+        }
+    }
+
+    private Path remember(String pid, Dictionary<String, Object> props) {
+        Path file = props == null ? null : CfgFile.of(props.get(CfgFile.FILENAME));
+        if (file == null || !CfgFile.isConfiguration(file)) {
+            return null;
+        }
+        files.put(pid, file);
+        return file;
+    }
+
+    private static Map<String, Object> asMap(Dictionary<String, Object> props) {
+        Map<String, Object> map = new HashMap<>();
+        for (String key : Collections.list(props.keys())) {
+            map.put(key, props.get(key));
+        }
+        return map;
+    }
+
+    /** RFC 1960 escaping of a filter value: a factory configuration's PID may hold any character. */
+    static String escape(String value) {
+        StringBuilder b = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '*' || c == '(' || c == ')') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+}
