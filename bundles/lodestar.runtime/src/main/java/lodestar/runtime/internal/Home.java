@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * The platform home: the folders every bundle relies on, and commented default configuration files for a first
- * start. Never overwrites anything: a file that exists (edited by the operator, or written back by FileInstall)
+ * start. Never overwrites anything: a file that exists (edited by the operator, or saved from the web console)
  * stays as it is, and a file the operator deleted comes back only as its default.
  */
 final class Home {
