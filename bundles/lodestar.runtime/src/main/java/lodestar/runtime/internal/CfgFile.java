@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Objects;
@@ -102,6 +104,38 @@ final class CfgFile {
         props.save(text);
         replace(target, text.toString().getBytes(encoding));
         return true;
+    }
+
+    /** One version of the file: its identity (inode), modification time and size. */
+    record Version(Object key, FileTime modified, long size) {
+    }
+
+    /** The file's version now, or null when it does not exist. */
+    Version version() throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return new Version(a.fileKey(), a.lastModifiedTime(), a.size());
+    }
+
+    /** What {@link #deleteIf} did. */
+    enum Deletion { DELETED, ABSENT, CHANGED }
+
+    /**
+     * Deletes the file if it is still the version that was last seen to agree with its configuration. A file
+     * written since (an operator's or a tool's {@code rm} then {@code cp}, which FileInstall sees as a deletion
+     * of the configuration followed by a new file) is the newer word and stays.
+     */
+    Deletion deleteIf(Version seen) throws IOException {
+        Version now = version();
+        if (now == null) {
+            return Deletion.ABSENT;
+        }
+        if (!now.equals(seen)) {
+            return Deletion.CHANGED;
+        }
+        return Files.deleteIfExists(file) ? Deletion.DELETED : Deletion.ABSENT;
     }
 
     private static void replace(Path target, byte[] content) throws IOException {

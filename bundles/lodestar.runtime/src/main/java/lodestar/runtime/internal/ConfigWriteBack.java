@@ -48,8 +48,11 @@ public final class ConfigWriteBack implements ConfigurationListener {
     private final ConfigurationAdmin configAdmin;
     private final Charset encoding;
     private final TypedProperties.SubstitutionCallback substitution;
-    /** Each file-made configuration's file, remembered because a deleted configuration no longer says it. */
-    private final Map<String, Path> files = new ConcurrentHashMap<>();
+    /**
+     * Each file-made configuration's file, remembered because a deleted configuration no longer says it, with
+     * the file's version when the two last agreed.
+     */
+    private final Map<String, Known> files = new ConcurrentHashMap<>();
     private final RateLimitedLog failures = new RateLimitedLog(60_000, LOG::warn);
 
     @Activate
@@ -65,7 +68,10 @@ public final class ConfigWriteBack implements ConfigurationListener {
             Configuration[] all = configAdmin.listConfigurations(null);
             if (all != null) {
                 for (Configuration c : all) {
-                    remember(c.getPid(), c.getProperties());
+                    Path file = fileOf(c.getProperties());
+                    if (file != null) {
+                        seen(c.getPid(), file);
+                    }
                 }
             }
         } catch (IOException | InvalidSyntaxException e) {
@@ -90,15 +96,17 @@ public final class ConfigWriteBack implements ConfigurationListener {
                 return;
             }
             Dictionary<String, Object> props = found[0].getProperties();
-            Path file = remember(pid, props);
+            Path file = fileOf(props);
             if (file == null) {
                 // the web console's form drops FileInstall's filename property from what it saves
-                file = files.get(pid);
+                Known known = files.get(pid);
+                file = known == null ? null : known.file();
             }
             if (file == null || !Files.isRegularFile(file)) {
                 return;
             }
             save(pid, file, props);
+            seen(pid, file);
         } catch (IOException | InvalidSyntaxException | RuntimeException e) {
             failures.log(() -> "Configuration " + pid + ": cannot save it to its file (" + e
                     + "); the change applies now but is lost at the next start");
@@ -117,27 +125,39 @@ public final class ConfigWriteBack implements ConfigurationListener {
     }
 
     private void deleted(String pid) {
-        Path file = files.remove(pid);
-        if (file == null) {
+        Known known = files.remove(pid);
+        if (known == null) {
             return;
         }
         try {
-            if (Files.deleteIfExists(file)) {
-                LOG.info("Configuration {}: deleted, and its file {}", pid, file);
+            switch (new CfgFile(known.file(), encoding, substitution).deleteIf(known.version())) {
+                case DELETED -> LOG.info("Configuration {}: deleted, and its file {}", pid, known.file());
+                case CHANGED -> LOG.info("Configuration {}: deleted, but its file {} changed since it was read and "
+                        + "stays (FileInstall applies it again)", pid, known.file());
+                case ABSENT -> { }
             }
         } catch (IOException | RuntimeException e) {
-            failures.log(() -> "Configuration " + pid + ": deleted, but its file " + file + " cannot be removed (" + e
-                    + "); it comes back at the next start");
+            failures.log(() -> "Configuration " + pid + ": deleted, but its file " + known.file() + " cannot be removed ("
+                    + e + "); it comes back at the next start");
         }
     }
 
-    private Path remember(String pid, Dictionary<String, Object> props) {
+    /** The file a configuration names; null when FileInstall did not make it. */
+    private static Path fileOf(Dictionary<String, Object> props) {
         Path file = props == null ? null : CfgFile.of(props.get(CfgFile.FILENAME));
-        if (file == null || !CfgFile.isConfiguration(file)) {
-            return null;
+        return file == null || !CfgFile.isConfiguration(file) ? null : file;
+    }
+
+    /** The configuration and its file agree now: remember the file's version. */
+    private void seen(String pid, Path file) {
+        try {
+            files.put(pid, new Known(file, new CfgFile(file, encoding, substitution).version()));
+        } catch (IOException | RuntimeException e) {
+            files.put(pid, new Known(file, null));
         }
-        files.put(pid, file);
-        return file;
+    }
+
+    private record Known(Path file, CfgFile.Version version) {
     }
 
     private static Map<String, Object> asMap(Dictionary<String, Object> props) {

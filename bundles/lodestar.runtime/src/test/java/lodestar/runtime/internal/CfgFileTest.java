@@ -189,6 +189,27 @@ class CfgFileTest {
     }
 
     @Test
+    void aDeletedConfigurationTakesItsFileOnlyIfTheFileIsStillTheVersionItWasMadeFrom() throws Exception {
+        Path file = Files.writeString(dir.resolve("lodestar.sink.graphite-a.cfg"), "port=2003\n");
+        CfgFile cfg = cfg(file);
+        CfgFile.Version seen = cfg.version();
+        assertEquals(CfgFile.Deletion.DELETED, cfg.deleteIf(seen));
+        assertFalse(Files.exists(file));
+        assertEquals(CfgFile.Deletion.ABSENT, cfg.deleteIf(seen));
+
+        // rm then cp by a tool: FileInstall deletes the configuration, and by the time that event arrives the
+        // new file is there; it is the newer word and stays
+        Files.writeString(file, "port=2003\n");
+        CfgFile.Version before = cfg.version();
+        Files.delete(file);
+        Files.writeString(file, "port=2004\n");
+        assertEquals(CfgFile.Deletion.CHANGED, cfg.deleteIf(before));
+        assertEquals("port=2004\n", Files.readString(file));
+        assertEquals(CfgFile.Deletion.CHANGED, cfg.deleteIf(null));
+        assertTrue(Files.exists(file));
+    }
+
+    @Test
     void filterValuesAreEscaped() {
         assertEquals("lodestar.sink.graphite~a\\(1\\)\\*\\\\", ConfigWriteBack.escape("lodestar.sink.graphite~a(1)*\\"));
     }
