@@ -114,14 +114,30 @@ public final class CollectdListener implements Monitored {
      * A configuration change without recreating the component: the new settings are checked first (a bad
      * value changes nothing; SCR logs it), then the engine is replaced. The old one hands what it received to
      * the pipeline before it goes; the new one keeps the status counters and, with the same types.db files,
-     * every series' previous values, so COUNTER and DERIVE rates go on. Datagrams sent in the few
-     * milliseconds between closing and reopening the socket are refused by the kernel.
+     * every series' previous values, so COUNTER and DERIVE rates go on. When the address, receive buffer and
+     * queue size stay, so does the socket: the new engine reads on from the same queue and nothing sent
+     * meanwhile is refused or reordered. A new address means a new socket; datagrams sent in the few
+     * milliseconds between closing and reopening are refused by the kernel.
      */
     @Modified
     synchronized void modified(Config config) {
         Settings s = Settings.from(config);
         TypesDb types = TypesDb.load(s.typesDb);
         Engine old = engine;
+        if (old.canHandOver(s)) {
+            old.handOver();
+            converters.configure(s.builtinConverters, s.alwaysAppendDs);
+            try {
+                engine = new Engine(name, s, types, converters, pipeline::emitAll, old).start();
+                this.types = types;
+            } catch (IOException | RuntimeException e) {
+                // the socket is still open: go on with the old settings
+                converters.configure(old.settings.builtinConverters, old.settings.alwaysAppendDs);
+                engine = reopen(old.settings, this.types, old);
+                throw new IllegalArgumentException("cannot apply the new configuration: " + e.getMessage(), e);
+            }
+            return;
+        }
         old.close();
         converters.configure(s.builtinConverters, s.alwaysAppendDs);
         try {
@@ -132,6 +148,14 @@ public final class CollectdListener implements Monitored {
             converters.configure(old.settings.builtinConverters, old.settings.alwaysAppendDs);
             engine = open(old.settings.withPort(old.port()), this.types, old);
             throw e;
+        }
+    }
+
+    private Engine reopen(Settings s, TypesDb types, Engine previous) {
+        try {
+            return new Engine(name, s, types, converters, pipeline::emitAll, previous).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("collectd listener " + name + ": cannot go back to its old settings", e);
         }
     }
 

@@ -1,20 +1,9 @@
 package lodestar.listener.collectd.internal;
 
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -24,13 +13,12 @@ import lodestar.api.ComponentStatus;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.UdpReceiveBuffer;
 
 /**
- * One running listener: a receiver thread reading datagrams from a blocking UDP socket into a bounded queue
- * (bounded by bytes, {@code queueMemory}: when the worker falls behind, datagrams are dropped and counted as
- * {@code queue_drops}, never queued without limit), and a worker thread that decodes them, turns values into
- * samples and hands them to the pipeline in batches. Usable without OSGi (tests, benchmark).
+ * One configuration of a listener at work: a worker thread that takes datagrams off its {@link Receiver}'s
+ * queue, decodes them, turns values into samples and hands them to the pipeline in batches. A configuration
+ * change that keeps the socket hands the receiver (and what is queued in it) to the next engine. Usable
+ * without OSGi (tests, benchmark).
  */
 final class Engine implements AutoCloseable {
 
@@ -46,27 +34,22 @@ final class Engine implements AutoCloseable {
     private final Consumer<List<Sample>> pipeline;
     private final Processor processor;
     private final Decoder decoder;
-    private final DatagramChannel channel;
-    private final int port;
-    private final int receiveBuffer;
-    private final ArrayBlockingQueue<byte[]> queue;
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final Thread receiver;
+    private final Receiver receiver;
+    /** whether this engine opened its receiver (and so starts it), rather than taking over its predecessor's */
+    private final boolean ownReceiver;
     private final Thread worker;
-    private final long kernelDropsAtStart;
-    /** kernel drops of the sockets of the engines this one replaced */
-    private final long kernelDropsBefore;
     private volatile boolean running = true;
+    private volatile boolean handedOver;
     private volatile String lastError;
-    private volatile boolean receiverFailed;
 
     Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline) throws IOException {
         this(name, s, types, converters, pipeline, null);
     }
 
     /**
-     * @param previous the closed engine this one replaces (a configuration change), or null: its counters go
-     *        on, and its series (rates) too when both read the same types.db files
+     * @param previous the engine this one replaces (a configuration change), or null: its counters go on, its
+     *        series (rates) too when both read the same types.db files, and its receiver when it was
+     *        {@linkplain #handOver() handed over}; otherwise it must be closed already
      */
     Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline, Engine previous)
             throws IOException {
@@ -81,82 +64,41 @@ final class Engine implements AutoCloseable {
             processor.adopt(previous.processor);
         }
         this.decoder = new Decoder(s.securityLevel, auth, processor, stats);
-        // a collectd packet is at most 1452 bytes by default; the count bound only matters for tiny packets
-        this.queue = new ArrayBlockingQueue<>((int) Math.min(1 << 20, Math.max(1024, s.queueMemory / 256)));
-        InetAddress addr = InetAddress.getByName(s.bind);
-        channel = DatagramChannel.open(addr instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, (int) s.receiveBuffer);
-            receiveBuffer = channel.getOption(StandardSocketOptions.SO_RCVBUF);
-            channel.bind(new InetSocketAddress(addr, s.port));
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        kernelDropsAtStart = Math.max(0, UdpReceiveBuffer.kernelDrops(port));
-        kernelDropsBefore = previous == null ? 0 : previous.stats.get(Stat.KERNEL_DROPS);
-        checkBuffer(s.receiveBuffer);
-        receiver = new Thread(this::receive, name + "-udp-" + port);
-        receiver.setDaemon(true);
-        receiver.setPriority(Thread.MAX_PRIORITY);
-        worker = new Thread(this::work, name + "-worker-" + port);
+        this.ownReceiver = previous == null || !previous.handedOver;
+        this.receiver = ownReceiver ? new Receiver(name, s, stats) : previous.receiver;
+        worker = new Thread(this::work, name + "-worker-" + receiver.port());
         worker.setDaemon(true);
     }
 
     Engine start() {
         worker.start();
-        receiver.start();
-        LOG.info("collectd listener {} on {}:{} (securityLevel {}, receive buffer {} bytes)", name, settings.bind, port,
-                settings.securityLevel.name().toLowerCase(java.util.Locale.ROOT), receiveBuffer);
+        if (ownReceiver) {
+            receiver.start();
+            LOG.info("collectd listener {} on {}:{} (securityLevel {}, receive buffer {} bytes)", name, settings.bind,
+                    receiver.port(), settings.securityLevel.name().toLowerCase(java.util.Locale.ROOT), receiver.receiveBuffer());
+        } else {
+            LOG.info("collectd listener {} reconfigured on {}:{}, same socket (securityLevel {})", name, settings.bind,
+                    receiver.port(), settings.securityLevel.name().toLowerCase(java.util.Locale.ROOT));
+        }
         return this;
     }
 
     int port() {
-        return port;
+        return receiver.port();
     }
 
-    /** Logs once when the kernel gave less receive buffer than asked, with the sysctl that fixes it. */
-    private void checkBuffer(long requested) {
-        String warning = UdpReceiveBuffer.cappedWarning(requested, receiveBuffer);
-        if (warning != null) {
-            LOG.warn(warning);
-        }
+    /** Whether the next configuration can keep this engine's socket (same address, buffer and queue size). */
+    boolean canHandOver(Settings next) {
+        return receiver.serves(next) && receiver.failure() == null;
     }
 
-    private void receive() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(65536);
-        long limit = settings.queueMemory;
-        try {
-            while (running) {
-                buf.clear();
-                channel.receive(buf);
-                buf.flip();
-                int n = buf.remaining();
-                if (n == 0) {
-                    continue;
-                }
-                if (queuedBytes.get() + n > limit) {
-                    stats.inc(Stat.QUEUE_DROPS);
-                    continue;
-                }
-                byte[] packet = new byte[n];
-                buf.get(packet);
-                if (queue.offer(packet)) {
-                    queuedBytes.addAndGet(n);
-                } else {
-                    stats.inc(Stat.QUEUE_DROPS);
-                }
-            }
-        } catch (ClosedChannelException e) {
-            // closing
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                lastError = "receiver stopped: " + e;
-                receiverFailed = true;
-                LOG.error("collectd receiver on port {} stopped", port, e);
-            }
-        }
+    /**
+     * Stops the worker behind everything received so far and leaves the socket open for the engine that takes
+     * over: datagrams arriving meanwhile wait in the queue (or the kernel's buffer), in order.
+     */
+    void handOver() {
+        handedOver = true;
+        stopWorker();
     }
 
     private void work() {
@@ -167,7 +109,7 @@ final class Engine implements AutoCloseable {
         while (true) {
             byte[] p;
             try {
-                p = batch.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
+                p = receiver.poll(batch.isEmpty() ? 200 : 0);
             } catch (InterruptedException e) {
                 break;
             }
@@ -175,7 +117,6 @@ final class Engine implements AutoCloseable {
                 break;
             }
             if (p != null) {
-                queuedBytes.addAndGet(-p.length);
                 try {
                     decoder.packet(p, 0, p.length);
                 } catch (RuntimeException e) {
@@ -238,34 +179,36 @@ final class Engine implements AutoCloseable {
     }
 
     ComponentStatus status() {
-        long kd = UdpReceiveBuffer.kernelDrops(port);
-        if (kd >= 0) { // a closed socket has no line in /proc/net/udp: keep the last count
-            stats.set(Stat.KERNEL_DROPS, kernelDropsBefore + Math.max(0, kd - kernelDropsAtStart));
+        receiver.countKernelDrops();
+        String failure = receiver.failure();
+        if (failure != null) {
+            lastError = failure;
         }
-        String state = !running ? "stopped" : receiverFailed ? "failing" : "ok";
+        String state = !running ? "stopped" : failure != null ? "failing" : "ok";
         Map<String, Long> c = stats.snapshot();
-        c.put("queued_bytes", queuedBytes.get());
+        c.put("queued_bytes", receiver.queuedBytes());
         return new ComponentStatus("listener", name, state, c, lastError);
     }
 
-    @Override
-    public void close() {
-        status(); // the kernel's drop count of this socket, while it still has one
+    private void stopWorker() {
         running = false;
         try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("closing channel", e);
-        }
-        try {
-            receiver.join(5000);
-            // the worker finishes what is queued (bounded by queueMemory), then stops
-            if (!queue.offer(STOP, 5, TimeUnit.SECONDS)) {
+            // the worker finishes what is queued before the mark (bounded by queueMemory), then stops
+            if (!receiver.mark(STOP)) {
                 worker.interrupt();
             }
             worker.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        if (handedOver) {
+            return; // the socket belongs to the next engine
+        }
+        receiver.close();
+        stopWorker();
     }
 }

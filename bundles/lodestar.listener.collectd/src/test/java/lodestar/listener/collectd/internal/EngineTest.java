@@ -192,4 +192,60 @@ class EngineTest {
             l.deactivate();
         }
     }
+
+    /**
+     * Changes that keep the address (here the prefix, ten times) keep the socket: a sender streaming meanwhile
+     * on a connected socket never gets "port unreachable", and every value arrives, each exactly once.
+     */
+    @Test
+    void changesThatKeepTheAddressKeepTheSocketAndLoseNothing() throws Exception {
+        CapturingPipeline pipe = new CapturingPipeline();
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "0"), pipe,
+                Map.of("service.pid", "lodestar.listener.collectd~t"));
+        int n = 4000;
+        java.util.concurrent.atomic.AtomicReference<Exception> sendError = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            int port = l.port();
+            Thread sender = new Thread(() -> {
+                try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open()) {
+                    c.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    for (int i = 1; i <= n; i++) {
+                        c.write(java.nio.ByteBuffer.wrap(gauge("h", i)));
+                        if (i % 20 == 0) {
+                            Thread.sleep(1); // ~1-2 s in all: the changes below happen while it sends
+                        }
+                    }
+                } catch (Exception e) {
+                    sendError.set(e);
+                }
+            });
+            sender.start();
+            for (int k = 0; k < 10 && sender.isAlive(); k++) {
+                Thread.sleep(60);
+                l.modified(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "0", "prefix", "p" + k));
+                assertEquals(port, l.port(), "same socket");
+            }
+            sender.join(30_000);
+            assertEquals(null, sendError.get(), "the sender saw the socket go away");
+            assertTrue(pipe.await(x -> x.value() == n, 5000), "the last value");
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (l.status().counters().get("packets_received") < n && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertEquals((long) n, l.status().counters().get("packets_received"));
+            java.util.Set<Double> values = new java.util.HashSet<>();
+            long gauges = 0;
+            for (var x : pipe.samples) {
+                if (x.name().endsWith(".h.test.gauge")) {
+                    values.add(x.value());
+                    gauges++;
+                }
+            }
+            assertEquals(n, values.size(), "every value once");
+            assertEquals(n, gauges, "none twice");
+            assertEquals(0L, l.status().counters().get("kernel_drops") + l.status().counters().get("queue_drops"));
+        } finally {
+            l.deactivate();
+        }
+    }
 }
