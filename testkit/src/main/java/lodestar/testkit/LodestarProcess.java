@@ -56,7 +56,12 @@ public final class LodestarProcess implements AutoCloseable {
     public void config(String file, Map<String, String> props) throws IOException {
         StringBuilder b = new StringBuilder();
         props.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
-        Files.writeString(home.resolve("conf").resolve(file), b.toString());
+        // written beside and renamed, as an operator's editor or a deployment tool should: FileInstall may scan
+        // while a file is being written and would apply half of it for up to a second
+        Path target = home.resolve("conf").resolve(file);
+        Path tmp = target.resolveSibling("." + file + ".tmp");
+        Files.writeString(tmp, b.toString());
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     public void start() throws IOException {
