@@ -31,7 +31,7 @@ import lodestar.testkit.Tools;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CarbonEndToEndIT {
 
-    private final Path tmp = createTempDir();
+    private final Path tmp = LodestarProcess.tempDir();
 
     private CarbonProcess carbon;
     private LodestarProcess lodestar;
@@ -160,13 +160,5 @@ class CarbonEndToEndIT {
         String out = lodestar.output();
         assertTrue(out.contains("sink graphite-plain removed") && out.contains("sink graphite-pickle removed"),
                 "the sinks flushed and went away in order:\n" + out);
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -22,7 +22,7 @@ import lodestar.testkit.LodestarProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CollectdEndToEndIT {
 
-    private final Path tmp = createTempDir();
+    private final Path tmp = LodestarProcess.tempDir();
     private LodestarProcess lodestar;
     private CollectdProcess collectd;
 
@@ -77,13 +77,5 @@ class CollectdEndToEndIT {
         String[] lines = queryOutput.strip().split("\n");
         String[] cols = lines[lines.length - 1].trim().split("\\s+");
         return Double.parseDouble(cols[cols.length - 1]);
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

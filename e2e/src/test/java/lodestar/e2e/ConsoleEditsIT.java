@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -32,7 +31,7 @@ import lodestar.testkit.LodestarProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleEditsIT {
 
-    private final Path home = createTempDir();
+    private final Path home = LodestarProcess.tempDir();
     private final HttpClient http = HttpClient.newHttpClient();
     private LodestarProcess lodestar;
     private String password;
@@ -114,7 +113,7 @@ class ConsoleEditsIT {
     private int post(String pid, String form) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + "/system/console/configMgr/"
                         + pid.replace("~", "%7E")))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", LodestarProcess.basicAuth("admin", password))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("apply=true&action=ajaxConfigManager&" + form)).build();
         return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -134,13 +133,5 @@ class ConsoleEditsIT {
             Thread.sleep(100);
         }
         return false;
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -42,7 +42,7 @@ class InfluxOutageIT {
     private static final int RATE = 10_000;
     private static final int SERIES = 100;
 
-    private final Path tmp = createTempDir();
+    private final Path tmp = LodestarProcess.tempDir();
     private InfluxProcess influx;
     private CarbonProcess carbon;
     private LodestarProcess lodestar;
@@ -271,13 +271,5 @@ class InfluxOutageIT {
         influx.start();
         long got = awaitCount("e2e.kill", total, 120_000);
         assertEquals(total, got, "delivered after SIGKILL and restart\n" + lodestar.output());
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

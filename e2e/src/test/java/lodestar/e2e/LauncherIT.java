@@ -24,7 +24,7 @@ import lodestar.testkit.LodestarProcess;
  */
 class LauncherIT {
 
-    private final Path home = createTempDir();
+    private final Path home = LodestarProcess.tempDir();
 
     @Test
     void thePlatformStartsAndItsClassArchiveIsWrittenAtTheFirstStopAndUsedAtTheNext() throws Exception {
@@ -104,13 +104,5 @@ class LauncherIT {
 
     private static String read(Path out) throws IOException {
         return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +27,7 @@ import lodestar.testkit.LodestarProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutOfTheBoxIT {
 
-    private final Path home = createTempDir();
+    private final Path home = LodestarProcess.tempDir();
 
     private LodestarProcess lodestar;
 
@@ -119,7 +118,7 @@ class OutOfTheBoxIT {
             String body = "";
             while (System.currentTimeMillis() < end + 30_000) {
                 HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + "/system/console/configMgr/" + pid))
-                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)))
+                        .header("Authorization", LodestarProcess.basicAuth("admin", password))
                         .POST(HttpRequest.BodyPublishers.noBody()).build();
                 try {
                     body = http.send(post, HttpResponse.BodyHandlers.ofString()).body();
@@ -138,14 +137,6 @@ class OutOfTheBoxIT {
 
     private static HttpRequest get(String url, String user, String password) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8))).build();
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+                LodestarProcess.basicAuth(user, password)).build();
     }
 }

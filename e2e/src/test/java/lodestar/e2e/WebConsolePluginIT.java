@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +29,7 @@ import lodestar.testkit.LodestarProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebConsolePluginIT {
 
-    private final Path home = createTempDir();
+    private final Path home = LodestarProcess.tempDir();
     private final HttpClient http = HttpClient.newHttpClient();
     private LodestarProcess lodestar;
     private String password;
@@ -121,14 +120,6 @@ class WebConsolePluginIT {
 
     private HttpRequest get(String path, String pw) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + path)).header("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString(("admin:" + pw).getBytes(StandardCharsets.UTF_8))).build();
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+                LodestarProcess.basicAuth("admin", pw)).build();
     }
 }

@@ -25,7 +25,7 @@ import lodestar.testkit.LodestarProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class YourOwnBeaconIT {
 
-    private final Path home = createTempDir();
+    private final Path home = LodestarProcess.tempDir();
     private LodestarProcess lodestar;
 
     @BeforeAll
@@ -84,13 +84,5 @@ class YourOwnBeaconIT {
         String system = lodestar.shell("lodestar:series 'system.**'");
         assertFalse(system.isBlank(), "host metrics carry on");
         assertTrue(system.contains(".memory.total"), system);
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("lodestar-e2e");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -42,6 +42,20 @@ public final class LodestarProcess implements AutoCloseable {
         this.shellPort = freePort();
     }
 
+    /** The value of an HTTP {@code Authorization} header for basic authentication (the web console's). */
+    public static String basicAuth(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A new folder under the system's temporary directory for one test's home or peers. */
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("lodestar-e2e");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The jar the build made, from system property {@code lodestar.jar} or the usual place. */
     public static Path builtJar() {
         String p = System.getProperty("lodestar.jar");
