@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import lodestar.api.util.Json;
 import lodestar.testkit.LodestarProcess;
 
 /**
@@ -90,6 +92,10 @@ class ConsoleEditsIT {
         assertFalse(lodestar.output().contains("Updating configuration {lodestar.beacon.system}"), lodestar.output());
         assertFalse(lodestar.output().contains("Updating configuration {lodestar.sink.graphite~edit}"), lodestar.output());
         assertEquals(1, count("system beacon: system.vm.\\* every 2s"), lodestar.output());
+        // the saving component reports what it did, like every other part (lodestar:status, the Lodestar page)
+        Map<String, Object> saving = configsave();
+        assertEquals("ok", saving.get("state"), saving.toString());
+        assertEquals(2L, ((Number) Json.object(saving.get("counters")).get("saved")).longValue(), saving.toString());
 
         int exit = lodestar.stop(30_000);
         assertTrue(exit == 0 || exit == 143, "exit code on SIGTERM: " + exit + "\n" + lodestar.output());
@@ -107,6 +113,9 @@ class ConsoleEditsIT {
             Thread.sleep(100);
         }
         assertFalse(Files.exists(sink), "deleted in the console, still in conf/\n" + lodestar.output());
+        Map<String, Object> afterDelete = configsave();
+        assertEquals(1L, ((Number) Json.object(afterDelete.get("counters")).get("removed")).longValue(), afterDelete.toString());
+        assertEquals(0L, ((Number) Json.object(afterDelete.get("counters")).get("failed")).longValue(), afterDelete.toString());
         assertTrue(Files.exists(system));
     }
 
@@ -117,6 +126,28 @@ class ConsoleEditsIT {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("apply=true&action=ajaxConfigManager&" + form)).build();
         return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The configsave component's entry in the Lodestar page's status.json. */
+    private Map<String, Object> configsave() throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + "/system/console/lodestar/status.json"))
+                .header("Authorization", LodestarProcess.basicAuth("admin", password)).build();
+        long end = System.currentTimeMillis() + 30_000;
+        String body = "";
+        while (System.currentTimeMillis() < end) {
+            HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
+            body = answer.body();
+            if (answer.statusCode() == 200) {
+                for (Object o : Json.array(Json.object(Json.parse(body)).get("components"))) {
+                    Map<String, Object> c = Json.object(o);
+                    if ("runtime".equals(c.get("type")) && "configsave".equals(c.get("name"))) {
+                        return c;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no runtime/configsave in status.json: " + body);
     }
 
     private long count(String regex) {

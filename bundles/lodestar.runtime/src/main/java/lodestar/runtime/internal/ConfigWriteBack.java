@@ -10,6 +10,9 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
 import lodestar.api.util.RateLimitedLog;
 import org.apache.felix.utils.properties.InterpolationHelper;
 import org.apache.felix.utils.properties.TypedProperties;
@@ -39,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * FileInstall's saving off; this writes only when the properties differ from the file's, and renames a complete
  * new file over the old one ({@link CfgFile}).
  */
-@Component(name = "lodestar.runtime.configsave", service = ConfigurationListener.class,
+@Component(name = "lodestar.runtime.configsave", service = {ConfigurationListener.class, Monitored.class},
         configurationPolicy = ConfigurationPolicy.IGNORE)
-public final class ConfigWriteBack implements ConfigurationListener {
+public final class ConfigWriteBack implements ConfigurationListener, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWriteBack.class);
 
@@ -54,6 +57,14 @@ public final class ConfigWriteBack implements ConfigurationListener {
      */
     private final Map<String, Known> files = new ConcurrentHashMap<>();
     private final RateLimitedLog failures = new RateLimitedLog(60_000, LOG::warn);
+    /** files rewritten, files removed, files kept because they changed since read, saves or removals that failed */
+    private final AtomicLong saved = new AtomicLong();
+    private final AtomicLong removed = new AtomicLong();
+    private final AtomicLong kept = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    /** whether the last save or removal failed (the state shows "failing" until one succeeds) */
+    private volatile boolean failing;
+    private volatile String lastError;
 
     @Activate
     public ConfigWriteBack(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
@@ -108,18 +119,20 @@ public final class ConfigWriteBack implements ConfigurationListener {
             save(pid, file, props);
             seen(pid, file);
         } catch (IOException | InvalidSyntaxException | RuntimeException e) {
-            failures.log(() -> "Configuration " + pid + ": cannot save it to its file (" + e
+            failure("Configuration " + pid + ": cannot save it to its file (" + e
                     + "); the change applies now but is lost at the next start");
         }
     }
 
     private void save(String pid, Path file, Dictionary<String, Object> props) throws IOException {
         if (!Files.isWritable(file)) {
-            failures.log(() -> "Configuration " + pid + ": changed, but its file " + file
+            failure("Configuration " + pid + ": changed, but its file " + file
                     + " is not writable; the change is lost at the next start");
             return;
         }
         if (new CfgFile(file, encoding, substitution).save(asMap(props))) {
+            saved.incrementAndGet();
+            failing = false;
             LOG.info("Configuration {}: saved to {}", pid, file);
         }
     }
@@ -131,15 +144,40 @@ public final class ConfigWriteBack implements ConfigurationListener {
         }
         try {
             switch (new CfgFile(known.file(), encoding, substitution).deleteIf(known.version())) {
-                case DELETED -> LOG.info("Configuration {}: deleted, and its file {}", pid, known.file());
-                case CHANGED -> LOG.info("Configuration {}: deleted, but its file {} changed since it was read and "
+                case DELETED -> {
+                    removed.incrementAndGet();
+                    failing = false;
+                    LOG.info("Configuration {}: deleted, and its file {}", pid, known.file());
+                }
+                case CHANGED -> {
+                    kept.incrementAndGet();
+                    LOG.info("Configuration {}: deleted, but its file {} changed since it was read and "
                         + "stays (FileInstall applies it again)", pid, known.file());
+                }
                 case ABSENT -> { }
             }
         } catch (IOException | RuntimeException e) {
-            failures.log(() -> "Configuration " + pid + ": deleted, but its file " + known.file() + " cannot be removed ("
-                    + e + "); it comes back at the next start");
+            failure("Configuration " + pid + ": deleted, but its file " + known.file() + " cannot be removed (" + e
+                    + "); it comes back at the next start");
         }
+    }
+
+    private void failure(String message) {
+        failed.incrementAndGet();
+        failing = true;
+        lastError = message;
+        failures.log(() -> message);
+    }
+
+    /** Counters {@code saved}, {@code removed}, {@code kept}, {@code failed}; "failing" while the last attempt failed. */
+    @Override
+    public ComponentStatus status() {
+        Map<String, Long> c = new java.util.LinkedHashMap<>();
+        c.put("saved", saved.get());
+        c.put("removed", removed.get());
+        c.put("kept", kept.get());
+        c.put("failed", failed.get());
+        return new ComponentStatus("runtime", "configsave", failing ? "failing" : "ok", c, lastError);
     }
 
     /** The file a configuration names; null when FileInstall did not make it. */
