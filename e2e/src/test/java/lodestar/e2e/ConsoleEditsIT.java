@@ -97,11 +97,20 @@ class ConsoleEditsIT {
         assertEquals("ok", saving.get("state"), saving.toString());
         assertEquals(2L, ((Number) Json.object(saving.get("counters")).get("saved")).longValue(), saving.toString());
 
+        // an operator then edits the file by hand: it applies, and the file stays exactly as written
+        String byHand = "# edited by hand\nhost=127.0.0.1\nport=" + secondPort + "\nprefix=byhand\n";
+        Path tmp = sink.resolveSibling(".edit.tmp");
+        Files.writeString(tmp, byHand);
+        Files.move(tmp, sink, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(awaitCount("Graphite sink to plaintext://127.0.0.1:" + secondPort + " \\(prefix 'byhand'", 1), lodestar.output());
+        Thread.sleep(1_500);
+        assertEquals(byHand, Files.readString(sink), "a hand edit is not rewritten");
+
         int exit = lodestar.stop(30_000);
         assertTrue(exit == 0 || exit == 143, "exit code on SIGTERM: " + exit + "\n" + lodestar.output());
         lodestar.start();
         assertTrue(awaitCount("system beacon: system.vm.\\* every 2s", 2), "after a restart\n" + lodestar.output());
-        assertTrue(awaitCount("Graphite sink to plaintext://127.0.0.1:" + secondPort + " \\(prefix 'after'", 2),
+        assertTrue(awaitCount("Graphite sink to plaintext://127.0.0.1:" + secondPort + " \\(prefix 'byhand'", 2),
                 "after a restart\n" + lodestar.output());
         assertTrue(awaitCount("Web console: http", 2), lodestar.output());
 

@@ -119,6 +119,11 @@ final class CfgFile {
         return new Version(a.fileKey(), a.lastModifiedTime(), a.size());
     }
 
+    /** Whether the file is not (or no longer) the version {@code seen}. */
+    boolean changedSince(Version seen) throws IOException {
+        return !java.util.Objects.equals(version(), seen);
+    }
+
     /** What {@link #deleteIf} did. */
     enum Deletion { DELETED, ABSENT, CHANGED }
 
@@ -128,11 +133,10 @@ final class CfgFile {
      * of the configuration followed by a new file) is the newer word and stays.
      */
     Deletion deleteIf(Version seen) throws IOException {
-        Version now = version();
-        if (now == null) {
+        if (version() == null) {
             return Deletion.ABSENT;
         }
-        if (!now.equals(seen)) {
+        if (changedSince(seen)) {
             return Deletion.CHANGED;
         }
         return Files.deleteIfExists(file) ? Deletion.DELETED : Deletion.ABSENT;

@@ -116,6 +116,14 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
             if (file == null || !Files.isRegularFile(file)) {
                 return;
             }
+            Known known = files.get(pid);
+            if (known != null && known.file().equals(file) && known.version() != null
+                    && new CfgFile(file, encoding, substitution).changedSince(known.version())) {
+                // the file changed since it and the configuration last agreed: an edit FileInstall applies next (or
+                // this very event is FileInstall applying it); writing the configuration now could undo the edit
+                seen(pid, file);
+                return;
+            }
             save(pid, file, props);
             seen(pid, file);
         } catch (IOException | InvalidSyntaxException | RuntimeException e) {

@@ -210,6 +210,22 @@ class CfgFileTest {
     }
 
     @Test
+    void anEditIsAChangeSinceTheVersionSeenAndASaveIsNot() throws Exception {
+        Path file = Files.writeString(dir.resolve("lodestar.beacon.system.cfg"), SYSTEM, StandardCharsets.ISO_8859_1);
+        CfgFile cfg = cfg(file);
+        CfgFile.Version seen = cfg.version();
+        assertFalse(cfg.changedSince(seen));
+        // an operator's editor writing the same length within the same clock tick still makes a new inode or
+        // time; here: a new text of another length
+        Files.writeString(file, SYSTEM + "prefix=edited\n", StandardCharsets.ISO_8859_1);
+        assertTrue(cfg.changedSince(seen));
+        CfgFile.Version edited = cfg.version();
+        assertTrue(cfg.save(configurationOf(file, Map.of("interval", "5s"))));
+        assertTrue(cfg.changedSince(edited), "a save is a new version too");
+        assertTrue(cfg.changedSince(null));
+    }
+
+    @Test
     void filterValuesAreEscaped() {
         assertEquals("lodestar.sink.graphite~a\\(1\\)\\*\\\\", ConfigWriteBack.escape("lodestar.sink.graphite~a(1)*\\"));
     }
