@@ -20,7 +20,7 @@ import lodestar.testkit.LodestarProcess;
 /**
  * The README's first command, {@code ./lodestar}, as a user runs it (with LODESTAR_NO_BUILD=1: the build has just
  * made the jar): the platform starts in the given home, and the class data sharing archive the launcher asks for
- * is written at the first stop and used, silently, at the next start.
+ * is written at the first stop and used, silently, at the next start; LODESTAR_LOG_LEVEL sets the log level.
  */
 class LauncherIT {
 
@@ -30,7 +30,7 @@ class LauncherIT {
     void thePlatformStartsAndItsClassArchiveIsWrittenAtTheFirstStopAndUsedAtTheNext() throws Exception {
         Path repo = LodestarProcess.builtJar().getParent().getParent().getParent();
         Path out1 = home.resolve("first.out");
-        Process first = launch(repo, out1);
+        Process first = launch(repo, out1, null);
         try {
             assertTrue(await(first, out1, "system beacon: system.vm"), "first start\n" + read(out1));
         } finally {
@@ -51,9 +51,11 @@ class LauncherIT {
                 List.of(magic[0], magic[1], magic[2], magic[3]), "archive header of " + jsa);
 
         Path out2 = home.resolve("second.out");
-        Process second = launch(repo, out2);
+        Process second = launch(repo, out2, "debug");
         try {
             assertTrue(await(second, out2, "system beacon: system.vm"), "second start\n" + read(out2));
+            assertTrue(read(out2).contains(" DEBUG "), "LODESTAR_LOG_LEVEL=debug: no debug line\n" + read(out2));
+            assertTrue(!read(out1).contains(" DEBUG "), "debug lines without LODESTAR_LOG_LEVEL");
             String cmdline = Files.readString(Path.of("/proc", "" + second.pid(), "cmdline")).replace('\0', ' ');
             assertTrue(cmdline.contains("-XX:SharedArchiveFile=" + jsa), cmdline);
             // mapped into the JVM: the archive was accepted, not silently ignored
@@ -68,7 +70,7 @@ class LauncherIT {
         }
     }
 
-    private Process launch(Path repo, Path out) throws IOException {
+    private Process launch(Path repo, Path out, String logLevel) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(repo.resolve("lodestar").toString(), "--home", home.toString(),
                 "-Dorg.osgi.service.http.port=" + LodestarProcess.freePort(),
                 "-Dorg.apache.felix.http.port=" + LodestarProcess.freePort(),
@@ -79,6 +81,10 @@ class LauncherIT {
         pb.environment().remove("LODESTAR_JAVA_OPTS");
         pb.environment().remove("LODESTAR_CDS");
         pb.environment().remove("LODESTAR_HOME");
+        pb.environment().remove("LODESTAR_LOG_LEVEL");
+        if (logLevel != null) {
+            pb.environment().put("LODESTAR_LOG_LEVEL", logLevel);
+        }
         return pb.directory(home.toFile()).redirectErrorStream(true).redirectInput(new File("/dev/null"))
                 .redirectOutput(out.toFile()).start();
     }
