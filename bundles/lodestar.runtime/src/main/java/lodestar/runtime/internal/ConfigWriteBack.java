@@ -107,16 +107,15 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
                 return;
             }
             Dictionary<String, Object> props = found[0].getProperties();
+            Known known = files.get(pid);
             Path file = fileOf(props);
-            if (file == null) {
+            if (file == null && known != null) {
                 // the web console's form drops FileInstall's filename property from what it saves
-                Known known = files.get(pid);
-                file = known == null ? null : known.file();
+                file = known.file();
             }
             if (file == null || !Files.isRegularFile(file)) {
                 return;
             }
-            Known known = files.get(pid);
             if (known != null && known.file().equals(file) && known.version() != null
                     && new CfgFile(file, encoding, substitution).changedSince(known.version())) {
                 // the file changed since it and the configuration last agreed: an edit FileInstall applies next (or
@@ -160,7 +159,7 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
                 case CHANGED -> {
                     kept.incrementAndGet();
                     LOG.info("Configuration {}: deleted, but its file {} changed since it was read and "
-                        + "stays (FileInstall applies it again)", pid, known.file());
+                            + "stays (FileInstall applies it again)", pid, known.file());
                 }
                 case ABSENT -> { }
             }
