@@ -97,8 +97,12 @@ final class Receiver implements Runnable {
         long nanos = System.nanoTime();
         try {
             decoder.decode(a, 0, len, h -> host = h, c -> {
-                commands.increment();
-                registry.apply(host, c, nanos);
+                try {
+                    registry.apply(host, c, nanos);
+                } finally {
+                    // counted once applied: whoever sees the count (status, a test) sees the registry changed
+                    commands.increment();
+                }
             });
         } catch (ProtocolError e) {
             protocolErrors.increment();
