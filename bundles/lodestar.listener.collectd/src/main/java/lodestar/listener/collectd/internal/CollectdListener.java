@@ -1,7 +1,6 @@
 package lodestar.listener.collectd.internal;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -88,8 +87,6 @@ public final class CollectdListener implements Monitored {
     private final Pipeline pipeline;
     private final Converters converters;
     private volatile Engine engine;
-    /** the types.db of the running engine */
-    private TypesDb types;
 
     @Activate
     public CollectdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
@@ -98,7 +95,6 @@ public final class CollectdListener implements Monitored {
         this.name = instanceName(props);
         this.pipeline = pipeline;
         this.converters = new Converters(s.builtinConverters, s.alwaysAppendDs);
-        this.types = types;
         this.engine = open(s, types, null);
     }
 
@@ -124,38 +120,21 @@ public final class CollectdListener implements Monitored {
         Settings s = Settings.from(config);
         TypesDb types = TypesDb.load(s.typesDb);
         Engine old = engine;
+        // what to go back to if the new engine cannot start: the old settings on the port in use (the setting
+        // may have been 0, any); a handed-over socket is still open, a closed one's address is free again
+        Settings back = old.settings.withPort(old.port());
         if (old.canHandOver(s)) {
             old.handOver();
-            converters.configure(s.builtinConverters, s.alwaysAppendDs);
-            try {
-                engine = new Engine(name, s, types, converters, pipeline::emitAll, old).start();
-                this.types = types;
-            } catch (IOException | RuntimeException e) {
-                // the socket is still open: go on with the old settings
-                converters.configure(old.settings.builtinConverters, old.settings.alwaysAppendDs);
-                engine = reopen(old.settings, this.types, old);
-                throw new IllegalArgumentException("cannot apply the new configuration: " + e.getMessage(), e);
-            }
-            return;
+        } else {
+            old.close();
         }
-        old.close();
         converters.configure(s.builtinConverters, s.alwaysAppendDs);
         try {
             engine = open(s, types, old);
-            this.types = types;
-        } catch (IllegalArgumentException e) {
-            // the old address is free again: go on there with the old settings
-            converters.configure(old.settings.builtinConverters, old.settings.alwaysAppendDs);
-            engine = open(old.settings.withPort(old.port()), this.types, old);
+        } catch (RuntimeException e) {
+            converters.configure(back.builtinConverters, back.alwaysAppendDs);
+            engine = open(back, old.types, old);
             throw e;
-        }
-    }
-
-    private Engine reopen(Settings s, TypesDb types, Engine previous) {
-        try {
-            return new Engine(name, s, types, converters, pipeline::emitAll, previous).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("collectd listener " + name + ": cannot go back to its old settings", e);
         }
     }
 

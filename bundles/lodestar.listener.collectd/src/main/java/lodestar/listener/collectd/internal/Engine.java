@@ -28,6 +28,7 @@ final class Engine implements AutoCloseable {
 
     final String name;
     final Settings settings;
+    final TypesDb types;
     /** running totals; a reconfigured listener's new engine continues its predecessor's */
     final Stats stats;
     final Converters converters;
@@ -56,6 +57,7 @@ final class Engine implements AutoCloseable {
         this.name = name;
         this.stats = previous == null ? new Stats() : previous.stats;
         this.settings = s;
+        this.types = types;
         this.converters = converters;
         this.pipeline = pipeline;
         AuthFile auth = s.authFile == null ? null : new AuthFile(s.authFile);

@@ -29,11 +29,9 @@ final class Receiver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
 
-    final String bind;
-    final int requestedPort;
-    final long requestedBuffer;
-    final long queueMemory;
-    final ArrayBlockingQueue<byte[]> queue;
+    /** the settings it was opened with */
+    private final Settings opened;
+    private final ArrayBlockingQueue<byte[]> queue;
     private final Stats stats;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final DatagramChannel channel;
@@ -47,10 +45,7 @@ final class Receiver implements AutoCloseable {
     private volatile String failure;
 
     Receiver(String name, Settings s, Stats stats) throws IOException {
-        this.bind = s.bind;
-        this.requestedPort = s.port;
-        this.requestedBuffer = s.receiveBuffer;
-        this.queueMemory = s.queueMemory;
+        this.opened = s;
         this.stats = stats;
         // a collectd packet is at most 1452 bytes by default; the count bound only matters for tiny packets
         this.queue = new ArrayBlockingQueue<>((int) Math.min(1 << 20, Math.max(1024, s.queueMemory / 256)));
@@ -83,8 +78,8 @@ final class Receiver implements AutoCloseable {
 
     /** Whether these settings would open the same socket with the same queue, so this one can serve them. */
     boolean serves(Settings s) {
-        return bind.equals(s.bind) && requestedPort == s.port && requestedBuffer == s.receiveBuffer
-                && queueMemory == s.queueMemory;
+        return opened.bind.equals(s.bind) && opened.port == s.port && opened.receiveBuffer == s.receiveBuffer
+                && opened.queueMemory == s.queueMemory;
     }
 
     int port() {
@@ -129,7 +124,7 @@ final class Receiver implements AutoCloseable {
                 if (n == 0) {
                     continue;
                 }
-                if (queuedBytes.get() + n > queueMemory) {
+                if (queuedBytes.get() + n > opened.queueMemory) {
                     stats.inc(Stat.QUEUE_DROPS);
                     continue;
                 }
