@@ -133,10 +133,11 @@ final class CfgFile {
      * of the configuration followed by a new file) is the newer word and stays.
      */
     Deletion deleteIf(Version seen) throws IOException {
-        if (version() == null) {
+        Version now = version();
+        if (now == null) {
             return Deletion.ABSENT;
         }
-        if (changedSince(seen)) {
+        if (!now.equals(seen)) {
             return Deletion.CHANGED;
         }
         return Files.deleteIfExists(file) ? Deletion.DELETED : Deletion.ABSENT;

@@ -2,12 +2,9 @@ package lodestar.runtime.internal;
 
 import java.io.IOException;
 import java.util.Dictionary;
-import java.util.Enumeration;
 import java.util.Hashtable;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.osgi.framework.Constants;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
@@ -22,23 +19,7 @@ final class ConfigAdminConsoleSettings implements ConsoleSettings {
 
     @Override
     public Map<String, Object> read() throws IOException {
-        Configuration[] found;
-        try {
-            // listConfigurations does not create an empty configuration as a side effect
-            found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        if (found == null || found.length == 0 || found[0].getProperties() == null) {
-            return null;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        Dictionary<String, Object> props = found[0].getProperties();
-        for (Enumeration<String> keys = props.keys(); keys.hasMoreElements();) {
-            String key = keys.nextElement();
-            out.put(key, props.get(key));
-        }
-        return out;
+        return Configurations.properties(configAdmin, PID);
     }
 
     @Override

@@ -5,9 +5,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,9 +76,9 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
             Configuration[] all = configAdmin.listConfigurations(null);
             if (all != null) {
                 for (Configuration c : all) {
-                    Path file = fileOf(c.getProperties());
+                    Path file = fileOf(Configurations.asMap(c.getProperties()));
                     if (file != null) {
-                        seen(c.getPid(), file);
+                        seen(c.getPid(), cfg(file));
                     }
                 }
             }
@@ -102,11 +99,10 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
 
     private void updated(String pid) {
         try {
-            Configuration[] found = configAdmin.listConfigurations("(service.pid=" + escape(pid) + ")");
-            if (found == null || found.length == 0) {
+            Map<String, Object> props = Configurations.properties(configAdmin, pid);
+            if (props == null) {
                 return;
             }
-            Dictionary<String, Object> props = found[0].getProperties();
             Known known = files.get(pid);
             Path file = fileOf(props);
             if (file == null && known != null) {
@@ -116,31 +112,32 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
             if (file == null || !Files.isRegularFile(file)) {
                 return;
             }
+            CfgFile cfg = cfg(file);
             if (known != null && known.file().equals(file) && known.version() != null
-                    && new CfgFile(file, encoding, substitution).changedSince(known.version())) {
+                    && cfg.changedSince(known.version())) {
                 // the file changed since it and the configuration last agreed: an edit FileInstall applies next (or
                 // this very event is FileInstall applying it); writing the configuration now could undo the edit
-                seen(pid, file);
+                seen(pid, cfg);
                 return;
             }
-            save(pid, file, props);
-            seen(pid, file);
-        } catch (IOException | InvalidSyntaxException | RuntimeException e) {
+            save(pid, cfg, props);
+            seen(pid, cfg);
+        } catch (IOException | RuntimeException e) {
             failure("Configuration " + pid + ": cannot save it to its file (" + e
                     + "); the change applies now but is lost at the next start");
         }
     }
 
-    private void save(String pid, Path file, Dictionary<String, Object> props) throws IOException {
-        if (!Files.isWritable(file)) {
-            failure("Configuration " + pid + ": changed, but its file " + file
+    private void save(String pid, CfgFile cfg, Map<String, Object> props) throws IOException {
+        if (!Files.isWritable(cfg.path())) {
+            failure("Configuration " + pid + ": changed, but its file " + cfg.path()
                     + " is not writable; the change is lost at the next start");
             return;
         }
-        if (new CfgFile(file, encoding, substitution).save(asMap(props))) {
+        if (cfg.save(props)) {
             saved.incrementAndGet();
             failing = false;
-            LOG.info("Configuration {}: saved to {}", pid, file);
+            LOG.info("Configuration {}: saved to {}", pid, cfg.path());
         }
     }
 
@@ -150,7 +147,7 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
             return;
         }
         try {
-            switch (new CfgFile(known.file(), encoding, substitution).deleteIf(known.version())) {
+            switch (cfg(known.file()).deleteIf(known.version())) {
                 case DELETED -> {
                     removed.incrementAndGet();
                     failing = false;
@@ -188,40 +185,26 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
     }
 
     /** The file a configuration names; null when FileInstall did not make it. */
-    private static Path fileOf(Dictionary<String, Object> props) {
+    private static Path fileOf(Map<String, Object> props) {
         Path file = props == null ? null : CfgFile.of(props.get(CfgFile.FILENAME));
         return file == null || !CfgFile.isConfiguration(file) ? null : file;
     }
 
+    private CfgFile cfg(Path file) {
+        return new CfgFile(file, encoding, substitution);
+    }
+
     /** The configuration and its file agree now: remember the file's version. */
-    private void seen(String pid, Path file) {
+    private void seen(String pid, CfgFile cfg) {
+        CfgFile.Version version;
         try {
-            files.put(pid, new Known(file, new CfgFile(file, encoding, substitution).version()));
+            version = cfg.version();
         } catch (IOException | RuntimeException e) {
-            files.put(pid, new Known(file, null));
+            version = null;
         }
+        files.put(pid, new Known(cfg.path(), version));
     }
 
     private record Known(Path file, CfgFile.Version version) {
-    }
-
-    private static Map<String, Object> asMap(Dictionary<String, Object> props) {
-        Map<String, Object> map = new HashMap<>();
-        for (String key : Collections.list(props.keys())) {
-            map.put(key, props.get(key));
-        }
-        return map;
-    }
-
-    /** RFC 1960 escaping of a filter value: a factory configuration's PID may hold any character. */
-    static String escape(String value) {
-        StringBuilder b = new StringBuilder(value.length());
-        for (char c : value.toCharArray()) {
-            if (c == '\\' || c == '*' || c == '(' || c == ')') {
-                b.append('\\');
-            }
-            b.append(c);
-        }
-        return b.toString();
     }
 }

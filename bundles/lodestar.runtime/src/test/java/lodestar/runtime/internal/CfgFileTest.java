@@ -227,6 +227,6 @@ class CfgFileTest {
 
     @Test
     void filterValuesAreEscaped() {
-        assertEquals("lodestar.sink.graphite~a\\(1\\)\\*\\\\", ConfigWriteBack.escape("lodestar.sink.graphite~a(1)*\\"));
+        assertEquals("lodestar.sink.graphite~a\\(1\\)\\*\\\\", Configurations.escape("lodestar.sink.graphite~a(1)*\\"));
     }
 }
