@@ -52,7 +52,7 @@ public final class PipelineThroughput {
                     Map.of("selfInterval", "0", "bufferDisk", "0")), null);
             Map<String, Object> sinkProps = Map.of("component.name", "lodestar.sink.graphite", "port", server.port(),
                     "protocol", protocol, "batchSize", 5000, "flushInterval", "100ms", "bufferMemory", "256MB");
-            GraphiteSink sink = new GraphiteSink(Configs.of(GraphiteSink.Config.class, sinkProps), sinkProps);
+            GraphiteSink sink = new GraphiteSink(Configs.of(GraphiteSink.Config.class, sinkProps));
             Class<?> cls = PipelineComponent.class;
             var add = cls.getDeclaredMethod("addSink", lodestar.api.Sink.class, Map.class);
             add.setAccessible(true);

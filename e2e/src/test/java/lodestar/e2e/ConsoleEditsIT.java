@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 import lodestar.testkit.LodestarProcess;
 
 /**

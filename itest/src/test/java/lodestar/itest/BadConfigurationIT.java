@@ -18,6 +18,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 
 import lodestar.api.Kind;
+import lodestar.api.State;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
@@ -61,7 +62,8 @@ public class BadConfigurationIT extends LodestarTestSupport {
         // the rest carries on
         alive = emitAndAwaitStored(alive);
         assertTrue(status("beacon", "system").isPresent());
-        assertEquals("ok", status("sink", "store").get().state());
+        assertEquals(State.OK, status("sink", "store").get().state());
+        assertEquals("ok", status("sink", "store").get().detail());
     }
 
     @Test

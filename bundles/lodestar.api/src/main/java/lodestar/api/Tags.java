@@ -16,6 +16,13 @@ import java.util.function.BiConsumer;
  */
 public final class Tags {
 
+    /**
+     * The tag that carries a sample's level ({@code debug}, {@code info}, {@code warning}, {@code error},
+     * {@code critical}, or any word an application uses): instrumented code sets it, and a sink configured
+     * with {@link RunnerProperties#LEVELS} gets only the levels it lists. Samples without it are not levelled.
+     */
+    public static final String LEVEL = "level";
+
     /** No tags. */
     public static final Tags EMPTY = new Tags(new String[0], new String[0]);
 

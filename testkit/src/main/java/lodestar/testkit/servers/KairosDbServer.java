@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 /**
  * KairosDB's {@code POST /api/v1/datapoints}, as documented at kairosdb.github.io (REST API, Add Data

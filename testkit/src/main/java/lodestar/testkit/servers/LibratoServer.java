@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 /**
  * Librato's source-based metrics API, {@code POST /v1/metrics} (the API Zibrato and the classic

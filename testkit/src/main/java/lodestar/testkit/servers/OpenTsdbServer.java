@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 /**
  * OpenTSDB's {@code POST /api/put} (2.x HTTP API, JSON serializer), as documented at

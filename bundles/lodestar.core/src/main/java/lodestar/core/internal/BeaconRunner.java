@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Emitter;
 import lodestar.api.Sample;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * One scheduled {@link Beacon}: runs it, hands what it emitted downstream as one batch, and keeps the
@@ -142,8 +143,9 @@ final class BeaconRunner {
         c.put("errors", errors.sum());
         c.put("overruns", overruns.sum());
         c.put("duration_ms", lastDurationMillis);
-        String state = !enabled ? "disabled" : running.isLocked() ? "running" : "ok";
-        return new ComponentStatus("beacon", name, state, c, lastError);
+        State state = enabled ? State.OK : State.STOPPED;
+        String detail = !enabled ? "disabled" : running.isLocked() ? "running" : "ok";
+        return new ComponentStatus("beacon", name, state, detail, c, lastError);
     }
 
     long runs() {

@@ -2,7 +2,7 @@ package lodestar.core.internal;
 
 import java.util.Map;
 
-import lodestar.api.util.InstanceNames;
+import lodestar.support.config.InstanceNames;
 
 /**
  * Derives the short names operators see in {@code lodestar:status}, self-metric paths and

@@ -35,14 +35,15 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
-import lodestar.api.util.NameFilter;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.Units;
+import lodestar.support.filter.NameFilter;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.config.Units;
 
 /**
  * The pipeline: schedules every {@link Beacon}, passes every sample through the {@link Processor}s
@@ -141,7 +142,7 @@ public final class PipelineComponent implements Pipeline {
                             Units.bytes("bufferMemory", c.bufferMemory()), Units.bytes("bufferDisk", c.bufferDisk()),
                             Units.positiveDurationMillis("retryInitial", c.retryInitial()),
                             Units.positiveDurationMillis("retryMax", c.retryMax()), c.retryFactor(), NameFilter.ALL,
-                            lodestar.api.util.LevelFilter.ALL, lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE),
+                            lodestar.support.filter.LevelFilter.ALL, lodestar.support.filter.TagFilter.NONE, lodestar.support.filter.TagFilter.NONE),
                     Units.durationMillis("shutdownTimeout", c.shutdownTimeout()),
                     Units.durationMillis("selfInterval", c.selfInterval()),
                     c.beaconThreads(),
@@ -400,7 +401,11 @@ public final class PipelineComponent implements Pipeline {
         // in parallel, so N slow backends take one timeout, not N
         List<Thread> stoppers = new ArrayList<>();
         for (SinkRunner r : list) {
-            Thread t = new Thread(() -> r.stop(settings.shutdownTimeoutMillis()), "lodestar-stop-" + r.name());
+            Thread t = new Thread(() -> {
+                r.stop(settings.shutdownTimeoutMillis());
+                // said here too: at shutdown SCR may dispose the core before it unbinds the sinks
+                LOG.info("sink {} removed", r.name());
+            }, "lodestar-stop-" + r.name());
             t.start();
             stoppers.add(t);
         }
@@ -485,7 +490,7 @@ public final class PipelineComponent implements Pipeline {
     @Override
     public List<ComponentStatus> status() {
         List<ComponentStatus> l = new ArrayList<>();
-        l.add(new ComponentStatus("pipeline", "core", stopped ? "stopped" : "ok", Map.of(
+        l.add(new ComponentStatus("pipeline", "core", stopped ? State.STOPPED : State.OK, Map.of(
                 "received", received.sum(),
                 "dropped_by_processors", droppedByProcessors.sum(),
                 "processor_errors", processorErrors.sum(),

@@ -2,10 +2,10 @@ package lodestar.core.internal;
 
 import java.util.Map;
 
-import lodestar.api.util.LevelFilter;
-import lodestar.api.util.NameFilter;
-import lodestar.api.util.TagFilter;
-import lodestar.api.util.RunnerProperties;
+import lodestar.support.filter.LevelFilter;
+import lodestar.support.filter.NameFilter;
+import lodestar.support.filter.TagFilter;
+
 
 /**
  * How a sink's runner batches, buffers and retries: the sink's own service properties where it sets
@@ -67,7 +67,7 @@ record RunnerSettings(int batchSize, long flushIntervalMillis, long bufferBytes,
      * @throws IllegalArgumentException naming an invalid property
      */
     RunnerSettings overriddenBy(Map<String, ?> p) {
-        RunnerProperties r = RunnerProperties.of(p);
+        RunnerPropertyReader r = RunnerPropertyReader.of(p);
         return new RunnerSettings(r.batchSize(batchSize), r.flushIntervalMillis(flushIntervalMillis),
                 r.bufferBytes(bufferBytes), r.bufferDiskBytes(bufferDiskBytes), r.retryInitialMillis(retryInitialMillis), r.retryMaxMillis(retryMaxMillis),
                 r.retryFactor(retryFactor), r.filter(), r.levels(), r.tagpass(), r.tagdrop());

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
+import lodestar.api.State;
 import lodestar.api.Sink;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * Everything between the pipeline and one {@link Sink}: a bounded buffer, batching by size and flush
@@ -41,7 +42,9 @@ final class SinkRunner {
     private volatile RunnerSettings settings;
     private volatile boolean stopping;
     private volatile long stopDeadline;
-    private volatile String state = "ok";
+    private volatile State state = State.OK;
+    /** why the state is what it is: ok, backoff, stopped */
+    private volatile String detail = "ok";
     private volatile String lastError;
 
     private final LongAdder accepted = new LongAdder();
@@ -192,7 +195,8 @@ final class SinkRunner {
                 dropped.add(left);
                 LOG.warn("sink {}: stopped with {} samples undelivered (backend unavailable: {})", name, left, lastError);
             }
-            state = "stopped";
+            state = State.STOPPED;
+            detail = "stopped";
         }
     }
 
@@ -287,17 +291,20 @@ final class SinkRunner {
             writes.increment();
             writeNanos.add(took);
             written.add(batch.size());
-            if (!"ok".equals(state)) {
+            if (state != State.OK) {
                 LOG.info("sink {}: delivering again", name);
             }
-            state = "ok";
+            state = State.OK;
+            detail = "ok";
             backoff.reset();
             return true;
         } catch (Exception | LinkageError | AssertionError e) {
             errors.increment();
             retries.increment();
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            state = "backoff";
+            // failed, not degraded: nothing reaches the backend until it answers again (the samples wait)
+            state = State.FAILED;
+            detail = "backoff";
             failureLog.log(() -> "sink " + name + ": write of " + batch.size() + " samples failed (" + lastError
                     + "); keeping them " + (spool != null ? "on disk" : "in memory") + " and retrying");
             return false;
@@ -340,7 +347,7 @@ final class SinkRunner {
         c.put("retries", retries.sum());
         long w = writes.sum();
         c.put("latency_us", w == 0 ? 0 : writeNanos.sum() / w / 1000);
-        return new ComponentStatus("sink", name, state, c, lastError);
+        return new ComponentStatus("sink", name, state, detail, c, lastError);
     }
 
     /** Counters for self-metrics, cumulative except {@code queued}. */

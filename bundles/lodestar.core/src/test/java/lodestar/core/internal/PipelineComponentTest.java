@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
 
@@ -201,7 +202,7 @@ class PipelineComponentTest {
     @Test
     void monitoredPartsShowInStatusAfterBeaconsAndSinks() {
         PipelineComponent p = pipeline(Map.of());
-        lodestar.api.Monitored listener = () -> new ComponentStatus("listener", "statsd", "ok", Map.of("packets", 7L), null);
+        lodestar.api.Monitored listener = () -> new ComponentStatus("listener", "statsd", State.OK, Map.of("packets", 7L), null);
         p.addMonitored(listener);
         ComponentStatus last = p.status().get(p.status().size() - 1);
         assertEquals("statsd", last.name());

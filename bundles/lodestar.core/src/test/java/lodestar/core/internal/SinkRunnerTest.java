@@ -10,9 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Kind;
+import lodestar.api.State;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.NameFilter;
+import lodestar.support.filter.NameFilter;
 
 class SinkRunnerTest {
 
@@ -32,8 +33,8 @@ class SinkRunnerTest {
     }
 
     static RunnerSettings fast(int batch, long bufferSamples) {
-        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
-                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE);
+        return new RunnerSettings(batch, 20, bufferSamples * RunnerSettings.BYTES_PER_SAMPLE, 0, 10, 40, 2.0, NameFilter.ALL, lodestar.support.filter.LevelFilter.ALL,
+                lodestar.support.filter.TagFilter.NONE, lodestar.support.filter.TagFilter.NONE);
     }
 
     @Test
@@ -65,14 +66,16 @@ class SinkRunnerTest {
         r.offer(samples("a", 0, 35));
         await(() -> sink.attempts >= 4, 5000);
         assertTrue(r.errors() >= 4);
-        assertEquals("backoff", r.status().state());
+        assertEquals(State.FAILED, r.status().state());
+        assertEquals("backoff", r.status().detail());
         r.offer(samples("a", 35, 15));
         sink.down = false;
         await(() -> sink.taken().size() == 50, 5000);
         r.stop(1000);
         assertEquals(samples("a", 0, 50), sink.taken(), "every sample exactly once, in order");
         assertEquals(0, r.dropped());
-        assertEquals("stopped", r.status().state());
+        assertEquals(State.STOPPED, r.status().state());
+        assertEquals("stopped", r.status().detail());
     }
 
     @Test
@@ -88,8 +91,8 @@ class SinkRunnerTest {
     void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.down = true;
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
-                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(5, 10, 20L * RunnerSettings.BYTES_PER_SAMPLE, 0, 5, 10, 2, NameFilter.ALL, lodestar.support.filter.LevelFilter.ALL,
+                lodestar.support.filter.TagFilter.NONE, lodestar.support.filter.TagFilter.NONE));
         r.start();
         r.offer(samples("a", 0, 5));
         await(() -> sink.attempts >= 1, 2000); // the first batch of 5 is now held by the writer
@@ -106,8 +109,8 @@ class SinkRunnerTest {
     @Test
     void stopWritesWhatIsBufferedBeforeReturning() {
         RecordingSink sink = new RecordingSink();
-        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
-                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE));
+        SinkRunner r = new SinkRunner("t", sink, new RunnerSettings(1000, 60_000, 1_000_000L, 0, 10, 20, 2, NameFilter.ALL, lodestar.support.filter.LevelFilter.ALL,
+                lodestar.support.filter.TagFilter.NONE, lodestar.support.filter.TagFilter.NONE));
         r.start();
         r.offer(samples("a", 0, 123)); // less than a batch, flush interval a minute away
         r.stop(2000);
@@ -185,8 +188,8 @@ class SinkRunnerTest {
     java.nio.file.Path spoolDir;
 
     static RunnerSettings spooling(int batch) {
-        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL, lodestar.api.util.LevelFilter.ALL,
-                lodestar.api.util.TagFilter.NONE, lodestar.api.util.TagFilter.NONE);
+        return new RunnerSettings(batch, 20, 1000L * RunnerSettings.BYTES_PER_SAMPLE, 64L << 20, 10, 40, 2.0, NameFilter.ALL, lodestar.support.filter.LevelFilter.ALL,
+                lodestar.support.filter.TagFilter.NONE, lodestar.support.filter.TagFilter.NONE);
     }
 
     @Test

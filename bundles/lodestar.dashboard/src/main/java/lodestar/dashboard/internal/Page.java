@@ -80,7 +80,7 @@ final class Page {
                 var tr = el('tr');
                 cell(tr, '', c.type);
                 cell(tr, 'ls-name', c.name);
-                cell(tr, '', badge(c.badge, c.state));
+                cell(tr, '', badge(c.badge, c.detail && c.detail !== c.state ? c.state + ' (' + c.detail + ')' : c.state));
                 var counters = el('td', 'ls-counters');
                 var keys = Object.keys(c.counters || {});
                 if (keys.length === 0) { counters.textContent = '-'; }

@@ -12,8 +12,9 @@ import lodestar.api.Check;
 import lodestar.api.CheckResult;
 import lodestar.api.CheckStatus;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Pipeline;
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 /**
  * What the status board shows, with no OSGi or servlet in sight so it can be tested with fakes: a
@@ -30,8 +31,17 @@ final class StatusBoard {
     static final long REFRESH_MILLIS = 2000;
     static final String NO_PIPELINE = "the pipeline is not running (the lodestar.core bundle provides it)";
 
-    /** One row of the components table. {@code badge} is one of {@code ok warn bad off}. */
-    record Component(String type, String name, String state, String badge, Map<String, Long> counters, String lastError) {
+    /**
+     * One row of the components table: {@code state} is a {@link State} word, {@code detail} the component's
+     * word for its case ({@code backoff}); {@code badge} is one of {@code ok warn bad off}.
+     */
+    record Component(String type, String name, String state, String detail, String badge, Map<String, Long> counters,
+            String lastError) {
+
+        /** {@code ok}, or {@code failed (backoff)} when the detail adds something. */
+        String describeState() {
+            return detail.equals(state) || "-".equals(detail) ? state : state + " (" + detail + ")";
+        }
     }
 
     /**
@@ -71,8 +81,8 @@ final class StatusBoard {
         } else {
             try {
                 for (ComponentStatus c : p.status()) {
-                    components.add(new Component(orDash(c.type()), orDash(c.name()), orDash(c.state()),
-                            badge(c.state()), c.counters(), c.lastError()));
+                    components.add(new Component(orDash(c.type()), orDash(c.name()), c.state().word(),
+                            orDash(c.detail()), badge(c.state()), c.counters(), c.lastError()));
                 }
             } catch (RuntimeException e) {
                 problem = "the pipeline could not report its status: " + oneLine(e);
@@ -106,7 +116,8 @@ final class StatusBoard {
             b.append("\"type\":");
             Json.string(b, c.type()).append(",\"name\":");
             Json.string(b, c.name()).append(",\"state\":");
-            Json.string(b, c.state()).append(",\"badge\":");
+            Json.string(b, c.state()).append(",\"detail\":");
+            Json.string(b, c.detail()).append(",\"badge\":");
             Json.string(b, c.badge()).append(",\"counters\":{");
             boolean first = true;
             for (Map.Entry<String, Long> e : c.counters().entrySet()) {
@@ -158,7 +169,7 @@ final class StatusBoard {
             b.append("\n<tr><td>");
             Html.text(b, c.type()).append("</td><td class=\"ls-name\">");
             Html.text(b, c.name()).append("</td><td>");
-            badge(b, c.badge(), c.state()).append("</td><td class=\"ls-counters\">");
+            badge(b, c.badge(), c.describeState()).append("</td><td class=\"ls-counters\">");
             if (c.counters().isEmpty()) {
                 b.append('-');
             }
@@ -190,17 +201,13 @@ final class StatusBoard {
         return b.toString();
     }
 
-    /**
-     * The colour of a component's state: {@code ok} for ok and running, {@code bad} for backoff, failing and
-     * error, {@code off} for disabled, stopped and idle, {@code warn} for any other word (no-files, ...).
-     */
-    static String badge(String state) {
-        String s = state == null ? "" : state.trim().toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "ok", "running" -> "ok";
-            case "backoff", "failing", "failed", "error" -> "bad";
-            case "disabled", "stopped", "idle" -> "off";
-            default -> "warn";
+    /** The colour of a component's state: ok green, degraded yellow, failed red, stopped grey. */
+    static String badge(State state) {
+        return switch (state) {
+            case OK -> "ok";
+            case DEGRADED -> "warn";
+            case FAILED -> "bad";
+            case STOPPED -> "off";
         };
     }
 
@@ -256,11 +263,11 @@ final class StatusBoard {
 
     /** A value as {@code lodestar:checks} shows it: {@code 42}, {@code 0.25}, {@code 1.0E-7}. */
     static String value(double v) {
-        return lodestar.api.util.Units.formatValue(v);
+        return lodestar.support.config.Units.formatValue(v);
     }
 
     /** An age in the largest two units: {@code 0s}, {@code 42s}, {@code 3m5s}, {@code 2h0m}, {@code 4d3h}. */
     static String age(long millis) {
-        return lodestar.api.util.Units.formatAge(millis);
+        return lodestar.support.config.Units.formatAge(millis);
     }
 }

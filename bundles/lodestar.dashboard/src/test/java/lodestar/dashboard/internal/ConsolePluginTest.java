@@ -22,7 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import lodestar.api.CheckResult;
 import lodestar.api.CheckStatus;
 import lodestar.api.ComponentStatus;
-import lodestar.api.util.Json;
+import lodestar.api.State;
+import lodestar.support.json.Json;
 
 /** The servlet's routing, with the request and response the web console passes on faked by proxies. */
 class ConsolePluginTest {
@@ -36,7 +37,7 @@ class ConsolePluginTest {
     @Test
     void statusJsonIsServedUnframedAndUncached() throws Exception {
         StatusBoardTest.FakePipeline p = new StatusBoardTest.FakePipeline();
-        p.status.add(new ComponentStatus("sink", "store", "ok", Map.of("written", 5L), null));
+        p.status.add(new ComponentStatus("sink", "store", State.OK, Map.of("written", 5L), null));
         plugin.setPipeline(p);
         plugin.addCheck(() -> new CheckResult("api", CheckStatus.OK, "fine", 1, NOW, NOW), Map.of("name", "api"));
         plugin.doGet(request("/lodestar/status.json"), response());

@@ -21,9 +21,10 @@ import lodestar.api.Check;
 import lodestar.api.CheckResult;
 import lodestar.api.CheckStatus;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 class StatusBoardTest {
 
@@ -37,14 +38,15 @@ class StatusBoardTest {
 
     @Test
     void jsonListsEveryComponentWithItsBadgeCountersAndLastError() {
-        pipeline.status.add(status("sink", "store", "ok", null, "queued", 0L, "written", 1234L));
-        pipeline.status.add(status("sink", "graphite-carbon1", "backoff", "connect to 127.0.0.1:2004: refused", "retries", 3L));
-        pipeline.status.add(status("beacon", "jvm", "disabled", null));
+        pipeline.status.add(status("sink", "store", State.OK, null, null, "queued", 0L, "written", 1234L));
+        pipeline.status.add(status("sink", "graphite-carbon1", State.FAILED, "backoff", "connect to 127.0.0.1:2004: refused",
+                "retries", 3L));
+        pipeline.status.add(status("beacon", "jvm", State.STOPPED, "disabled", null));
         assertEquals("{\"time\":" + NOW + ",\"refreshMillis\":2000,\"problem\":null,\"components\":["
-                + "{\"type\":\"sink\",\"name\":\"store\",\"state\":\"ok\",\"badge\":\"ok\",\"counters\":{\"queued\":0,\"written\":1234},\"lastError\":null},"
-                + "{\"type\":\"sink\",\"name\":\"graphite-carbon1\",\"state\":\"backoff\",\"badge\":\"bad\",\"counters\":{\"retries\":3},"
+                + "{\"type\":\"sink\",\"name\":\"store\",\"state\":\"ok\",\"detail\":\"ok\",\"badge\":\"ok\",\"counters\":{\"queued\":0,\"written\":1234},\"lastError\":null},"
+                + "{\"type\":\"sink\",\"name\":\"graphite-carbon1\",\"state\":\"failed\",\"detail\":\"backoff\",\"badge\":\"bad\",\"counters\":{\"retries\":3},"
                 + "\"lastError\":\"connect to 127.0.0.1:2004: refused\"},"
-                + "{\"type\":\"beacon\",\"name\":\"jvm\",\"state\":\"disabled\",\"badge\":\"off\",\"counters\":{},\"lastError\":null}"
+                + "{\"type\":\"beacon\",\"name\":\"jvm\",\"state\":\"stopped\",\"detail\":\"disabled\",\"badge\":\"off\",\"counters\":{},\"lastError\":null}"
                 + "],\"checks\":[]}", board.json());
     }
 
@@ -132,7 +134,7 @@ class StatusBoardTest {
 
     @Test
     void jsonEscapesWhatNamesAndMessagesCarry() {
-        pipeline.status.add(status("sink", "a\"b\\c\nd", "ok", "line1\nline2 \"quoted\""));
+        pipeline.status.add(status("sink", "a\"b\\c\nd", State.OK, null, "line1\nline2 \"quoted\""));
         checks.put(fixed(new CheckResult("q\"", CheckStatus.OK, "</script><b>", 1, NOW, NOW)), "q");
         Map<String, Object> root = Json.object(Json.parse(board.json()));
         Map<String, Object> c = Json.object(Json.array(root.get("components")).get(0));
@@ -143,8 +145,8 @@ class StatusBoardTest {
 
     @Test
     void htmlShowsBadgesCountersAndChecks() {
-        pipeline.status.add(status("sink", "store", "ok", null, "queued", 0L, "written", 1234L));
-        pipeline.status.add(status("beacon", "system", "failing", "oshi: no /proc"));
+        pipeline.status.add(status("sink", "store", State.OK, null, null, "queued", 0L, "written", 1234L));
+        pipeline.status.add(status("beacon", "system", State.FAILED, "failing", "oshi: no /proc"));
         checks.put(fixed(new CheckResult("api", CheckStatus.WARNING, "slow", 812.5, NOW, NOW - 42_000)), "api");
         checks.put(fixed(null), "new");
         String html = board.html("/system/console/lodestar/status.json");
@@ -155,7 +157,7 @@ class StatusBoardTest {
         assertTrue(html.contains("<tr><td>sink</td><td class=\"ls-name\">store</td><td><span class=\"ls-badge ls-ok\">ok</span></td>"
                 + "<td class=\"ls-counters\"><span class=\"ls-counter\">queued=<b>0</b></span> <span class=\"ls-counter\">written=<b>1234</b></span> </td>"
                 + "<td class=\"ls-text\"></td></tr>"), html);
-        assertTrue(html.contains("<tr><td>beacon</td><td class=\"ls-name\">system</td><td><span class=\"ls-badge ls-bad\">failing</span></td>"
+        assertTrue(html.contains("<tr><td>beacon</td><td class=\"ls-name\">system</td><td><span class=\"ls-badge ls-bad\">failed (failing)</span></td>"
                 + "<td class=\"ls-counters\">-</td><td class=\"ls-text\">oshi: no /proc</td></tr>"), html);
         assertTrue(html.contains("<tr><td class=\"ls-name\">api</td><td><span class=\"ls-badge ls-warn\">WARNING</span></td>"
                 + "<td class=\"ls-num\">42s</td><td class=\"ls-num\">812.5</td><td class=\"ls-text\">slow</td></tr>"), html);
@@ -175,11 +177,11 @@ class StatusBoardTest {
     void htmlEscapesEveryTextIncludingTheConsolesVariableSyntax() {
         String evil = "<img src=x onerror=alert(1)>&\"'${appRoot}\\$";
         String escaped = "&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;&#36;{appRoot}&#92;&#36;";
-        pipeline.status.add(status("<t>", evil, "<s>", evil, evil, 1L));
+        pipeline.status.add(status("<t>", evil, State.DEGRADED, "<s>", evil, evil, 1L));
         checks.put(fixed(new CheckResult(evil, CheckStatus.CRITICAL, evil, Double.NaN, NOW, NOW)), "x");
         String html = board.html("/console/\"lodestar\"/status.json");
         assertTrue(html.contains("<tr><td>&lt;t&gt;</td><td class=\"ls-name\">" + escaped + "</td>"
-                + "<td><span class=\"ls-badge ls-warn\">&lt;s&gt;</span></td>"
+                + "<td><span class=\"ls-badge ls-warn\">degraded (&lt;s&gt;)</span></td>"
                 + "<td class=\"ls-counters\"><span class=\"ls-counter\">" + escaped + "=<b>1</b></span> </td>"
                 + "<td class=\"ls-text\">" + escaped + "</td></tr>"), html);
         assertTrue(html.contains("<tr><td class=\"ls-name\">" + escaped + "</td><td><span class=\"ls-badge ls-bad\">CRITICAL</span></td>"
@@ -194,15 +196,11 @@ class StatusBoardTest {
 
     @Test
     void badgeColours() {
-        assertEquals("ok", StatusBoard.badge("ok"));
-        assertEquals("ok", StatusBoard.badge("running"));
-        assertEquals("bad", StatusBoard.badge("backoff"));
-        assertEquals("bad", StatusBoard.badge("failing"));
-        assertEquals("off", StatusBoard.badge("disabled"));
-        assertEquals("off", StatusBoard.badge("stopped"));
-        assertEquals("off", StatusBoard.badge("idle"));
-        assertEquals("warn", StatusBoard.badge("no-files"));
-        assertEquals("warn", StatusBoard.badge((String) null));
+        // what used to be the words ok/running, no-files, backoff/failing, disabled/stopped/idle
+        assertEquals("ok", StatusBoard.badge(State.OK));
+        assertEquals("warn", StatusBoard.badge(State.DEGRADED));
+        assertEquals("bad", StatusBoard.badge(State.FAILED));
+        assertEquals("off", StatusBoard.badge(State.STOPPED));
         assertEquals("ok", StatusBoard.badge(CheckStatus.OK));
         assertEquals("warn", StatusBoard.badge(CheckStatus.WARNING));
         assertEquals("bad", StatusBoard.badge(CheckStatus.CRITICAL));
@@ -218,12 +216,13 @@ class StatusBoardTest {
         assertEquals("4d3h", StatusBoard.age((4 * 24 + 3) * 3_600_000L));
     }
 
-    private static ComponentStatus status(String type, String name, String state, String lastError, Object... counters) {
+    private static ComponentStatus status(String type, String name, State state, String detail, String lastError,
+            Object... counters) {
         Map<String, Long> c = new LinkedHashMap<>();
         for (int i = 0; i < counters.length; i += 2) {
             c.put((String) counters[i], (Long) counters[i + 1]);
         }
-        return new ComponentStatus(type, name, state, c, lastError);
+        return new ComponentStatus(type, name, state, detail, c, lastError);
     }
 
     private static Check fixed(CheckResult r) {

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 import org.apache.felix.utils.properties.InterpolationHelper;
 import org.apache.felix.utils.properties.TypedProperties;
 import org.osgi.framework.BundleContext;
@@ -181,7 +182,7 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
         c.put("removed", removed.get());
         c.put("kept", kept.get());
         c.put("failed", failed.get());
-        return new ComponentStatus("runtime", "configsave", failing ? "failing" : "ok", c, lastError);
+        return new ComponentStatus("runtime", "configsave", failing ? State.FAILED : State.OK, failing ? "failing" : "ok", c, lastError);
     }
 
     /** The file a configuration names; null when FileInstall did not make it. */

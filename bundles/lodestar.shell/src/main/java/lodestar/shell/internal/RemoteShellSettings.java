@@ -3,7 +3,7 @@ package lodestar.shell.internal;
 import java.util.Optional;
 import java.util.function.Function;
 
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * The remote shell's framework properties. Same names as Felix's {@code org.apache.felix.shell.remote},

@@ -42,7 +42,10 @@ final class ShellCommands {
         this.zone = zone;
     }
 
-    /** One line per component: type, name, state, counters ({@code k=v,k=v} or {@code -}), last error. */
+    /**
+     * One line per component: type, name, state ({@code ok}, {@code failed/backoff}), counters ({@code k=v,k=v} or
+     * {@code -}), last error.
+     */
     String status() {
         List<ComponentStatus> all = pipeline.status();
         if (all.isEmpty()) {
@@ -50,7 +53,7 @@ final class ShellCommands {
         }
         Table t = new Table("TYPE", "NAME", "STATE", "COUNTERS", "LAST ERROR");
         for (ComponentStatus c : all) {
-            t.row(word(c.type()), word(c.name()), word(c.state()), counters(c.counters()),
+            t.row(word(c.type()), word(c.name()), state(c), counters(c.counters()),
                     c.lastError() == null ? "" : c.lastError().replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
         }
         return t.render();
@@ -196,6 +199,12 @@ final class ShellCommands {
     }
 
     /** A cell that must stay one word so the columns can be split on blanks. */
+    /** {@code ok}, or {@code failed/backoff} when the component's detail says more than its state. */
+    private static String state(ComponentStatus c) {
+        String detail = word(c.detail());
+        return detail.equals(c.state().word()) ? detail : c.state().word() + "/" + detail;
+    }
+
     private static String word(String s) {
         return s == null || s.isBlank() ? "-" : s.trim().replaceAll("\\s+", "_");
     }

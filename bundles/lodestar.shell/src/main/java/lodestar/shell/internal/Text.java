@@ -19,12 +19,12 @@ final class Text {
      * Java's shortest round-trip form ({@code 0.25}, {@code 1.0E-7}), {@code NaN}, {@code Infinity}.
      */
     static String value(double v) {
-        return lodestar.api.util.Units.formatValue(v);
+        return lodestar.support.config.Units.formatValue(v);
     }
 
     /** An age in the largest two units: {@code 0s}, {@code 42s}, {@code 3m5s}, {@code 2h0m}, {@code 4d3h}. */
     static String age(long millis) {
-        return lodestar.api.util.Units.formatAge(millis);
+        return lodestar.support.config.Units.formatAge(millis);
     }
 
     /** ISO local date-time to the second ({@code 2024-05-01T13:45:10}), or to the millisecond when asked. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.SeriesStore.SeriesInfo;
@@ -42,15 +43,15 @@ class ShellCommandsTest {
 
     @Test
     void statusAlignsOneLinePerComponent() {
-        pipeline.status.add(new ComponentStatus("beacon", "system", "ok", counters("runs", 12, "errors", 0), null));
-        pipeline.status.add(new ComponentStatus("sink", "graphite-carbon1", "backoff",
+        pipeline.status.add(new ComponentStatus("beacon", "system", State.OK, counters("runs", 12, "errors", 0), null));
+        pipeline.status.add(new ComponentStatus("sink", "graphite-carbon1", State.FAILED, "backoff",
                 counters("queued", 120, "written", 0, "errors", 3), "connection refused\n(retrying)"));
-        pipeline.status.add(new ComponentStatus("sink", "store", "idle", Map.of(), null));
+        pipeline.status.add(new ComponentStatus("sink", "store", State.STOPPED, "idle", Map.of(), null));
         assertEquals(String.join("\n",
-                "TYPE    NAME              STATE    COUNTERS                       LAST ERROR",
-                "beacon  system            ok       runs=12,errors=0",
-                "sink    graphite-carbon1  backoff  queued=120,written=0,errors=3  connection refused (retrying)",
-                "sink    store             idle     -",
+                "TYPE    NAME              STATE           COUNTERS                       LAST ERROR",
+                "beacon  system            ok              runs=12,errors=0",
+                "sink    graphite-carbon1  failed/backoff  queued=120,written=0,errors=3  connection refused (retrying)",
+                "sink    store             stopped/idle    -",
                 ""), commands.status());
     }
 
@@ -155,9 +156,9 @@ class ShellCommandsTest {
 
     @Test
     void collectOfAnUnknownBeaconListsTheBeacons() {
-        pipeline.status.add(new ComponentStatus("sink", "graphite", "ok", Map.of(), null));
-        pipeline.status.add(new ComponentStatus("beacon", "system", "ok", Map.of(), null));
-        pipeline.status.add(new ComponentStatus("beacon", "jvm", "ok", Map.of(), null));
+        pipeline.status.add(new ComponentStatus("sink", "graphite", State.OK, Map.of(), null));
+        pipeline.status.add(new ComponentStatus("beacon", "system", State.OK, Map.of(), null));
+        pipeline.status.add(new ComponentStatus("beacon", "jvm", State.OK, Map.of(), null));
         assertEquals("no beacon named sys; beacons: jvm, system\n", commands.collect("sys"));
         assertEquals("error: beacon: required; beacons: jvm, system\n", commands.collect(null));
         pipeline.status.clear();

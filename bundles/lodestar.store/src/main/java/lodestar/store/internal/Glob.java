@@ -1,6 +1,6 @@
 package lodestar.store.internal;
 
-import lodestar.api.util.NameFilter;
+import lodestar.support.filter.NameFilter;
 
 /**
  * A series glob as the shell and dashboard write it (the platform's name globs, see

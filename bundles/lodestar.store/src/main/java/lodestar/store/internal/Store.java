@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.SeriesStore.SeriesInfo;
 import lodestar.api.TimeSeries;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * The in-memory store without any OSGi: series by key, writes, queries, retention and eviction. The

@@ -26,7 +26,7 @@ import lodestar.api.Sample;
 import lodestar.api.SeriesStore;
 import lodestar.api.Sink;
 import lodestar.api.TimeSeries;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * The embedded default store: a {@link Sink} that keeps every sample in bounded memory (full

@@ -24,7 +24,7 @@ import lodestar.api.Emitter;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * Pharos's command watcher: runs a command every {@code interval} and judges it by its exit code as

@@ -2,7 +2,7 @@ package lodestar.beacon.command.internal;
 
 import lodestar.api.CheckResult;
 import lodestar.api.CheckStatus;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * Maps one run to a {@link CheckResult} the way Nagios reads a plugin: exit 0 OK, 1 WARNING, 2 CRITICAL,

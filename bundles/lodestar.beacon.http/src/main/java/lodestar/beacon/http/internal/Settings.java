@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import lodestar.api.util.InstanceNames;
-import lodestar.api.util.Units;
+import lodestar.support.config.InstanceNames;
+import lodestar.support.config.Units;
 
 /**
  * A check's configuration, validated: every bad value is an {@link IllegalArgumentException} whose

@@ -1,7 +1,7 @@
 package lodestar.beacon.http.internal;
 
 import lodestar.api.CheckStatus;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * Pharos's {@code (good, warning, critical)} triple on a response's total time, with Pharos's meaning

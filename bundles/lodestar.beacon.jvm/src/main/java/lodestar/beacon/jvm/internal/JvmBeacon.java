@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.Emitter;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * The platform's own JVM through {@code java.lang.management}: heap, non-heap and memory pools, GC

@@ -25,7 +25,7 @@ import lodestar.api.Emitter;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * Reads the platform MXBeans and emits one sample per value under a base name. Each group is read on

@@ -21,14 +21,15 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Emitter;
 import lodestar.api.Kind;
 import lodestar.api.Monitored;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.InstanceNames;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.Units;
+import lodestar.support.config.InstanceNames;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.config.Units;
 
 /**
  * Pylon's "check logs", Telegraf's tail: follows the files the {@code path} globs match, through
@@ -158,8 +159,8 @@ public final class LogBeacon implements Beacon, Monitored {
         c.put("badValues", badValues.get());
         c.put("longLines", longLines.get());
         c.put("readErrors", readErrors.get());
-        String state = files.get() == 0 ? "no-files" : "ok";
-        return new ComponentStatus("log", name, state, c, lastError.get());
+        boolean none = files.get() == 0;
+        return new ComponentStatus("log", name, none ? State.DEGRADED : State.OK, none ? "no-files" : "ok", c, lastError.get());
     }
 
     private void line(String line) {

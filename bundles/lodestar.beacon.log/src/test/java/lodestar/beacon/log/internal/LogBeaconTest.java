@@ -1,6 +1,7 @@
 package lodestar.beacon.log.internal;
 
 import lodestar.testkit.Recorder;
+import lodestar.api.State;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -145,7 +146,8 @@ class LogBeaconTest {
         Files.createDirectories(dir.resolve("a/b"));
         start("path", new String[] {dir + "/**/*.log"}, "patterns", PATTERNS);
         assertEquals(0L, beacon.status().counters().get("files"));
-        assertEquals("no-files", beacon.status().state());
+        assertEquals(State.DEGRADED, beacon.status().state());
+        assertEquals("no-files", beacon.status().detail());
         append(dir.resolve("a/b/new.log"), "ERROR x\nERROR y\n");
         append(dir.resolve("a/b/other.txt"), "ERROR not followed\n");
         assertEquals(2, collect().value("log.errors.count"));

@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Emitter;
 import lodestar.api.Monitored;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.Units;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.config.Units;
 
 /**
  * PuyPuy's custom checks: every {@code interval}, runs each executable file of a folder (in parallel,
@@ -199,8 +200,8 @@ public final class ScriptBeacon implements Beacon, Monitored {
         counters.put("scripts", (long) stats.size());
         counters.putAll(ScriptStats.totals(totals));
         counters.putAll(perScript);
-        return new ComponentStatus("script", folder.toString(), failing ? "failing" : stats.isEmpty() ? "idle" : "ok",
-                counters, lastError);
+        return new ComponentStatus("script", folder.toString(), failing ? State.FAILED : stats.isEmpty() ? State.STOPPED : State.OK,
+                failing ? "failing" : stats.isEmpty() ? "idle" : "ok", counters, lastError);
     }
 
     /** The resolved folder. */

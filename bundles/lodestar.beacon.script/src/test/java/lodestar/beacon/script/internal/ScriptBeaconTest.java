@@ -22,6 +22,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
@@ -118,7 +119,8 @@ class ScriptBeaconTest {
         ComponentStatus st = b.status();
         assertEquals("script", st.type());
         assertEquals(dir.toString(), st.name());
-        assertEquals("failing", st.state());
+        assertEquals(State.FAILED, st.state());
+        assertEquals("failing", st.detail());
         assertEquals(7L, st.counters().get("scripts"));
         assertEquals(7L, st.counters().get("runs"));
         assertEquals(2L, st.counters().get("bad_lines"));
@@ -212,7 +214,8 @@ class ScriptBeaconTest {
         ScriptBeacon b = beacon();
         b.collect(out::add);
         assertTrue(out.isEmpty());
-        assertEquals("idle", b.status().state());
+        assertEquals(State.STOPPED, b.status().state());
+        assertEquals("idle", b.status().detail());
     }
 
     @Test

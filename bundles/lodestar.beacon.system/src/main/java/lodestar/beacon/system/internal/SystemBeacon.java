@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.Emitter;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.Units;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.config.Units;
 import oshi.PlatformEnum;
 import oshi.SystemInfo;
 import oshi.hardware.HardwareAbstractionLayer;

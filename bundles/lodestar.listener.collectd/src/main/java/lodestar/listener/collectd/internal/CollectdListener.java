@@ -19,7 +19,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
-import lodestar.api.util.InstanceNames;
+import lodestar.support.config.InstanceNames;
 import lodestar.listener.collectd.CollectdConverter;
 
 /**

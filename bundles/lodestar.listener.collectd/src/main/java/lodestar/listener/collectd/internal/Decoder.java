@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * Reads one collectd network packet (a sequence of parts: 2-byte type, 2-byte length including the

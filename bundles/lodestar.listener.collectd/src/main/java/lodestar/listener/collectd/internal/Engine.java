@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
@@ -186,10 +187,11 @@ final class Engine implements AutoCloseable {
         if (failure != null) {
             lastError = failure;
         }
-        String state = !running ? "stopped" : failure != null ? "failing" : "ok";
+        State state = !running ? State.STOPPED : failure != null ? State.FAILED : State.OK;
+        String detail = !running ? "stopped" : failure != null ? "failing" : "ok";
         Map<String, Long> c = stats.snapshot();
         c.put("queued_bytes", receiver.queuedBytes());
-        return new ComponentStatus("listener", name, state, c, lastError);
+        return new ComponentStatus("listener", name, state, detail, c, lastError);
     }
 
     private void stopWorker() {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 import lodestar.listener.collectd.CollectdConverter;
 import lodestar.listener.collectd.CollectdValue;
 import lodestar.listener.collectd.CollectdValue.DsType;

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import lodestar.api.util.UdpReceiveBuffer;
+import lodestar.support.net.UdpReceiveBuffer;
 
 /**
  * The socket side of a listener: a thread reading datagrams from a blocking UDP socket into a queue bounded by

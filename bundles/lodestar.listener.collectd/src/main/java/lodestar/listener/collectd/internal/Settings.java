@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /** The validated configuration of one listener ({@link CollectdListener.Config} checked and resolved). */
 final class Settings implements Cloneable {

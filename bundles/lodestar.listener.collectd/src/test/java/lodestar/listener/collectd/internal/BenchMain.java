@@ -15,7 +15,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Settings s = new Settings();
         s.port = Integer.parseInt(args[0]);
-        s.receiveBuffer = args.length > 1 ? lodestar.api.util.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
+        s.receiveBuffer = args.length > 1 ? lodestar.support.config.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
         s.statsIntervalMillis = 0;
         long[] count = new long[1];
         Engine e = new Engine("bench", s, TypesDb.load(List.of()), new Converters(true, false), (List<Sample> samples) -> {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import lodestar.testkit.CapturingPipeline;
+import lodestar.api.State;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Kind;
 import lodestar.testkit.Configs;
@@ -52,13 +53,15 @@ class EngineTest {
             ComponentStatus st = l.status();
             assertEquals("listener", st.type());
             assertEquals("collectd-t", st.name());
-            assertEquals("ok", st.state());
+            assertEquals(State.OK, st.state());
+            assertEquals("ok", st.detail());
             assertEquals(2L, st.counters().get("packets_received"));
             assertTrue(st.counters().get("samples_emitted") >= 1);
         } finally {
             l.deactivate();
         }
-        assertEquals("stopped", l.status().state());
+        assertEquals(State.STOPPED, l.status().state());
+        assertEquals("stopped", l.status().detail());
     }
 
     @Test

@@ -14,9 +14,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
-import lodestar.api.util.InstanceNames;
+import lodestar.support.config.InstanceNames;
 
 /**
  * A Carbon-compatible receiver: plaintext lines over TCP and UDP on {@code port}, pickle over TCP on
@@ -111,7 +112,7 @@ public final class GraphiteListener implements Monitored {
 
     @Override
     public ComponentStatus status() {
-        return new ComponentStatus("listener", name, "ok", stats.snapshot(receiver.openConnections()), null);
+        return new ComponentStatus("listener", name, State.OK, stats.snapshot(receiver.openConnections()), null);
     }
 
     private static String instanceName(Map<String, Object> props) {

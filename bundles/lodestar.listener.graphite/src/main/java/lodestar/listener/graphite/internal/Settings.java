@@ -1,6 +1,6 @@
 package lodestar.listener.graphite.internal;
 
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /** The validated configuration. */
 record Settings(String bind, int port, boolean udp, int picklePort, int maxMessageSize, int maxLineLength,

@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
-import lodestar.api.util.InstanceNames;
-import lodestar.api.util.Units;
+import lodestar.support.config.InstanceNames;
+import lodestar.support.config.Units;
 
 /**
  * Bucky's MetricsD server: a binary UDP protocol for Coda Hale style metrics (counters, gauges,
@@ -236,7 +237,7 @@ public final class MetricsdListener implements Monitored {
         c.put("metrics", (long) r.size());
         c.put("metrics_refused", refusedBefore + r.refused.sum());
         c.put("samples", samples.sum());
-        return new ComponentStatus("listener", name, "ok", c, null);
+        return new ComponentStatus("listener", name, State.OK, c, null);
     }
 
     /** The flush interval of each bucket (tests). */

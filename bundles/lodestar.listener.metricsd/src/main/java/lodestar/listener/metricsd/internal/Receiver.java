@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /** The UDP receiver thread: decodes each datagram and applies its commands to the {@link Registry}. */
 final class Receiver implements Runnable {

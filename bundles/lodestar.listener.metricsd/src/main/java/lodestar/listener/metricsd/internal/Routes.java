@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * Bucky's MetricsD handlers: {@code (regex, interval, priority)} rules choosing each metric's flush

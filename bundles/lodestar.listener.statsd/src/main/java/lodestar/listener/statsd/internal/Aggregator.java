@@ -3,7 +3,7 @@ package lodestar.listener.statsd.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * Parses StatsD lines straight from bytes and aggregates them with Etsy statsd's semantics (stats.js

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Sample;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.UdpReceiveBuffer;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.net.UdpReceiveBuffer;
 
 /**
  * One listener without OSGi: the shards (state that survives rebinding), the receivers (replaced when the
@@ -168,8 +169,9 @@ final class Engine implements AutoCloseable {
         c.put("kernel_drops", kernelDrops());
         c.put("port", (long) port());
         String err = lastError;
-        String state = closed ? "closed" : udp == null ? "down" : receiverFailed ? "failing" : dropping ? "dropping" : "ok";
-        return new ComponentStatus("listener", name, state, c, err);
+        String detail = closed ? "closed" : udp == null ? "down" : receiverFailed ? "failing" : dropping ? "dropping" : "ok";
+        State state = closed ? State.STOPPED : udp == null || receiverFailed ? State.FAILED : dropping ? State.DEGRADED : State.OK;
+        return new ComponentStatus("listener", name, state, detail, c, err);
     }
 
     /**

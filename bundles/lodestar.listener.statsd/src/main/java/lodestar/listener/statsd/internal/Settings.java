@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * The validated, resolved configuration of one listener (what {@link StatsdListener.Config} says, with

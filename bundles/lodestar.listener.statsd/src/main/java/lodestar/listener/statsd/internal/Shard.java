@@ -3,7 +3,7 @@ package lodestar.listener.statsd.internal;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /** One parser/aggregator thread owning a disjoint part of the keys (by hash of the sanitized name). */
 final class Shard implements Runnable {

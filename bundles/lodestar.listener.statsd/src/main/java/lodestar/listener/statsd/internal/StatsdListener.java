@@ -17,7 +17,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
-import lodestar.api.util.InstanceNames;
+import lodestar.support.config.InstanceNames;
 
 /**
  * A StatsD server with Etsy statsd's semantics: receives UDP (and optionally TCP) lines, aggregates them

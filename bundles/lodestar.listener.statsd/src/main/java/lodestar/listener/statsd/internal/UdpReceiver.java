@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import lodestar.api.util.UdpReceiveBuffer;
+import lodestar.support.net.UdpReceiveBuffer;
 
 /**
  * The UDP receiver thread: reads datagrams into a direct buffer and hands the bytes to the shards through

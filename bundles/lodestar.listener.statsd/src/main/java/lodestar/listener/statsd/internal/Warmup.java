@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * Runs the receive path (router) and the parser over synthetic lines with throwaway objects when a receiver

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 class AggregatorTest {
 

@@ -12,7 +12,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Settings s = new Settings();
         s.port = Integer.parseInt(args[0]);
-        s.receiveBuffer = args.length > 1 ? lodestar.api.util.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
+        s.receiveBuffer = args.length > 1 ? lodestar.support.config.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
         if (args.length > 2 && Integer.parseInt(args[2]) > 0) {
             s.shards = Integer.parseInt(args[2]);
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import lodestar.api.Sample;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * The fast paths against the general ones: {@link Aggregator#packet}'s one-pass parser against

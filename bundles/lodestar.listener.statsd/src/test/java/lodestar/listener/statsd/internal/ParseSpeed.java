@@ -14,7 +14,7 @@ public final class ParseSpeed {
     public static void main(String[] a) {
         int lpp = a.length > 0 ? Integer.parseInt(a[0]) : 20;
         Settings s = new Settings();
-        Aggregator agg = new Aggregator(s, new lodestar.api.util.RateLimitedLog(1000, System.out::println));
+        Aggregator agg = new Aggregator(s, new lodestar.support.log.RateLimitedLog(1000, System.out::println));
         int total = 1_000_000;
         StringBuilder b = new StringBuilder();
         int rnd = 12345;

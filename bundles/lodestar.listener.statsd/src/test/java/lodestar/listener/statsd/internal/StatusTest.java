@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
@@ -48,7 +49,8 @@ class StatusTest {
             ComponentStatus s0 = e.status();
             assertEquals("listener", s0.type());
             assertEquals("statsd", s0.name());
-            assertEquals("ok", s0.state());
+            assertEquals(State.OK, s0.state());
+            assertEquals("ok", s0.detail());
             assertNull(s0.lastError());
             assertEquals(List.of("packets", "metrics", "bad_lines", "queue_drops", "kernel_drops", "port"),
                     List.copyOf(s0.counters().keySet()));
@@ -81,9 +83,11 @@ class StatusTest {
             assertEquals(1.0, f.get("stats_counts.statsd.packets_received"), "a flush reports only what is new");
             assertEquals(1.0, f.get("stats_counts.statsd.metrics_received"));
             assertEquals(0.0, f.get("stats_counts.statsd.bad_lines_seen"));
-            assertEquals("ok", e.status().state());
+            assertEquals(State.OK, e.status().state());
+            assertEquals("ok", e.status().detail());
             e.close();
-            assertEquals("closed", e.status().state());
+            assertEquals(State.STOPPED, e.status().state());
+            assertEquals("closed", e.status().detail());
         }
     }
 
@@ -94,7 +98,7 @@ class StatusTest {
         try (Engine e = new Engine("statsd", st, l -> { }, false)) {
             e.bind();
             // a shard that is never started stands for one that fell behind: its queue takes one batch
-            Shard stuck = new Shard(9, st, new lodestar.api.util.RateLimitedLog(60_000, x -> { }), "stuck");
+            Shard stuck = new Shard(9, st, new lodestar.support.log.RateLimitedLog(60_000, x -> { }), "stuck");
             Router r = new Router(new Shard[] {stuck}, queueDrops(e));
             byte[] big = "x:1|c\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 3; i++) {
@@ -103,11 +107,14 @@ class StatusTest {
             }
             long drops = e.status().counters().get("queue_drops");
             assertTrue(drops >= 40_000L, "at least two of three packets' lines: " + drops);
-            assertEquals("ok", e.status().state(), "until a flush window has seen the drops");
+            assertEquals(State.OK, e.status().state(), "until a flush window has seen the drops");
+            assertEquals("ok", e.status().detail(), "until a flush window has seen the drops");
             assertEquals((double) drops, EngineTest.byKey(e.flushNow()).get("stats_counts.statsd.queue_drops"));
-            assertEquals("dropping", e.status().state());
+            assertEquals(State.DEGRADED, e.status().state());
+            assertEquals("dropping", e.status().detail());
             assertEquals(0.0, EngineTest.byKey(e.flushNow()).get("stats_counts.statsd.queue_drops"));
-            assertEquals("ok", e.status().state());
+            assertEquals(State.OK, e.status().state());
+            assertEquals("ok", e.status().detail());
             assertEquals(drops, e.status().counters().get("queue_drops"));
         }
     }
@@ -135,7 +142,8 @@ class StatusTest {
             ComponentStatus s = m.status();
             assertEquals("listener", s.type());
             assertEquals("statsd-web", s.name());
-            assertEquals("ok", s.state());
+            assertEquals(State.OK, s.state());
+            assertEquals("ok", s.detail());
             int port = s.counters().get("port").intValue();
             assertTrue(port > 0);
             EngineTest.udp(port, "a:1|c\na:2|c");
@@ -143,7 +151,8 @@ class StatusTest {
         } finally {
             l.deactivate();
         }
-        assertEquals("closed", l.status().state());
+        assertEquals(State.STOPPED, l.status().state());
+        assertEquals("closed", l.status().detail());
     }
 
     @Test

@@ -13,11 +13,12 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
-import lodestar.api.util.NameFilter;
-import lodestar.api.util.TagFilter;
+import lodestar.support.filter.NameFilter;
+import lodestar.support.filter.TagFilter;
 
 /**
  * Drops samples by name and tags, in Telegraf's order: namepass ({@code include}), namedrop
@@ -105,6 +106,6 @@ public final class FilterProcessor implements Processor, Monitored {
         c.put("dropped_name", droppedName.sum());
         c.put("dropped_tagpass", droppedTagpass.sum());
         c.put("dropped_tagdrop", droppedTagdrop.sum());
-        return new ComponentStatus("processor", name, "ok", c, null);
+        return new ComponentStatus("processor", name, State.OK, c, null);
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import lodestar.api.util.InstanceNames;
+import lodestar.support.config.InstanceNames;
 
 /** The name a component instance shows under in {@code lodestar:status}. */
 final class Instance {

@@ -14,11 +14,12 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.NameFilter;
+import lodestar.support.filter.NameFilter;
 
 /**
  * Bucky's name rules as a processor: prefix and postfix components, the host (from a tag) reversed and
@@ -151,7 +152,7 @@ public final class NamingProcessor implements Processor, Monitored {
         c.put("seen", seen.sum());
         c.put("renamed", renamed.sum());
         c.put("left_unnamed", unnamed.sum());
-        return new ComponentStatus("processor", name, "ok", c, null);
+        return new ComponentStatus("processor", name, State.OK, c, null);
     }
 
     /** For tests: the host components Bucky would put into a name. */

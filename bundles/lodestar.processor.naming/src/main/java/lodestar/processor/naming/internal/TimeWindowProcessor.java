@@ -14,10 +14,11 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import lodestar.api.ComponentStatus;
+import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * Drops samples stamped too far in the future or the past (a sender with a wrong clock, a replay of old
@@ -98,6 +99,6 @@ public final class TimeWindowProcessor implements Processor, Monitored {
         c.put("seen", seen.sum());
         c.put("dropped_future", droppedFuture.sum());
         c.put("dropped_past", droppedPast.sum());
-        return new ComponentStatus("processor", name, "ok", c, null);
+        return new ComponentStatus("processor", name, State.OK, c, null);
     }
 }

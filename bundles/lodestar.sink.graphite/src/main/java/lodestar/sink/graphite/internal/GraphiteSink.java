@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
-import lodestar.api.util.RunnerProperties;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * Writes samples to Graphite's Carbon over TCP, in the plaintext (port 2003) or pickle (port 2004)
@@ -65,38 +64,6 @@ public final class GraphiteSink implements Sink {
                 + " (name;k=v;k2=v2). true: tag values are appended to the name as path components in key order"
                 + " (for Graphite before 1.1 or graphs built on paths).")
         boolean tagsAsPath() default false;
-
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
-                + " default (1000).")
-        int batchSize() default 0;
-
-        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to"
-                + " fill (a duration); empty: the lodestar.core default (1s).")
-        String flushInterval() default "";
-
-        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while Carbon is"
-                + " slow or away (a size: 64MB); when full the oldest are dropped and counted. Empty: the"
-                + " lodestar.core default (64MB).")
-        String bufferMemory() default "";
-
-        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
-                + " empty: the lodestar.core default (500ms).")
-        String retryInitial() default "";
-
-        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay;"
-                + " empty: the lodestar.core default (30s).")
-        String retryMax() default "";
-
-        @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the"
-                + " delay by this (at least 1); 0: the lodestar.core default (2).")
-        double retryFactor() default 0;
-
-        @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, **"
-                + " across, ? one character). Empty: everything.")
-        String[] include() default {};
-
-        @AttributeDefinition(name = "Exclude", description = "Name globs not to send, applied after include.")
-        String[] exclude() default {};
     }
 
     /** The wire protocol. */
@@ -121,12 +88,8 @@ public final class GraphiteSink implements Sink {
     private final CarbonConnection connection;
     private final ByteBuf buffer = new ByteBuf(64 * 1024);
 
-    /**
-     * @param props the same configuration as a map: the core's runner reads batching, buffering, retry and
-     *              include/exclude from it, and it is validated here so a bad value fails this sink by name
-     */
     @Activate
-    public GraphiteSink(Config config, Map<String, Object> props) {
+    public GraphiteSink(Config config) {
         String host = config.host() == null ? "" : config.host().trim();
         if (host.isEmpty()) {
             throw new IllegalArgumentException("host: must not be empty");
@@ -137,7 +100,6 @@ public final class GraphiteSink implements Sink {
         }
         protocol = Protocol.parse(config.protocol());
         long timeout = Units.positiveDurationMillis("timeout", config.timeout());
-        RunnerProperties.of(props);
 
         endpoint = protocol.name().toLowerCase(Locale.ROOT) + "://" + host + ":" + port;
         skipped = new Skipped("graphite sink " + endpoint);

@@ -4,8 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
-import lodestar.api.util.HttpSinkClient;
-import lodestar.api.util.SkippedSamples;
+import lodestar.support.http.HttpSinkClient;
+import lodestar.support.log.SkippedSamples;
 
 /**
  * The two kinds of samples a Graphite sink leaves out, each counted and logged (rate-limited) through

@@ -19,6 +19,6 @@ final class Configs {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return new GraphiteSink(config(keyValues), props);
+        return new GraphiteSink(config(keyValues));
     }
 }

@@ -33,14 +33,6 @@ class GraphiteSinkConfigTest {
         assertRejected("host", "host", " ");
         assertRejected("timeout", "timeout", "soon");
         assertRejected("timeout", "timeout", "0s");
-        assertRejected("batchSize", "batchSize", -1);
-        assertRejected("flushInterval", "flushInterval", "-1s");
-        assertRejected("bufferMemory", "bufferMemory", "lots");
-        assertRejected("bufferMemory", "bufferMemory", "0MB");
-        assertRejected("retryInitial", "retryInitial", "x");
-        assertRejected("retryMax", "retryInitial", "1s", "retryMax", "100ms");
-        assertRejected("retryFactor", "retryFactor", 0.5);
-        assertRejected("retryFactor", "retryFactor", Double.NaN);
     }
 
     @Test

@@ -9,10 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -23,11 +25,11 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
-import lodestar.api.util.HttpSinkClient;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.RunnerProperties;
-import lodestar.api.util.SkippedSamples;
-import lodestar.api.util.Units;
+import lodestar.support.http.HttpSinkClient;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.secrets.Secrets;
+import lodestar.support.log.SkippedSamples;
+import lodestar.support.config.Units;
 
 /**
  * Writes samples to InfluxDB as line protocol over HTTP: the 1.x API ({@code /write?db=}) when
@@ -109,38 +111,6 @@ public final class InfluxDbSink implements Sink {
         @AttributeDefinition(name = "Lines per request", description = "A batch is sent in requests of at most"
                 + " this many lines (InfluxDB recommends 5000).")
         int maxLinesPerRequest() default 5000;
-
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
-                + " default (1000).")
-        int batchSize() default 0;
-
-        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to"
-                + " fill (a duration); empty: the lodestar.core default (1s).")
-        String flushInterval() default "";
-
-        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while InfluxDB is"
-                + " slow or away (a size: 64MB); when full the oldest are dropped and counted. Empty: the"
-                + " lodestar.core default (64MB).")
-        String bufferMemory() default "";
-
-        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
-                + " empty: the lodestar.core default (500ms).")
-        String retryInitial() default "";
-
-        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay;"
-                + " empty: the lodestar.core default (30s).")
-        String retryMax() default "";
-
-        @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the"
-                + " delay by this (at least 1); 0: the lodestar.core default (2).")
-        double retryFactor() default 0;
-
-        @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, **"
-                + " across, ? one character). Empty: everything.")
-        String[] include() default {};
-
-        @AttributeDefinition(name = "Exclude", description = "Name globs not to send, applied after include.")
-        String[] exclude() default {};
     }
 
     private final URI writeUri;
@@ -153,18 +123,19 @@ public final class InfluxDbSink implements Sink {
     private final LongAdder rejected = new LongAdder();
     private final RateLimitedLog rejectedLog = new RateLimitedLog(10_000, LOG::warn);
 
-    /**
-     * @param props the same configuration as a map: the core's runner reads batching, buffering, retry and
-     *              include/exclude from it, and it is validated here so a bad value fails this sink by name
-     */
+    /** @param cm where the password and token are read: DS never sees them (see {@link Secrets}) */
     @Activate
-    public InfluxDbSink(Config config, Map<String, Object> props) {
+    public InfluxDbSink(Config config, Map<String, Object> props, @Reference(name = "configurationAdmin") ConfigurationAdmin cm) {
+        this(config, Secrets.of(cm, props));
+    }
+
+    InfluxDbSink(Config config, Secrets secrets) {
         URI base = HttpSinkClient.baseUrl(config.url(), null);
         String database = trim(config.database());
         String bucket = trim(config.bucket());
         String username = trim(config.username());
-        String password = config.password() == null ? "" : config.password();
-        String token = trim(config.token());
+        String password = secrets.get("password");
+        String token = trim(secrets.get("token"));
         String org = trim(config.org());
         String rp = trim(config.retentionPolicy());
         if (!database.isEmpty() && !bucket.isEmpty()) {
@@ -208,7 +179,6 @@ public final class InfluxDbSink implements Sink {
         }
         maxLines = config.maxLinesPerRequest();
         encoder = new LineProtocol(LineProtocol.MeasurementFrom.parse(config.measurementFrom()));
-        RunnerProperties.of(props);
 
         http = new HttpSinkClient("InfluxDB", writeUri, "text/plain; charset=utf-8", timeoutMillis, config.gzip(),
                 authorization);

@@ -12,6 +12,7 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.testkit.Configs;
+import lodestar.support.secrets.Secrets;
 
 /**
  * Not a test: samples per second through the sink into a real influxd on loopback, run by hand
@@ -35,7 +36,7 @@ public final class InfluxBench {
             props.put("url", influx.url());
             props.put("database", "bench");
             props.put("maxLinesPerRequest", args.length > 2 ? Integer.parseInt(args[2]) : 5000);
-            InfluxDbSink sink = new InfluxDbSink(Configs.of(InfluxDbSink.Config.class, props), props);
+            InfluxDbSink sink = new InfluxDbSink(Configs.of(InfluxDbSink.Config.class, props), Secrets.of(props));
 
             Tags[] tags = new Tags[100];
             for (int h = 0; h < tags.length; h++) {

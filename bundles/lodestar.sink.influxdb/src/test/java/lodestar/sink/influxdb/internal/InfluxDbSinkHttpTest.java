@@ -31,6 +31,7 @@ import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.testkit.Configs;
 import lodestar.testkit.ServerProcess;
+import lodestar.support.secrets.Secrets;
 
 /**
  * The sink against a tiny in-test HTTP server that answers as InfluxDB does, for what a healthy real
@@ -99,7 +100,7 @@ class InfluxDbSinkHttpTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
-        InfluxDbSink s = new InfluxDbSink(Configs.of(InfluxDbSink.Config.class, props), props);
+        InfluxDbSink s = new InfluxDbSink(Configs.of(InfluxDbSink.Config.class, props), Secrets.of(props));
         sinks.add(s);
         return s;
     }

@@ -20,9 +20,10 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.Tags;
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 import lodestar.testkit.Configs;
 import lodestar.testkit.sinks.SinkCompatibilityKit;
+import lodestar.support.secrets.Secrets;
 
 /**
  * The sink against a real InfluxDB 1.x (Debian's influxd, started here on loopback): the shared sink
@@ -64,7 +65,7 @@ class InfluxDbSinkServerTest extends SinkCompatibilityKit {
         props.put("timeout", "5s");
         props.put("maxLinesPerRequest", 1000); // the kit's 2500-sample batch goes in three requests
         props.putAll(extra);
-        InfluxDbSink s = new InfluxDbSink(Configs.of(InfluxDbSink.Config.class, props), props);
+        InfluxDbSink s = new InfluxDbSink(Configs.of(InfluxDbSink.Config.class, props), Secrets.of(props));
         sinks.add(s);
         return s;
     }

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -23,14 +25,13 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.Tags;
-import lodestar.api.util.HttpSinkClient;
-import lodestar.api.util.Json;
-import lodestar.api.util.LevelFilter;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.RunnerProperties;
-import lodestar.api.util.SkippedSamples;
-import lodestar.api.util.TagsProperty;
-import lodestar.api.util.Units;
+import lodestar.support.http.HttpSinkClient;
+import lodestar.support.json.Json;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.secrets.Secrets;
+import lodestar.support.log.SkippedSamples;
+import lodestar.support.config.TagsProperty;
+import lodestar.support.config.Units;
 
 /**
  * Writes samples to KairosDB through its REST API, {@code POST /api/v1/datapoints}: a JSON array with
@@ -76,46 +77,10 @@ public final class KairosDbSink implements Sink {
                 + " the key (comma-separated or one per entry). KairosDB needs at least one tag per series."
                 + " Empty: host=<this machine's short host name>.")
         String[] defaultTags() default {};
-
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
-                + " default (1000).")
-        int batchSize() default 0;
-
-        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to fill"
-                + " (a duration); empty: the lodestar.core default (1s).")
-        String flushInterval() default "";
-
-        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while KairosDB is"
-                + " slow or away (a size: 64MB); empty: the lodestar.core default (64MB).")
-        String bufferMemory() default "";
-
-        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
-                + " empty: the lodestar.core default (500ms).")
-        String retryInitial() default "";
-
-        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay; empty:"
-                + " the lodestar.core default (30s).")
-        String retryMax() default "";
-
-        @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the delay"
-                + " by this (at least 1); 0: the lodestar.core default (2).")
-        double retryFactor() default 0;
-
-        @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, ** across,"
-                + " ? one character). Empty: everything.")
-        String[] include() default {};
-
-        @AttributeDefinition(name = "Exclude", description = "Name globs not to send, applied after include.")
-        String[] exclude() default {};
-
-        @AttributeDefinition(name = "Levels", description = "Levels to send (critical,error,...): a sample with a"
-                + " 'level' tag is sent only if its level is listed; samples without one always are. Empty: all.")
-        String[] levels() default {};
     }
 
     private final URI endpoint;
     private final Tags defaultTags;
-    private final LevelFilter levels;
     private final HttpSinkClient http;
 
     private final SkippedSamples nonFinite;
@@ -123,24 +88,28 @@ public final class KairosDbSink implements Sink {
     private final LongAdder written = new LongAdder();
     private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
 
+    /** @param cm where the password is read: DS never sees it (see {@link Secrets}) */
     @Activate
-    public KairosDbSink(Config config, Map<String, Object> props) {
+    public KairosDbSink(Config config, Map<String, Object> props, @Reference(name = "configurationAdmin") ConfigurationAdmin cm) {
+        this(config, Secrets.of(cm, props));
+    }
+
+    KairosDbSink(Config config, Secrets secrets) {
         URI base = HttpSinkClient.baseUrl(config.url(), "username/password");
         String user = config.username() == null ? "" : config.username();
-        String authorization = HttpSinkClient.basicAuthorization("username", user, config.password());
+        String authorization = HttpSinkClient.basicAuthorization("username", user, secrets.get("password"));
         long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
         defaultTags = TagsProperty.parseOrHost("defaultTags", config.defaultTags(), KairosJson::sanitizeTag);
-        levels = RunnerProperties.of(props).levels();
         endpoint = HttpSinkClient.endpoint(base, "/api/v1/datapoints");
         http = new HttpSinkClient("KairosDB", endpoint, "application/json", timeoutMillis, config.gzip(), authorization);
         nonFinite = SkippedSamples.nonFinite("KairosDB sink " + endpoint, "KairosDB", LOG::info);
-        LOG.info("KairosDB sink to {} (default tags {}, gzip {}, {}, {})", endpoint, defaultTags, config.gzip(),
-                authorization == null ? "no authentication" : "basic authentication as " + user, levels);
+        LOG.info("KairosDB sink to {} (default tags {}, gzip {}, {})", endpoint, defaultTags, config.gzip(),
+                authorization == null ? "no authentication" : "basic authentication as " + user);
     }
 
     @Override
     public boolean accepts(Sample sample) {
-        return levels.accepts(sample) && !nonFinite.skipNonFinite(sample);
+        return !nonFinite.skipNonFinite(sample);
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.List;
 
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 /**
  * The body of {@code POST /api/v1/datapoints}: {@code [{"name":..,"tags":{..},"datapoints":[[ms,v],..]},..]}.

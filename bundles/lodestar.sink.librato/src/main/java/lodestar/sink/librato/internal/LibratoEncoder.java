@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.Json;
-import lodestar.api.util.SkippedSamples;
+import lodestar.support.json.Json;
+import lodestar.support.log.SkippedSamples;
 
 /**
  * Turns a batch into {@code /v1/metrics} request bodies of at most {@value #MAX_PER_REQUEST}

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -20,19 +22,18 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
-import lodestar.api.util.Hosts;
-import lodestar.api.util.HttpSinkClient;
-import lodestar.api.util.LevelFilter;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.RunnerProperties;
-import lodestar.api.util.Units;
+import lodestar.support.config.Hosts;
+import lodestar.support.http.HttpSinkClient;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.secrets.Secrets;
+import lodestar.support.config.Units;
 
 /**
  * Writes samples to Librato's source-based metrics API, {@code POST /v1/metrics} (as Zibrato does):
  * counters as {@code counters}, every other kind as {@code gauges}, each with a {@code source}, in
- * requests of at most 300 measurements, authenticated with the account's user and API token. Its
- * {@code levels} select what is sent (Zibrato's levels), in {@link #accepts}. Only encodes and sends:
- * the core's runner batches, buffers and retries.
+ * requests of at most 300 measurements, authenticated with the account's user and API token. Only encodes
+ * and sends: the core's runner batches, buffers, retries and applies the operator's filters ({@code levels}
+ * included, Zibrato's way of choosing what reaches Librato).
  */
 @Component(name = LibratoSink.PID, configurationPid = LibratoSink.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
@@ -70,45 +71,9 @@ public final class LibratoSink implements Sink {
         @AttributeDefinition(name = "Timeout", description = "Connect timeout, and how long a request may take"
                 + " before it fails (a duration: 500ms, 10s).")
         String timeout() default "10s";
-
-        @AttributeDefinition(name = "Levels", description = "Levels to send (critical,error,...): a sample with a"
-                + " 'level' tag is sent only if its level is listed; samples without one always are. Empty: all.")
-        String[] levels() default {};
-
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
-                + " default (1000). Each write is sent in requests of at most 300 measurements.")
-        int batchSize() default 0;
-
-        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to fill"
-                + " (a duration); empty: the lodestar.core default (1s).")
-        String flushInterval() default "";
-
-        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while Librato is"
-                + " slow or away (a size: 64MB); empty: the lodestar.core default (64MB).")
-        String bufferMemory() default "";
-
-        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
-                + " empty: the lodestar.core default (500ms).")
-        String retryInitial() default "";
-
-        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay; empty:"
-                + " the lodestar.core default (30s).")
-        String retryMax() default "";
-
-        @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the delay"
-                + " by this (at least 1); 0: the lodestar.core default (2).")
-        double retryFactor() default 0;
-
-        @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, ** across,"
-                + " ? one character). Empty: everything.")
-        String[] include() default {};
-
-        @AttributeDefinition(name = "Exclude", description = "Name globs not to send, applied after include.")
-        String[] exclude() default {};
     }
 
     private final URI endpoint;
-    private final LevelFilter levels;
     private final LibratoEncoder encoder;
     private final HttpSinkClient http;
 
@@ -120,11 +85,16 @@ public final class LibratoSink implements Sink {
     private final LongAdder written = new LongAdder();
     private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
 
+    /** @param cm where the token is read: DS never sees it (see {@link Secrets}) */
     @Activate
-    public LibratoSink(Config config, Map<String, Object> props) {
+    public LibratoSink(Config config, Map<String, Object> props, @Reference(name = "configurationAdmin") ConfigurationAdmin cm) {
+        this(config, Secrets.of(cm, props));
+    }
+
+    LibratoSink(Config config, Secrets secrets) {
         URI base = HttpSinkClient.baseUrl(config.url(), "user/token");
         String user = config.user() == null ? "" : config.user().trim();
-        String token = config.token() == null ? "" : config.token().trim();
+        String token = secrets.get("token").trim();
         if (user.isEmpty()) {
             throw new IllegalArgumentException("user: required (the Librato account's user, its e-mail address)");
         }
@@ -139,18 +109,17 @@ public final class LibratoSink implements Sink {
             throw new IllegalArgumentException("source: " + why + ", got '" + source + "'");
         }
         long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
-        levels = RunnerProperties.of(props).levels();
         encoder = new LibratoEncoder(source, config.sourceTags(), "Librato sink " + base);
         endpoint = HttpSinkClient.endpoint(base, "/v1/metrics");
         http = new HttpSinkClient("Librato", endpoint, "application/json", timeoutMillis, false, authorization);
-        LOG.info("Librato sink to {} as {} (source {}, source tags {}, {})", endpoint, user, source,
-                List.of(config.sourceTags()), levels);
+        LOG.info("Librato sink to {} as {} (source {}, source tags {})", endpoint, user, source,
+                List.of(config.sourceTags()));
     }
 
-    /** Zibrato's levels, then what Librato can store at all (finite, exponent at most 126). */
+    /** What Librato can store at all (finite, exponent at most 126). */
     @Override
     public boolean accepts(Sample sample) {
-        return levels.accepts(sample) && encoder.storable(sample);
+        return encoder.storable(sample);
     }
 
     @Override

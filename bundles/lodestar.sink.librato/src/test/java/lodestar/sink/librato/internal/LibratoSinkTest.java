@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.Hosts;
+import lodestar.support.config.Hosts;
 import lodestar.testkit.Configs;
 import lodestar.testkit.servers.ApiServer;
 import lodestar.testkit.servers.ApiServer.Point;
 import lodestar.testkit.servers.LibratoServer;
 import lodestar.testkit.sinks.ApiServerSinkKit;
+import lodestar.support.secrets.Secrets;
 
 /** The shared sink kit and Librato's specifics against the in-repo server that checks /v1/metrics. */
 class LibratoSinkTest extends ApiServerSinkKit<LibratoSink> {
@@ -49,7 +50,7 @@ class LibratoSinkTest extends ApiServerSinkKit<LibratoSink> {
 
     @Override
     protected LibratoSink activate(Map<String, Object> props) {
-        return new LibratoSink(Configs.of(LibratoSink.Config.class, props), props);
+        return new LibratoSink(Configs.of(LibratoSink.Config.class, props), Secrets.of(props));
     }
 
     @Override
@@ -180,12 +181,11 @@ class LibratoSinkTest extends ApiServerSinkKit<LibratoSink> {
     }
 
     @Test
-    void levelsSelectWhatIsSentAsZibratosDo() {
-        LibratoSink s = sink(Map.of("levels", new String[] {"critical", "error"}));
+    void unstorableValuesAreRefusedBeforeBufferingAndLevelsAreLeftToTheCore() {
+        LibratoSink s = sink(Map.of());
         assertTrue(s.accepts(at("x", Tags.of("level", "critical"), 1, Kind.GAUGE)));
-        assertTrue(s.accepts(at("x", Tags.of("level", "Error"), 1, Kind.GAUGE)));
-        assertFalse(s.accepts(at("x", Tags.of("level", "debug"), 1, Kind.GAUGE)));
-        assertTrue(s.accepts(at("x", Tags.EMPTY, 1, Kind.GAUGE)), "no level: levels do not apply");
+        assertTrue(s.accepts(at("x", Tags.of("level", "debug"), 1, Kind.GAUGE)), "levels are the core runner's (RunnerSettingsTest)");
+        assertTrue(s.accepts(at("x", Tags.EMPTY, 1, Kind.GAUGE)));
         assertFalse(s.accepts(at("x", Tags.EMPTY, 1e200, Kind.GAUGE)), "Librato refuses exponents above 126");
         assertFalse(s.accepts(at("x", Tags.EMPTY, Double.NaN, Kind.GAUGE)));
         assertEquals(2, s.encoder().unstorableCount());
@@ -201,7 +201,7 @@ class LibratoSinkTest extends ApiServerSinkKit<LibratoSink> {
 
     @Test
     void badConfigurationNamesTheProperty() {
-        new LibratoSink(Configs.of(LibratoSink.Config.class, Map.of("user", USER, "token", TOKEN)), Map.of()).deactivate();
+        new LibratoSink(Configs.of(LibratoSink.Config.class, Map.of("user", USER)), Secrets.of(Map.of("token", TOKEN))).deactivate();
         assertRejected("user", "user", "");
         assertRejected("user", "user", "a:b");
         assertRejected("token", "token", " ");
@@ -209,6 +209,5 @@ class LibratoSinkTest extends ApiServerSinkKit<LibratoSink> {
         assertRejected("source", "source", "ALL");
         assertRejected("url", "url", "metrics-api.librato.com");
         assertRejected("timeout", "timeout", "0");
-        assertRejected("retryMax", "retryInitial", "10s", "retryMax", "1s");
     }
 }

@@ -2,7 +2,7 @@ package lodestar.sink.opentsdb.internal;
 
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 
 /**
  * Turns a sample into one {@code /api/put} data point. Names, tag keys and tag values are made to

@@ -20,14 +20,12 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.Tags;
-import lodestar.api.util.HttpSinkClient;
-import lodestar.api.util.Json;
-import lodestar.api.util.LevelFilter;
-import lodestar.api.util.RateLimitedLog;
-import lodestar.api.util.RunnerProperties;
-import lodestar.api.util.SkippedSamples;
-import lodestar.api.util.TagsProperty;
-import lodestar.api.util.Units;
+import lodestar.support.http.HttpSinkClient;
+import lodestar.support.json.Json;
+import lodestar.support.log.RateLimitedLog;
+import lodestar.support.log.SkippedSamples;
+import lodestar.support.config.TagsProperty;
+import lodestar.support.config.Units;
 
 /**
  * Writes samples to OpenTSDB 2.x through its HTTP API, {@code POST /api/put?details}: a JSON array of
@@ -68,47 +66,11 @@ public final class OpenTsdbSink implements Sink {
         @AttributeDefinition(name = "Details", description = "true: ask for /api/put?details and log each refused"
                 + " point with OpenTSDB's reason. false: /api/put?summary, only the counts.")
         boolean details() default true;
-
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
-                + " default (1000). OpenTSDB advises keeping requests to a few thousand points.")
-        int batchSize() default 0;
-
-        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to fill"
-                + " (a duration); empty: the lodestar.core default (1s).")
-        String flushInterval() default "";
-
-        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting while OpenTSDB is"
-                + " slow or away (a size: 64MB); empty: the lodestar.core default (64MB).")
-        String bufferMemory() default "";
-
-        @AttributeDefinition(name = "First retry delay", description = "Delay after a failed write (a duration);"
-                + " empty: the lodestar.core default (500ms).")
-        String retryInitial() default "";
-
-        @AttributeDefinition(name = "Longest retry delay", description = "Upper bound of the retry delay; empty:"
-                + " the lodestar.core default (30s).")
-        String retryMax() default "";
-
-        @AttributeDefinition(name = "Retry factor", description = "Each consecutive failure multiplies the delay"
-                + " by this (at least 1); 0: the lodestar.core default (2).")
-        double retryFactor() default 0;
-
-        @AttributeDefinition(name = "Include", description = "Name globs to send (* within a component, ** across,"
-                + " ? one character). Empty: everything.")
-        String[] include() default {};
-
-        @AttributeDefinition(name = "Exclude", description = "Name globs not to send, applied after include.")
-        String[] exclude() default {};
-
-        @AttributeDefinition(name = "Levels", description = "Levels to send (critical,error,...): a sample with a"
-                + " 'level' tag is sent only if its level is listed; samples without one always are. Empty: all.")
-        String[] levels() default {};
     }
 
     private final URI endpoint;
     private final boolean details;
     private final Tags defaultTags;
-    private final LevelFilter levels;
     private final HttpSinkClient http;
 
     private final SkippedSamples nonFinite;
@@ -117,22 +79,20 @@ public final class OpenTsdbSink implements Sink {
     private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
 
     @Activate
-    public OpenTsdbSink(Config config, Map<String, Object> props) {
+    public OpenTsdbSink(Config config) {
         URI base = HttpSinkClient.baseUrl(config.url(), null);
         details = config.details();
         long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
         defaultTags = TagsProperty.parseOrHost("defaultTags", config.defaultTags(), OpenTsdbNames::sanitize);
-        RunnerProperties runner = RunnerProperties.of(props);
-        levels = runner.levels();
         endpoint = HttpSinkClient.endpoint(base, "/api/put?" + (details ? "details" : "summary"));
         http = new HttpSinkClient("OpenTSDB", endpoint, "application/json", timeoutMillis, config.gzip(), null);
         nonFinite = SkippedSamples.nonFinite("OpenTSDB sink " + endpoint, "OpenTSDB", LOG::info);
-        LOG.info("OpenTSDB sink to {} (default tags {}, gzip {}, {})", endpoint, defaultTags, config.gzip(), levels);
+        LOG.info("OpenTSDB sink to {} (default tags {}, gzip {})", endpoint, defaultTags, config.gzip());
     }
 
     @Override
     public boolean accepts(Sample sample) {
-        return levels.accepts(sample) && !nonFinite.skipNonFinite(sample);
+        return !nonFinite.skipNonFinite(sample);
     }
 
     @Override

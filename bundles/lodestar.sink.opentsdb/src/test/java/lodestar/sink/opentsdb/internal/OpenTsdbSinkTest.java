@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.Hosts;
+import lodestar.support.config.Hosts;
 import lodestar.testkit.Configs;
 import lodestar.testkit.servers.ApiServer;
 import lodestar.testkit.servers.ApiServer.Point;
@@ -46,7 +46,7 @@ class OpenTsdbSinkTest extends ApiServerSinkKit<OpenTsdbSink> {
 
     @Override
     protected OpenTsdbSink activate(Map<String, Object> props) {
-        return new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props), props);
+        return new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props));
     }
 
     @Override
@@ -138,10 +138,10 @@ class OpenTsdbSinkTest extends ApiServerSinkKit<OpenTsdbSink> {
     }
 
     @Test
-    void levelsSelectWhatIsSentAndNonFiniteValuesAreRefusedBeforeBuffering() {
-        OpenTsdbSink s = sink(Map.of("levels", new String[] {"critical,error"}));
+    void nonFiniteValuesAreRefusedBeforeBufferingAndLevelsAreLeftToTheCore() {
+        OpenTsdbSink s = sink(Map.of());
         assertTrue(s.accepts(at("x", Tags.of("level", "critical"), 1)));
-        assertFalse(s.accepts(at("x", Tags.of("level", "debug"), 1)));
+        assertTrue(s.accepts(at("x", Tags.of("level", "debug"), 1)), "levels are the core runner's (RunnerSettingsTest)");
         assertTrue(s.accepts(at("x", Tags.EMPTY, 1)));
         assertFalse(s.accepts(at("x", Tags.EMPTY, Double.NaN)));
         assertEquals(1, s.nonFiniteCount());
@@ -161,14 +161,12 @@ class OpenTsdbSinkTest extends ApiServerSinkKit<OpenTsdbSink> {
 
     @Test
     void badConfigurationNamesTheProperty() {
-        new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, Map.of()), Map.of()).deactivate();
+        new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, Map.of())).deactivate();
         assertRejected("url", "url", "ftp://x");
         assertRejected("url", "url", "127.0.0.1:4242");
         assertRejected("url", "url", "http://x:4242/?q=1");
         assertRejected("timeout", "timeout", "0s");
         assertRejected("defaultTags", "defaultTags", new String[] {"host"});
         assertRejected("defaultTags", "defaultTags", new String[] {"=x"});
-        assertRejected("batchSize", "batchSize", -1);
-        assertRejected("retryFactor", "retryFactor", 0.5);
     }
 }

@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
 import jakarta.servlet.Servlet;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
-import lodestar.api.util.RunnerProperties;
-import lodestar.api.util.Units;
+import lodestar.support.config.Units;
 
 /**
  * A pull endpoint for Prometheus: {@link #write} keeps the latest value of every series, and a servlet
@@ -65,37 +64,6 @@ public final class PrometheusSink implements Sink {
         @AttributeDefinition(name = "Maximum series", description = "At most this many series are held; samples"
                 + " of new series beyond it are dropped, counted and logged (a cardinality guard).")
         int maxSeries() default 100_000;
-
-        @AttributeDefinition(name = "Batch size", description = "Samples per write at most; 0: the lodestar.core"
-                + " default (1000).")
-        int batchSize() default 0;
-
-        @AttributeDefinition(name = "Flush interval", description = "Longest a sample waits for a batch to"
-                + " fill (a duration); empty: the lodestar.core default (1s).")
-        String flushInterval() default "";
-
-        @AttributeDefinition(name = "Buffer memory", description = "Memory for samples waiting to be written (a"
-                + " size: 64MB). Empty: the lodestar.core default (64MB).")
-        String bufferMemory() default "";
-
-        @AttributeDefinition(name = "First retry delay", description = "Runner setting, shown for uniformity:"
-                + " this sink's writes do not fail. Empty: the lodestar.core default.")
-        String retryInitial() default "";
-
-        @AttributeDefinition(name = "Longest retry delay", description = "Runner setting, shown for uniformity;"
-                + " empty: the lodestar.core default.")
-        String retryMax() default "";
-
-        @AttributeDefinition(name = "Retry factor", description = "Runner setting, shown for uniformity; 0: the"
-                + " lodestar.core default.")
-        double retryFactor() default 0;
-
-        @AttributeDefinition(name = "Include", description = "Name globs to serve (* within a component, **"
-                + " across, ? one character). Empty: everything.")
-        String[] include() default {};
-
-        @AttributeDefinition(name = "Exclude", description = "Name globs not to serve, applied after include.")
-        String[] exclude() default {};
     }
 
     private final String path;
@@ -104,11 +72,10 @@ public final class PrometheusSink implements Sink {
     private final ServiceRegistration<Servlet> registration;
 
     /**
-     * @param props   the same configuration as a map, validated here for the runner's properties
      * @param context where the servlet is registered for the whiteboard; null in plain unit tests
      */
     @Activate
-    public PrometheusSink(Config config, Map<String, Object> props, BundleContext context) {
+    public PrometheusSink(Config config, BundleContext context) {
         path = config.path() == null ? "" : config.path().trim();
         if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("*")
                 || path.chars().anyMatch(c -> Character.isWhitespace(c) || c == '?' || c == '#')) {
@@ -119,7 +86,6 @@ public final class PrometheusSink implements Sink {
         if (config.maxSeries() < 1) {
             throw new IllegalArgumentException("maxSeries: must be at least 1, got " + config.maxSeries());
         }
-        RunnerProperties.of(props);
         table = new SeriesTable(staleAfter, config.maxSeries(), System::currentTimeMillis);
         exposition = new Exposition(table, config.exposeTimestamps());
         if (context != null) {

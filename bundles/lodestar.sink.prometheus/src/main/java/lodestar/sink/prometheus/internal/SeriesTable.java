@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.api.util.RateLimitedLog;
+import lodestar.support.log.RateLimitedLog;
 
 /**
  * The latest value of every series, for Prometheus to scrape: the sink's writes update it, scrapes read

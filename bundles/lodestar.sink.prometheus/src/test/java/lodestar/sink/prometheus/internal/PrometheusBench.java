@@ -31,7 +31,7 @@ public final class PrometheusBench {
                 PrometheusProcess prometheus = new PrometheusProcess(dir, endpoint.target(), ScrapeServer.PATH)) {
             Map<String, Object> props = new HashMap<>();
             props.put("maxSeries", series + 1);
-            PrometheusSink sink = new PrometheusSink(Configs.of(PrometheusSink.Config.class, props), props, null);
+            PrometheusSink sink = new PrometheusSink(Configs.of(PrometheusSink.Config.class, props), null);
             endpoint.exposition = sink.exposition();
             prometheus.start();
             Tags[] tags = new Tags[series / 10];

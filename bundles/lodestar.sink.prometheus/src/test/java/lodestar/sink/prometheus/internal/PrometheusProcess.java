@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import lodestar.api.util.Json;
+import lodestar.support.json.Json;
 import lodestar.testkit.ServerProcess;
 import lodestar.testkit.Tools;
 

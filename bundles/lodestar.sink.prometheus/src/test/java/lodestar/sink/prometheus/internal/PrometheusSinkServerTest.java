@@ -69,7 +69,7 @@ class PrometheusSinkServerTest extends SinkCompatibilityKit {
 
     private PrometheusSink sink(Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>(extra);
-        PrometheusSink s = new PrometheusSink(Configs.of(PrometheusSink.Config.class, props), props, null);
+        PrometheusSink s = new PrometheusSink(Configs.of(PrometheusSink.Config.class, props), null);
         sinks.add(s);
         endpoint.exposition = s.exposition(); // the endpoint serves the newest sink
         return s;
