@@ -7,17 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
-import org.osgi.framework.Constants;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -35,20 +30,19 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Beacon;
 import lodestar.api.ComponentStatus;
-import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Processor;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
-import lodestar.support.filter.NameFilter;
-import lodestar.support.log.RateLimitedLog;
-import lodestar.support.config.Units;
+import lodestar.api.State;
 
 /**
- * The pipeline: schedules every {@link Beacon}, passes every sample through the {@link Processor}s
- * (highest {@code service.ranking} first), adds the global tags, and fans out to one
- * {@link SinkRunner} per {@link Sink}. Beacons, processors and sinks come and go at any time.
+ * The pipeline as a DS component: a thin shell that wires the services it tracks to the parts that do the
+ * work. {@link BeaconScheduler} runs every {@link Beacon}; every sample passes through the
+ * {@link ProcessorChain} (processors, then global tags); {@link SinkFanOut} hands the result to one
+ * {@link SinkRunner} per {@link Sink}; {@link SelfMetrics} reports on all of them and on every
+ * {@link Monitored} part. Beacons, processors, sinks and monitored parts come and go at any time.
  */
 @Component(name = "lodestar.core", configurationPid = "lodestar.core", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = Pipeline.class, immediate = true)
@@ -110,92 +104,45 @@ public final class PipelineComponent implements Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineComponent.class);
 
-    private final ScheduledExecutorService scheduler;
-    private final ThreadPoolExecutor beaconWorkers;
-    private final Map<Beacon, BeaconRunner> beacons = new ConcurrentHashMap<>();
-    private final Map<Sink, SinkRunner> sinks = new ConcurrentHashMap<>();
-    private final Map<Processor, Map<String, Object>> processorProps = new ConcurrentHashMap<>();
-    private final Map<Sink, Map<String, Object>> sinkProps = new ConcurrentHashMap<>();
-    private final RateLimitedLog processorLog = new RateLimitedLog(60_000, LOG::warn);
-    private final LongAdder received = new LongAdder();
-    private final LongAdder droppedByProcessors = new LongAdder();
-    private final LongAdder processorErrors = new LongAdder();
-
-    private volatile Processor[] processors = new Processor[0];
-    private volatile SinkRunner[] runners = new SinkRunner[0];
-    private volatile Settings settings;
-    private volatile java.util.concurrent.ScheduledFuture<?> selfTask;
-    private volatile boolean stopped;
-
-    /** The parsed, validated form of {@link Config}. */
-    record Settings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSettings runnerDefaults,
-            long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads, java.nio.file.Path spoolDirectory) {
-
-        static Settings of(Config c, String home) {
-            if (c.beaconThreads() < 1) {
-                throw new IllegalArgumentException("beaconThreads: must be at least 1, got " + c.beaconThreads());
-            }
-            return new Settings(
-                    GlobalTags.of(c.globalTags(), c.cluster_name(), c.host_group()),
-                    Units.positiveDurationMillis("interval", c.interval()),
-                    new RunnerSettings(c.batchSize(), Units.positiveDurationMillis("flushInterval", c.flushInterval()),
-                            Units.bytes("bufferMemory", c.bufferMemory()), Units.bytes("bufferDisk", c.bufferDisk()),
-                            Units.positiveDurationMillis("retryInitial", c.retryInitial()),
-                            Units.positiveDurationMillis("retryMax", c.retryMax()), c.retryFactor(), NameFilter.ALL,
-                            lodestar.support.filter.LevelFilter.ALL, lodestar.support.filter.TagFilter.NONE, lodestar.support.filter.TagFilter.NONE),
-                    Units.durationMillis("shutdownTimeout", c.shutdownTimeout()),
-                    Units.durationMillis("selfInterval", c.selfInterval()),
-                    c.beaconThreads(),
-                    c.spoolDirectory().isBlank() ? java.nio.file.Path.of(home, "data", "spool") : java.nio.file.Path.of(c.spoolDirectory().trim()));
-        }
-    }
-
     private final String home;
+    private final ScheduledExecutorService scheduler;
+    private final ProcessorChain processors = new ProcessorChain();
+    private final BeaconScheduler beacons;
+    private final SinkFanOut sinks;
+    private final Map<Monitored, Boolean> monitored = new ConcurrentHashMap<>();
+    private volatile CoreSettings settings;
+    private volatile ScheduledFuture<?> selfTask;
+    private volatile boolean stopped;
 
     /**
      * @param context for the platform home ({@code lodestar.home}); null in unit tests (the current directory)
      */
     @Activate
-    public PipelineComponent(Config config, org.osgi.framework.BundleContext context) {
+    public PipelineComponent(Config config, BundleContext context) {
         String h = context == null ? null : context.getProperty("lodestar.home");
         this.home = h == null || h.isBlank() ? "." : h;
-        this.settings = Settings.of(config, home);
-        AtomicInteger n = new AtomicInteger();
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "lodestar-scheduler"));
+        this.settings = CoreSettings.of(config, home);
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lodestar-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
         s.setRemoveOnCancelPolicy(true);
         this.scheduler = s;
-        this.beaconWorkers = new ThreadPoolExecutor(0, settings.beaconThreads(), 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> daemon(r, "lodestar-beacon-" + n.incrementAndGet()));
+        this.beacons = new BeaconScheduler(scheduler, settings.beaconThreads(), settings.defaultIntervalMillis(), this::emitAll);
+        this.sinks = new SinkFanOut(settings);
         scheduleSelfMetrics();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     @Modified
     void modified(Config config) {
-        Settings s = Settings.of(config, home);
-        Settings old = settings;
+        CoreSettings s = CoreSettings.of(config, home);
+        CoreSettings old = settings;
         settings = s;
-        beaconWorkers.setMaximumPoolSize(s.beaconThreads());
+        beacons.configure(s.beaconThreads(), s.defaultIntervalMillis());
+        sinks.configure(s);
         if (old.selfIntervalMillis() != s.selfIntervalMillis()) {
             scheduleSelfMetrics();
-        }
-        if (!old.runnerDefaults().equals(s.runnerDefaults())) {
-            for (Map.Entry<Sink, SinkRunner> e : sinks.entrySet()) {
-                Map<String, Object> p = sinkProps.get(e.getKey());
-                if (p != null) {
-                    e.getValue().update(s.runnerDefaults().overriddenBy(p));
-                }
-            }
-        }
-        if (old.defaultIntervalMillis() != s.defaultIntervalMillis()) {
-            for (BeaconRunner r : List.copyOf(beacons.values())) {
-                reschedule(r.beacon(), beaconProps.get(r.beacon()));
-            }
         }
         LOG.info("core configuration updated");
     }
@@ -204,223 +151,53 @@ public final class PipelineComponent implements Pipeline {
     void deactivate() {
         stopped = true;
         scheduler.shutdownNow();
-        beaconWorkers.shutdown();
-        try {
-            beaconWorkers.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        beaconWorkers.shutdownNow();
-        stopRunners(List.copyOf(sinks.values()));
-        sinks.clear();
-        runners = new SinkRunner[0];
+        beacons.stop();
+        sinks.stopAll();
     }
 
-    /* ---------------------------------------------------------------- beacons */
-
-    private final Map<Beacon, Map<String, Object>> beaconProps = new ConcurrentHashMap<>();
+    /* ---------------------------------------------------------------- the services it tracks */
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeBeacon", updated = "updatedBeacon")
     void addBeacon(Beacon beacon, Map<String, Object> props) {
-        beaconProps.put(beacon, props);
-        reschedule(beacon, props);
+        beacons.put(beacon, props);
     }
 
     void updatedBeacon(Beacon beacon, Map<String, Object> props) {
-        beaconProps.put(beacon, props);
-        reschedule(beacon, props);
+        beacons.put(beacon, props);
     }
 
     void removeBeacon(Beacon beacon) {
-        beaconProps.remove(beacon);
-        BeaconRunner r = beacons.remove(beacon);
-        if (r != null) {
-            r.cancel();
-            LOG.info("beacon {} removed", r.name());
-        }
+        beacons.remove(beacon);
     }
-
-    private void reschedule(Beacon beacon, Map<String, Object> props) {
-        if (props == null || stopped) {
-            return;
-        }
-        String name = uniqueName(Names.of(props), beacons.get(beacon));
-        long interval;
-        try {
-            String text = Props.string(props, Beacon.INTERVAL, null);
-            interval = text == null ? settings.defaultIntervalMillis() : Units.positiveDurationMillis(Beacon.INTERVAL, text);
-        } catch (IllegalArgumentException e) {
-            LOG.error("beacon {} not scheduled: {}", name, e.getMessage());
-            return;
-        }
-        boolean enabled = Props.bool(props, Beacon.ENABLED, true);
-        BeaconRunner old = beacons.get(beacon);
-        if (old != null && old.intervalMillis() == interval && old.enabled() == enabled && old.name().equals(name)) {
-            return;
-        }
-        BeaconRunner r = new BeaconRunner(name, beacon, interval, enabled);
-        if (old != null) {
-            old.cancel();
-        }
-        beacons.put(beacon, r);
-        if (enabled) {
-            // the first run comes soon rather than one whole interval after start
-            long first = Math.min(interval, 1000);
-            r.scheduled(scheduler.scheduleAtFixedRate(() -> turn(r), first, interval, TimeUnit.MILLISECONDS));
-        }
-        LOG.info("beacon {} {} every {}", name, enabled ? "scheduled" : "disabled,", Units.formatDuration(interval));
-    }
-
-    private String uniqueName(String wanted, BeaconRunner self) {
-        String name = wanted;
-        int i = 2;
-        while (true) {
-            String candidate = name;
-            boolean taken = beacons.values().stream().anyMatch(b -> b != self && b.name().equals(candidate));
-            if (!taken) {
-                return name;
-            }
-            name = wanted + "#" + i++;
-        }
-    }
-
-    private void turn(BeaconRunner r) {
-        try {
-            beaconWorkers.execute(() -> r.runScheduled(this::emitAll));
-        } catch (RejectedExecutionException e) {
-            if (!stopped) {
-                r.countOverrun();
-            }
-        }
-    }
-
-    @Override
-    public Optional<List<Sample>> collectNow(String beaconName) throws Exception {
-        for (BeaconRunner r : beacons.values()) {
-            if (r.name().equals(beaconName)) {
-                return Optional.of(r.runNow(this::emitAll));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /* ---------------------------------------------------------------- processors */
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeProcessor", updated = "updatedProcessor")
     void addProcessor(Processor p, Map<String, Object> props) {
-        processorProps.put(p, props);
-        rebuildProcessors();
+        processors.put(p, props);
     }
 
     void updatedProcessor(Processor p, Map<String, Object> props) {
-        addProcessor(p, props);
+        processors.put(p, props);
     }
 
     void removeProcessor(Processor p) {
-        processorProps.remove(p);
-        rebuildProcessors();
+        processors.remove(p);
     }
-
-    private synchronized void rebuildProcessors() {
-        Comparator<Map.Entry<Processor, Map<String, Object>>> byRank = Comparator
-                .comparingInt((Map.Entry<Processor, Map<String, Object>> e) -> Props.integer(e.getValue(), Constants.SERVICE_RANKING, 0))
-                .reversed()
-                .thenComparingLong(e -> Long.parseLong(Props.string(e.getValue(), Constants.SERVICE_ID, "0")));
-        processors = processorProps.entrySet().stream().sorted(byRank).map(Map.Entry::getKey).toArray(Processor[]::new);
-    }
-
-    /* ---------------------------------------------------------------- sinks */
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeSink", updated = "updatedSink")
     void addSink(Sink sink, Map<String, Object> props) {
-        if (stopped) {
-            return;
-        }
-        String name = uniqueSinkName(Names.of(props));
-        RunnerSettings rs;
-        try {
-            rs = settings.runnerDefaults().overriddenBy(props);
-        } catch (IllegalArgumentException e) {
-            LOG.error("sink {} not started: {}", name, e.getMessage());
-            return;
-        }
-        SinkRunner r = new SinkRunner(name, sink, rs, settings.spoolDirectory().resolve(Names.pathComponent(name)));
-        sinkProps.put(sink, props);
-        sinks.put(sink, r);
-        r.start();
-        rebuildRunners();
-        LOG.info("sink {} started (batch {}, flush {}, buffer {} samples in memory, {} bytes on disk)", name, rs.batchSize(),
-                Units.formatDuration(rs.flushIntervalMillis()), rs.capacity(), rs.bufferDiskBytes());
+        sinks.put(sink, props);
     }
 
     void updatedSink(Sink sink, Map<String, Object> props) {
-        SinkRunner r = sinks.get(sink);
-        if (r == null) {
-            addSink(sink, props);
-            return;
-        }
-        try {
-            r.update(settings.runnerDefaults().overriddenBy(props));
-            sinkProps.put(sink, props);
-        } catch (IllegalArgumentException e) {
-            LOG.error("sink {}: new settings ignored: {}", r.name(), e.getMessage());
-        }
+        sinks.put(sink, props);
     }
 
     void removeSink(Sink sink) {
-        sinkProps.remove(sink);
-        SinkRunner r = sinks.remove(sink);
-        if (r != null) {
-            rebuildRunners();
-            // the sink is still usable during unbind: write what it holds before it goes
-            r.stop(settings.shutdownTimeoutMillis());
-            LOG.info("sink {} removed", r.name());
-        }
+        sinks.remove(sink);
     }
-
-    private String uniqueSinkName(String wanted) {
-        String name = wanted;
-        int i = 2;
-        while (true) {
-            String candidate = name;
-            if (sinks.values().stream().noneMatch(s -> s.name().equals(candidate))) {
-                return name;
-            }
-            name = wanted + "#" + i++;
-        }
-    }
-
-    private synchronized void rebuildRunners() {
-        runners = sinks.values().stream().sorted(Comparator.comparing(SinkRunner::name)).toArray(SinkRunner[]::new);
-    }
-
-    private void stopRunners(List<SinkRunner> list) {
-        // in parallel, so N slow backends take one timeout, not N
-        List<Thread> stoppers = new ArrayList<>();
-        for (SinkRunner r : list) {
-            Thread t = new Thread(() -> {
-                r.stop(settings.shutdownTimeoutMillis());
-                // said here too: at shutdown SCR may dispose the core before it unbinds the sinks
-                LOG.info("sink {} removed", r.name());
-            }, "lodestar-stop-" + r.name());
-            t.start();
-            stoppers.add(t);
-        }
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /* ---------------------------------------------------------------- monitored parts */
-
-    private final Map<Monitored, Boolean> monitored = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeMonitored")
@@ -432,7 +209,7 @@ public final class PipelineComponent implements Pipeline {
         monitored.remove(m);
     }
 
-    /* ---------------------------------------------------------------- emitting */
+    /* ---------------------------------------------------------------- Pipeline */
 
     @Override
     public void emit(Sample sample) {
@@ -444,73 +221,46 @@ public final class PipelineComponent implements Pipeline {
         if (samples.isEmpty()) {
             return;
         }
-        received.add(samples.size());
-        List<Sample> out = process(samples);
-        if (out.isEmpty()) {
-            return;
-        }
-        for (SinkRunner r : runners) {
-            r.offer(out);
+        List<Sample> out = processors.process(samples, settings.globalTags());
+        if (!out.isEmpty()) {
+            sinks.offer(out);
         }
     }
 
-    private List<Sample> process(Collection<Sample> in) {
-        Processor[] chain = processors;
-        GlobalTags tags = settings.globalTags();
-        if (chain.length == 0 && tags.isEmpty()) {
-            return in instanceof List<Sample> l ? l : new ArrayList<>(in);
-        }
-        List<Sample> out = new ArrayList<>(in.size());
-        for (Sample s : in) {
-            Sample cur = s;
-            for (Processor p : chain) {
-                try {
-                    cur = p.process(cur);
-                } catch (RuntimeException e) {
-                    processorErrors.increment();
-                    Sample failed = cur;
-                    processorLog.log(() -> "processor " + p.getClass().getName() + " threw " + e + " on " + failed
-                            + "; the sample passes on unchanged");
-                }
-                if (cur == null) {
-                    break;
-                }
-            }
-            if (cur == null) {
-                droppedByProcessors.increment();
-            } else {
-                out.add(tags.applyTo(cur));
-            }
-        }
-        return out;
+    @Override
+    public Optional<List<Sample>> collectNow(String beaconName) throws Exception {
+        return beacons.collectNow(beaconName);
     }
-
-    /* ---------------------------------------------------------------- status and self-metrics */
 
     @Override
     public List<ComponentStatus> status() {
         List<ComponentStatus> l = new ArrayList<>();
         l.add(new ComponentStatus("pipeline", "core", stopped ? State.STOPPED : State.OK, Map.of(
-                "received", received.sum(),
-                "dropped_by_processors", droppedByProcessors.sum(),
-                "processor_errors", processorErrors.sum(),
-                "processors", (long) processors.length), null));
-        beacons.values().stream().sorted(Comparator.comparing(BeaconRunner::name)).forEach(b -> l.add(b.status()));
-        for (SinkRunner r : runners) {
-            l.add(r.status());
-        }
-        List<ComponentStatus> others = new ArrayList<>();
+                "received", processors.received(),
+                "dropped_by_processors", processors.dropped(),
+                "processor_errors", processors.errors(),
+                "processors", (long) processors.size()), null));
+        l.addAll(beacons.status());
+        l.addAll(sinks.status());
+        l.addAll(others());
+        return l;
+    }
+
+    /** The status of every {@link Monitored} part, by type and name; one that throws is left out. */
+    private List<ComponentStatus> others() {
+        List<ComponentStatus> l = new ArrayList<>();
         for (Monitored m : monitored.keySet()) {
             try {
-                others.add(m.status());
+                l.add(m.status());
             } catch (RuntimeException e) {
                 LOG.debug("status of {} failed", m, e);
             }
         }
-        others.sort(Comparator.comparing(ComponentStatus::type).thenComparing(ComponentStatus::name));
-        l.addAll(others);
+        l.sort(Comparator.comparing(ComponentStatus::type).thenComparing(ComponentStatus::name));
         return l;
     }
+
+    /* ---------------------------------------------------------------- self-metrics */
 
     private synchronized void scheduleSelfMetrics() {
         if (selfTask != null) {
@@ -522,7 +272,11 @@ public final class PipelineComponent implements Pipeline {
             SelfMetrics self = new SelfMetrics();
             selfTask = scheduler.scheduleAtFixedRate(() -> {
                 try {
-                    emitAll(self.collect(received.sum(), droppedByProcessors.sum(), List.copyOf(beacons.values()), runners));
+                    List<ComponentStatus> others = others();
+                    List<ComponentStatus> parts = new ArrayList<>(beacons.status());
+                    parts.addAll(sinks.status());
+                    parts.addAll(others);
+                    emitAll(self.collect(processors, beacons.runners(), sinks.runners(), parts, others));
                 } catch (RuntimeException e) {
                     LOG.warn("self-metrics failed", e);
                 }

@@ -1,10 +1,13 @@
 package lodestar.core.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -14,15 +17,19 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
-import lodestar.api.State;
 import lodestar.api.Sink;
+import lodestar.api.State;
 import lodestar.support.log.RateLimitedLog;
 
 /**
- * Everything between the pipeline and one {@link Sink}: a bounded buffer, batching by size and flush
- * interval, one writer thread, retries of the same batch with exponential backoff while the backend
- * is down, a bounded final flush when the sink or the platform goes away, and the counters behind the
- * sink's self-metrics. Sinks therefore only encode and send.
+ * Everything between the pipeline and one {@link Sink}: the operator's filters, a bounded buffer, batching
+ * by size and flush interval, one writer thread, retries of the same batch with exponential backoff while the
+ * backend is down, a bounded final flush when the sink or the platform goes away, and the counters behind the
+ * sink's status and self-metrics. Sinks therefore only encode and send.
+ *
+ * <p>The writer runs one loop over a {@link Backlog}: take the oldest batch, write it, tell the backlog how
+ * it went, back off after a failure. Whether failed batches wait in memory or on disk is the backlog's
+ * business ({@link MemoryBacklog}, {@link DiskBacklog}), not the loop's.
  */
 final class SinkRunner {
 
@@ -32,12 +39,10 @@ final class SinkRunner {
     private final String name;
     private final Sink sink;
     private final SampleBuffer buffer;
+    private final Backlog backlog;
     private final Thread writer;
     private final RateLimitedLog failureLog = new RateLimitedLog(10_000, LOG::warn);
 
-    private final Spool spool;
-    private volatile long spooledSamples;
-    private volatile long spoolDropped;
     private volatile Backoff backoff;
     private volatile RunnerSettings settings;
     private volatile boolean stopping;
@@ -62,24 +67,30 @@ final class SinkRunner {
     /**
      * @param spoolDir where this sink's disk buffer lives; null, or {@code bufferDisk=0}, for memory only
      */
-    SinkRunner(String name, Sink sink, RunnerSettings settings, java.nio.file.Path spoolDir) {
+    SinkRunner(String name, Sink sink, RunnerSettings settings, Path spoolDir) {
         this.name = name;
         this.sink = sink;
         this.settings = settings;
         this.buffer = new SampleBuffer(settings.capacity());
         this.backoff = new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis(), settings.retryFactor());
-        Spool sp = null;
+        this.backlog = backlog(spoolDir);
+        this.writer = new Thread(this::run, "lodestar-sink-" + name);
+        this.writer.setDaemon(true);
+    }
+
+    private Backlog backlog(Path spoolDir) {
         if (spoolDir != null && settings.bufferDiskBytes() > 0) {
             try {
-                sp = new Spool(spoolDir, settings.bufferDiskBytes());
-                spooledSamples = sp.samples();
-            } catch (java.io.IOException | RuntimeException e) {
+                Spool spool = new Spool(spoolDir, settings.bufferDiskBytes());
+                return new DiskBacklog(buffer, spool, () -> settings.batchSize(), (why, lost) -> {
+                    dropped.add(lost);
+                    failureLog.log(() -> "sink " + name + ": " + why);
+                });
+            } catch (IOException | RuntimeException e) {
                 LOG.error("sink {}: no disk buffer at {} ({}); buffering in memory only", name, spoolDir, e.toString());
             }
         }
-        this.spool = sp;
-        this.writer = new Thread(this::run, "lodestar-sink-" + name);
-        this.writer.setDaemon(true);
+        return new MemoryBacklog(buffer);
     }
 
     void start() {
@@ -143,8 +154,8 @@ final class SinkRunner {
     }
 
     /**
-     * Stops taking new work, writes what is buffered until {@code timeoutMillis} passes (retrying as
-     * usual), then counts and logs whatever could not be delivered. Returns when the writer has ended.
+     * Stops taking new work, writes what is waiting until {@code timeoutMillis} passes (retrying as usual),
+     * then keeps on disk or counts and logs whatever could not be delivered. Returns when the writer has ended.
      */
     void stop(long timeoutMillis) {
         stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -165,23 +176,11 @@ final class SinkRunner {
     private void run() {
         try {
             while (!stopping) {
-                if (spool != null && !spool.isEmpty()) {
-                    replayOldestSpooled();
-                    continue;
-                }
                 RunnerSettings s = settings;
-                List<Sample> batch = buffer.take(s.batchSize(), TimeUnit.MILLISECONDS.toNanos(s.flushIntervalMillis()),
+                List<Sample> batch = backlog.next(s.batchSize(), TimeUnit.MILLISECONDS.toNanos(s.flushIntervalMillis()),
                         IDLE_WAKE_NANOS);
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                if (spool == null) {
-                    deliver(batch);
-                } else if (!writeOnce(batch)) {
-                    // the backend is away: from now on everything goes through the disk, oldest first
-                    spool(batch);
-                    spoolMemory();
-                    pause(backoff.nextDelay());
+                if (!batch.isEmpty()) {
+                    attempt(batch, Long.MAX_VALUE);
                 }
             }
             finalFlush();
@@ -190,95 +189,57 @@ final class SinkRunner {
         } catch (Throwable t) {
             LOG.error("sink {}: writer thread failed", name, t);
         } finally {
-            int left = buffer.poll(Integer.MAX_VALUE).size();
-            if (left > 0) {
-                dropped.add(left);
-                LOG.warn("sink {}: stopped with {} samples undelivered (backend unavailable: {})", name, left, lastError);
+            long lost = backlog.abandon();
+            if (lost > 0) {
+                dropped.add(lost);
+                LOG.warn("sink {}: stopped with {} samples undelivered (backend unavailable: {})", name, lost, lastError);
+            } else if (backlog.spooled() > 0) {
+                LOG.warn("sink {}: {} samples kept on disk for the next start (backend unavailable: {})", name,
+                        backlog.spooled(), lastError);
             }
             state = State.STOPPED;
             detail = "stopped";
         }
     }
 
-    /** One step of replaying the disk backlog: newer samples join it first, so the order holds. */
-    private void replayOldestSpooled() throws java.io.IOException {
-        spoolMemory();
-        List<Sample> batch = spool.peek();
-        if (batch == null) {
-            return;
+    /** At shutdown: what can be delivered before the deadline is; the backlog keeps or loses the rest. */
+    private void finalFlush() throws IOException {
+        while (System.nanoTime() - stopDeadline < 0) {
+            List<Sample> batch = backlog.nextNow(settings.batchSize());
+            if (batch.isEmpty()) {
+                return;
+            }
+            attempt(batch, stopDeadline);
         }
+    }
+
+    /** One write of the backlog's oldest batch; after a failure, the backoff (cut short at {@code deadline}). */
+    private void attempt(List<Sample> batch, long deadline) throws IOException {
         if (writeOnce(batch)) {
-            spool.ack(batch.size());
-            spooledSamples = spool.samples();
-            if (spool.isEmpty()) {
+            backlog.delivered(batch);
+            if (backlog instanceof DiskBacklog d && d.drained()) {
                 LOG.info("sink {}: disk backlog delivered", name);
             }
         } else {
-            pause(backoff.nextDelay());
+            backlog.failed(batch);
+            pause(backoff.nextDelay(), deadline);
         }
-    }
-
-    /** Moves what waits in memory to the end of the disk backlog, in batches. */
-    private void spoolMemory() {
-        while (true) {
-            List<Sample> b = buffer.poll(settings.batchSize());
-            if (b.isEmpty()) {
-                return;
-            }
-            spool(b);
-        }
-    }
-
-    private void spool(List<Sample> batch) {
-        try {
-            spool.append(batch);
-        } catch (java.io.IOException | RuntimeException e) {
-            dropped.add(batch.size());
-            failureLog.log(() -> "sink " + name + ": could not write " + batch.size() + " samples to the disk buffer: " + e);
-        }
-        spooledSamples = spool.samples();
-        spoolDropped = spool.dropped();
     }
 
     /**
-     * Waits before the next attempt, waking early when stopping, and meanwhile keeps moving arriving
-     * samples to disk so a crash during an outage loses at most one flush interval of them.
+     * Waits before the next attempt, waking early when stopping (or at {@code deadline}), and meanwhile lets
+     * the backlog move arriving samples to disk so a crash during an outage loses at most a flush interval.
      */
-    private void pause(long delayMillis) {
+    private void pause(long delayMillis, long deadline) {
         long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        if (deadline - wakeAt < 0) {
+            wakeAt = deadline;
+        }
         long slice = TimeUnit.MILLISECONDS.toNanos(Math.max(10, settings.flushIntervalMillis()));
-        while (!stopping && System.nanoTime() - wakeAt < 0) {
+        boolean stoppingAtStart = stopping;
+        while (System.nanoTime() - wakeAt < 0 && (stoppingAtStart || !stopping)) {
             LockSupport.parkNanos(Math.min(slice, wakeAt - System.nanoTime()));
-            if (spool != null) {
-                spoolMemory();
-            }
-        }
-    }
-
-    /**
-     * At shutdown: deliver what can be delivered before the deadline; with a disk buffer, keep the rest
-     * there for the next start instead of dropping it.
-     */
-    private void finalFlush() throws java.io.IOException {
-        if (spool == null) {
-            while (true) {
-                List<Sample> batch = buffer.poll(settings.batchSize());
-                if (batch.isEmpty() || !deliver(batch)) {
-                    return;
-                }
-            }
-        }
-        spoolMemory();
-        while (!spool.isEmpty() && System.nanoTime() - stopDeadline < 0) {
-            List<Sample> batch = spool.peek();
-            if (batch == null || !writeOnce(batch)) {
-                break;
-            }
-            spool.ack(batch.size());
-        }
-        spooledSamples = spool.samples();
-        if (!spool.isEmpty()) {
-            LOG.warn("sink {}: {} samples kept on disk for the next start (backend unavailable: {})", name, spool.samples(), lastError);
+            backlog.whileWaiting();
         }
     }
 
@@ -306,48 +267,23 @@ final class SinkRunner {
             state = State.FAILED;
             detail = "backoff";
             failureLog.log(() -> "sink " + name + ": write of " + batch.size() + " samples failed (" + lastError
-                    + "); keeping them " + (spool != null ? "on disk" : "in memory") + " and retrying");
+                    + "); keeping them " + backlog.where() + " and retrying");
             return false;
-        }
-    }
-
-    /**
-     * Writes one batch, retrying it with backoff until it is taken (memory-only runners). Gives up only
-     * when stopping and the stop deadline has passed; then the batch is counted as dropped.
-     */
-    private boolean deliver(List<Sample> batch) {
-        while (true) {
-            if (writeOnce(batch)) {
-                return true;
-            }
-            long delay = backoff.nextDelay();
-            long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            if (stopping && wakeAt - stopDeadline > 0) {
-                dropped.add(batch.size());
-                LOG.warn("sink {}: giving up on {} samples at shutdown: {}", name, batch.size(), lastError);
-                return false;
-            }
-            while (System.nanoTime() - wakeAt < 0) {
-                LockSupport.parkNanos(wakeAt - System.nanoTime());
-                if (stopping && System.nanoTime() - stopDeadline > 0) {
-                    break;
-                }
-            }
         }
     }
 
     ComponentStatus status() {
         Map<String, Long> c = new LinkedHashMap<>();
         c.put("queued", (long) buffer.size());
-        c.put("spooled", spooledSamples);
+        c.put("spooled", backlog.spooled());
         c.put("accepted", accepted.sum());
         c.put("written", written.sum());
-        c.put("dropped", dropped.sum() + spoolDropped);
+        c.put("dropped", dropped());
         c.put("errors", errors.sum());
         c.put("retries", retries.sum());
         long w = writes.sum();
         c.put("latency_us", w == 0 ? 0 : writeNanos.sum() / w / 1000);
-        return new ComponentStatus("sink", name, state, detail, c, lastError);
+        return new ComponentStatus("sink", name, state, detail, c, Set.of("queued", "spooled", "latency_us"), lastError);
     }
 
     /** Counters for self-metrics, cumulative except {@code queued}. */
@@ -360,12 +296,12 @@ final class SinkRunner {
     }
 
     long dropped() {
-        return dropped.sum() + spoolDropped;
+        return dropped.sum() + backlog.spoolDropped();
     }
 
     /** Samples waiting in the disk buffer. */
     long spooled() {
-        return spooledSamples;
+        return backlog.spooled();
     }
 
     long errors() {

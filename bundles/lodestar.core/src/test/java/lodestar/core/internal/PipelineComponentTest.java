@@ -222,4 +222,62 @@ class PipelineComponentTest {
         assertNull(props().get("x"));
     }
 
+
+    /** Every invalid runner value the sinks' own tests once checked: the core alone rejects them now. */
+    @Test
+    void invalidRunnerSettingsFailOnlyThatSinkNamingThePropertyUntilFixed() throws Exception {
+        Object[][] bad = {{"batchSize", -1}, {"batchSize", "x"}, {"flushInterval", "-1s"}, {"flushInterval", "often"},
+                {"bufferMemory", "lots"}, {"bufferMemory", "0MB"}, {"retryInitial", "x"}, {"retryFactor", 0.5},
+                {"retryFactor", Double.NaN}, {"retryMax", "100ms", "retryInitial", "1s"}, {"retryMax", "1s", "retryInitial", "10s"},
+                {"bufferDisk", "plenty"}, {"tagpass", "novalue"}};
+        PipelineComponent p = pipeline(Map.of());
+        RecordingSink good = new RecordingSink();
+        p.addSink(good, props("component.name", "lodestar.sink.good"));
+        int i = 0;
+        for (Object[] b : bad) {
+            RecordingSink sink = new RecordingSink();
+            Map<String, Object> conf = props("component.name", "lodestar.sink.bad", "name", "bad" + i++);
+            for (int k = 0; k < b.length; k += 2) {
+                conf.put((String) b[k], b[k + 1]);
+            }
+            p.addSink(sink, conf);
+            ComponentStatus st = p.status().stream().filter(c -> c.name().equals(conf.get("name"))).findFirst().orElseThrow();
+            assertEquals(State.FAILED, st.state(), st.toString());
+            assertEquals("invalid-settings", st.detail());
+            assertTrue(st.lastError().startsWith(b[0] + ": "), "names " + b[0] + ": " + st.lastError());
+            p.emit(Sample.gauge("after." + b[0], 1));
+            SinkRunnerTest.await(() -> good.taken().stream().anyMatch(x -> x.name().equals("after." + b[0])), 3000);
+            assertTrue(sink.taken().isEmpty(), "nothing reaches a sink whose settings are invalid");
+            if (b[0].equals("batchSize") && b[1].equals("x")) {
+                // fixed in place: the same sink starts with a runner and gets what comes next
+                conf.put("batchSize", "10");
+                p.updatedSink(sink, conf);
+                ComponentStatus fixed = p.status().stream().filter(c -> c.name().equals(conf.get("name"))).findFirst().orElseThrow();
+                assertEquals(State.OK, fixed.state());
+                p.emit(Sample.gauge("after.fix", 1));
+                SinkRunnerTest.await(() -> sink.taken().stream().anyMatch(x -> x.name().equals("after.fix")), 3000);
+                assertEquals(List.of("after.fix"), sink.taken().stream().map(Sample::name).toList());
+            }
+            p.removeSink(sink);
+        }
+        assertTrue(p.status().stream().noneMatch(c -> c.name().startsWith("bad")), "removed sinks leave no status behind");
+    }
+
+    @Test
+    void monitoredPartsAreEmittedAsSelfMetricsWithTheirKindsAndState() throws Exception {
+        PipelineComponent p = pipeline(Map.of("selfInterval", "50ms"));
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        p.addMonitored(() -> new ComponentStatus("listener", "statsd-edge", State.FAILED, "receiver-failed",
+                Map.of("packets", 7L, "open_connections", 3L), java.util.Set.of("open_connections"), "socket closed"));
+        SinkRunnerTest.await(() -> sink.taken().stream().anyMatch(s -> s.name().equals("lodestar.self.listener.statsd-edge.state")), 3000);
+        Map<String, Sample> last = new HashMap<>();
+        sink.taken().forEach(s -> last.put(s.name(), s));
+        assertEquals(7.0, last.get("lodestar.self.listener.statsd-edge.packets").value());
+        assertEquals(lodestar.api.Kind.COUNTER, last.get("lodestar.self.listener.statsd-edge.packets").kind());
+        assertEquals(3.0, last.get("lodestar.self.listener.statsd-edge.open_connections").value());
+        assertEquals(lodestar.api.Kind.GAUGE, last.get("lodestar.self.listener.statsd-edge.open_connections").kind());
+        assertEquals(State.FAILED.code(), (int) last.get("lodestar.self.listener.statsd-edge.state").value());
+        assertEquals(State.OK.code(), (int) last.get("lodestar.self.sink.test.state").value());
+    }
 }

@@ -1,0 +1,100 @@
+package lodestar.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.osgi.framework.Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import lodestar.api.Processor;
+import lodestar.api.Sample;
+import lodestar.support.log.RateLimitedLog;
+
+/**
+ * The {@link Processor}s every sample passes through, highest {@code service.ranking} first (then oldest
+ * service), and the global tags after them. Runs on the producer's thread; a processor that throws is
+ * logged (rate-limited) and counted, and the sample passes on unchanged.
+ */
+final class ProcessorChain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorChain.class);
+
+    private final Map<Processor, Map<String, Object>> props = new ConcurrentHashMap<>();
+    private final RateLimitedLog errorLog = new RateLimitedLog(60_000, LOG::warn);
+    private final LongAdder received = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private volatile Processor[] chain = new Processor[0];
+
+    void put(Processor p, Map<String, Object> properties) {
+        props.put(p, properties);
+        rebuild();
+    }
+
+    void remove(Processor p) {
+        props.remove(p);
+        rebuild();
+    }
+
+    private synchronized void rebuild() {
+        Comparator<Map.Entry<Processor, Map<String, Object>>> byRank = Comparator
+                .comparingInt((Map.Entry<Processor, Map<String, Object>> e) -> Props.integer(e.getValue(), Constants.SERVICE_RANKING, 0))
+                .reversed()
+                .thenComparingLong(e -> Long.parseLong(Props.string(e.getValue(), Constants.SERVICE_ID, "0")));
+        chain = props.entrySet().stream().sorted(byRank).map(Map.Entry::getKey).toArray(Processor[]::new);
+    }
+
+    /** The samples to hand to the sinks: processed, those a processor dropped left out, global tags added. */
+    List<Sample> process(Collection<Sample> in, GlobalTags tags) {
+        received.add(in.size());
+        Processor[] c = chain;
+        if (c.length == 0 && tags.isEmpty()) {
+            return in instanceof List<Sample> l ? l : new ArrayList<>(in);
+        }
+        List<Sample> out = new ArrayList<>(in.size());
+        for (Sample s : in) {
+            Sample cur = s;
+            for (Processor p : c) {
+                try {
+                    cur = p.process(cur);
+                } catch (RuntimeException e) {
+                    errors.increment();
+                    Sample failed = cur;
+                    errorLog.log(() -> "processor " + p.getClass().getName() + " threw " + e + " on " + failed
+                            + "; the sample passes on unchanged");
+                }
+                if (cur == null) {
+                    break;
+                }
+            }
+            if (cur == null) {
+                dropped.increment();
+            } else {
+                out.add(tags.applyTo(cur));
+            }
+        }
+        return out;
+    }
+
+    long received() {
+        return received.sum();
+    }
+
+    long dropped() {
+        return dropped.sum();
+    }
+
+    long errors() {
+        return errors.sum();
+    }
+
+    int size() {
+        return chain.length;
+    }
+}

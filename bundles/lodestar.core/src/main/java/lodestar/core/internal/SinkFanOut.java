@@ -1,0 +1,175 @@
+package lodestar.core.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import lodestar.api.ComponentStatus;
+import lodestar.api.RunnerProperties;
+import lodestar.api.Sample;
+import lodestar.api.Sink;
+import lodestar.api.State;
+import lodestar.support.config.Units;
+
+/**
+ * Every {@link Sink} and its {@link SinkRunner}: the runner settings of each sink are the core's defaults
+ * overridden by the {@link RunnerProperties} in the sink's own configuration, read and validated here and
+ * nowhere else. A sink whose runner settings are invalid gets no runner and shows as
+ * {@link State#FAILED failed} with the property named, until its configuration is fixed; the other sinks go on.
+ */
+final class SinkFanOut {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkFanOut.class);
+
+    private final Map<Sink, SinkRunner> runners = new ConcurrentHashMap<>();
+    private final Map<Sink, Map<String, Object>> props = new ConcurrentHashMap<>();
+    /** sinks whose runner settings are invalid: their status, naming the property */
+    private final Map<Sink, ComponentStatus> refused = new ConcurrentHashMap<>();
+    private volatile SinkRunner[] snapshot = new SinkRunner[0];
+    private volatile CoreSettings settings;
+    private volatile boolean stopped;
+
+    SinkFanOut(CoreSettings settings) {
+        this.settings = settings;
+    }
+
+    /** A new sink, or new service properties of a known one. */
+    synchronized void put(Sink sink, Map<String, Object> properties) {
+        if (stopped) {
+            return;
+        }
+        props.put(sink, properties);
+        SinkRunner running = runners.get(sink);
+        String name = running != null ? running.name() : uniqueName(Names.of(properties), sink);
+        RunnerSettings rs;
+        try {
+            rs = settings.runnerDefaults().overriddenBy(properties);
+        } catch (IllegalArgumentException e) {
+            if (running != null) {
+                LOG.error("sink {}: new settings ignored, the running ones stay: {}", name, e.getMessage());
+            } else {
+                LOG.error("sink {} not started: {}", name, e.getMessage());
+                refused.put(sink, new ComponentStatus("sink", name, State.FAILED, "invalid-settings", Map.of(), e.getMessage()));
+            }
+            return;
+        }
+        refused.remove(sink);
+        if (running != null) {
+            running.update(rs);
+            return;
+        }
+        SinkRunner r = new SinkRunner(name, sink, rs, settings.spoolDirectory().resolve(Names.pathComponent(name)));
+        runners.put(sink, r);
+        r.start();
+        rebuild();
+        LOG.info("sink {} started (batch {}, flush {}, buffer {} samples in memory, {} bytes on disk)", name, rs.batchSize(),
+                Units.formatDuration(rs.flushIntervalMillis()), rs.capacity(), rs.bufferDiskBytes());
+    }
+
+    /** The sink goes: what its runner holds is written first (up to {@code shutdownTimeout}). */
+    void remove(Sink sink) {
+        SinkRunner r;
+        synchronized (this) {
+            props.remove(sink);
+            refused.remove(sink);
+            r = runners.remove(sink);
+            if (r != null) {
+                rebuild();
+            }
+        }
+        if (r != null) {
+            // the sink is still usable during unbind: write what it holds before it goes
+            r.stop(settings.shutdownTimeoutMillis());
+            LOG.info("sink {} removed", r.name());
+        }
+    }
+
+    /** New core settings: every running sink's defaults change where its own configuration sets nothing. */
+    synchronized void configure(CoreSettings s) {
+        CoreSettings old = settings;
+        settings = s;
+        if (!old.runnerDefaults().equals(s.runnerDefaults())) {
+            for (Map.Entry<Sink, Map<String, Object>> e : props.entrySet()) {
+                put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private String uniqueName(String wanted, Sink self) {
+        String name = wanted;
+        for (int i = 2; isTaken(name, self); i++) {
+            name = wanted + "#" + i;
+        }
+        return name;
+    }
+
+    private boolean isTaken(String name, Sink self) {
+        return runners.entrySet().stream().anyMatch(e -> e.getKey() != self && e.getValue().name().equals(name))
+                || refused.entrySet().stream().anyMatch(e -> e.getKey() != self && e.getValue().name().equals(name));
+    }
+
+    private void rebuild() {
+        snapshot = runners.values().stream().sorted(Comparator.comparing(SinkRunner::name)).toArray(SinkRunner[]::new);
+    }
+
+    /** Hands the samples to every sink's runner; never blocks on a backend. */
+    void offer(List<Sample> samples) {
+        for (SinkRunner r : snapshot) {
+            r.offer(samples);
+        }
+    }
+
+    /** The running sinks, by name. */
+    SinkRunner[] runners() {
+        return snapshot;
+    }
+
+    /** Running and refused sinks, by name. */
+    List<ComponentStatus> status() {
+        List<ComponentStatus> l = new ArrayList<>();
+        for (SinkRunner r : snapshot) {
+            l.add(r.status());
+        }
+        l.addAll(refused.values());
+        l.sort(Comparator.comparing(ComponentStatus::name));
+        return l;
+    }
+
+    /**
+     * Stops every runner in parallel, so N slow backends take one {@code shutdownTimeout}, not N; each writes
+     * what it holds first.
+     */
+    void stopAll() {
+        List<SinkRunner> all;
+        synchronized (this) {
+            stopped = true;
+            all = List.of(snapshot);
+            runners.clear();
+            refused.clear();
+            snapshot = new SinkRunner[0];
+        }
+        List<Thread> stoppers = new ArrayList<>();
+        for (SinkRunner r : all) {
+            Thread t = new Thread(() -> {
+                r.stop(settings.shutdownTimeoutMillis());
+                // said here too: at shutdown SCR may dispose the core before it unbinds the sinks
+                LOG.info("sink {} removed", r.name());
+            }, "lodestar-stop-" + r.name());
+            t.start();
+            stoppers.add(t);
+        }
+        for (Thread t : stoppers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
