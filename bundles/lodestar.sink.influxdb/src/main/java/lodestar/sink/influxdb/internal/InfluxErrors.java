@@ -1,7 +1,10 @@
 package lodestar.sink.influxdb.internal;
 
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import lodestar.support.json.Json;
 
 /**
  * Reads InfluxDB's error answers: 1.x sends {@code {"error":"..."}}, 2.x
@@ -51,60 +54,13 @@ final class InfluxErrors {
         return Math.min(n, sent);
     }
 
-    /** The value of the first string member {@code key} in a JSON object, unescaped; null if absent. */
+    /** The string member {@code key} of a JSON object answer; null when the answer is not one or has none. */
     static String jsonString(String json, String key) {
-        String k = "\"" + key + "\"";
-        int i = json.indexOf(k);
-        while (i >= 0) {
-            int j = i + k.length();
-            while (j < json.length() && Character.isWhitespace(json.charAt(j))) {
-                j++;
-            }
-            if (j < json.length() && json.charAt(j) == ':') {
-                j++;
-                while (j < json.length() && Character.isWhitespace(json.charAt(j))) {
-                    j++;
-                }
-                if (j < json.length() && json.charAt(j) == '"') {
-                    return unescape(json, j + 1);
-                }
-            }
-            i = json.indexOf(k, i + 1);
+        try {
+            Object v = Json.parse(json);
+            return v instanceof Map<?, ?> m && m.get(key) instanceof String str ? str : null;
+        } catch (IllegalArgumentException notJson) {
+            return null; // a proxy's HTML page, a plain-text error: message() shows the body as it is
         }
-        return null;
-    }
-
-    private static String unescape(String s, int from) {
-        StringBuilder b = new StringBuilder();
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                return b.toString();
-            }
-            if (c == '\\' && i + 1 < s.length()) {
-                char e = s.charAt(++i);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        if (i + 4 < s.length()) {
-                            try {
-                                b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-                            } catch (NumberFormatException ex) {
-                                b.append('?');
-                            }
-                            i += 4;
-                        }
-                    }
-                    default -> b.append(e);
-                }
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }
