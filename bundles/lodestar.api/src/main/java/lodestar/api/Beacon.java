@@ -3,8 +3,7 @@ package lodestar.api;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A collector the core runs on a schedule (Pylon's beacon): register one as an OSGi service and the
- * core calls {@link #collect(Emitter)} every {@value #INTERVAL} (service property, a duration such as
+ * A collector the core runs on a schedule: register one as an OSGi service and the core calls {@link #collect(Emitter)} every {@value #INTERVAL} (service property, a duration such as
  * {@code 10s}; default 10 s).
  *
  * <p>A beacon that throws is logged (rate-limited) and counted; one that is still running when its

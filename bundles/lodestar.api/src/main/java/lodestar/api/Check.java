@@ -3,7 +3,7 @@ package lodestar.api;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A check (Pharos's watcher: a command, an HTTP probe) that has a verdict, not only numbers. Register
+ * A check (a command, an HTTP probe) that has a verdict, not only numbers. Register
  * it as a service, usually on the same component as its {@link Beacon}; the status board and
  * {@code lodestar:checks} list every check's latest result.
  */

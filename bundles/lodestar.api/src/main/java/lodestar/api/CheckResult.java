@@ -3,8 +3,8 @@ package lodestar.api;
 import java.util.Objects;
 
 /**
- * The outcome of one run of a check (Pharos's watcher): status, a message for people, the measured
- * value, when it was taken and since when the check has been in this status.
+ * The outcome of one run of a check: status, a message for people, the measured value, when it was
+ * taken and since when the check has been in this status.
  *
  * @param check     the check's name
  * @param status    the verdict

@@ -8,10 +8,10 @@ import java.util.Map;
 import lodestar.api.Tags;
 
 /**
- * Telegraf's tagpass/tagdrop table: for each tag key a list of value globs (the platform's
- * {@link NameFilter} globs). It matches a sample's tags when any listed key is present with a value
- * matching any of its globs. Used by a sink's {@code tagpass}/{@code tagdrop} and by the filter
- * processor. Immutable and thread-safe.
+ * A table of tag conditions: for each tag key a list of value globs (the platform's {@link NameFilter}
+ * globs). It matches a sample's tags when any listed key is present with a value matching any of its globs.
+ * Used by a sink's {@code tagpass}/{@code tagdrop} and by the filter processor, written as Telegraf writes
+ * its tagpass/tagdrop. Immutable and thread-safe.
  */
 public final class TagFilter {
 

@@ -4,8 +4,8 @@ import lodestar.api.Sample;
 import lodestar.api.Tags;
 
 /**
- * Tags added to every sample that does not carry them already (PuyPuy's {@code cluster_name} and
- * {@code host_group}, plus any configured {@code key=value}): a sample's own tag wins.
+ * Tags added to every sample that does not carry them already ({@code cluster_name}, {@code host_group} and
+ * any configured {@code key=value}; the first two as PuyPuy names them): a sample's own tag wins.
  */
 final class GlobalTags {
 

@@ -27,8 +27,8 @@ import lodestar.api.Tags;
 import lodestar.support.config.Units;
 
 /**
- * Pharos's command watcher: runs a command every {@code interval} and judges it by its exit code as
- * Nagios judges a plugin. Emits {@code check.<name>.status} (0..3) and {@code check.<name>.duration_ms},
+ * A command check: runs a command every {@code interval} and judges it by its exit code as Nagios judges
+ * a plugin (what Pharos's command watcher does). Emits {@code check.<name>.status} (0..3) and {@code check.<name>.duration_ms},
  * plus the plugin's performance data; {@link #result()} gives the latest verdict to the status board.
  * A change of status is logged once, not on every run.
  *

@@ -27,9 +27,9 @@ import lodestar.api.Sample;
 import lodestar.api.Tags;
 
 /**
- * An HTTP check (Pharos's page watcher, Telegraf's http_response): requests {@code url} every
- * {@code interval}, emits the phase times, size, status code and a numeric status under
- * {@code check.<name>.}, and publishes a {@link CheckResult}. One factory configuration per URL.
+ * An HTTP check: requests {@code url} every {@code interval}, emits the phase times, size, status code and
+ * a numeric status under {@code check.<name>.}, and publishes a {@link CheckResult}. One factory configuration
+ * per URL. (It covers Pharos's page watcher and Telegraf's http_response.)
  *
  * <p>Failures of the checked server (refused, timed out, TLS, 500, too many redirects) are results,
  * never exceptions: {@link #collect} only throws if the emitter does. Immediate, so a bad configuration

@@ -4,10 +4,10 @@ import lodestar.api.CheckStatus;
 import lodestar.support.config.Units;
 
 /**
- * Pharos's {@code (good, warning, critical)} triple on a response's total time, with Pharos's meaning
- * (its {@code PageGETMetricWatcher}): at or below {@code good} is suspiciously fast (WARNING: a cached
- * error page, a proxy answering for a dead backend), at or above {@code critical} is CRITICAL, at or
- * above {@code warning} is WARNING, anything else OK. {@code good = 0} switches the lower bound off. An
+ * A {@code (good, warning, critical)} triple on a response's total time: at or below {@code good} is
+ * suspiciously fast (WARNING: a cached error page, a proxy answering for a dead backend), at or above
+ * {@code critical} is CRITICAL, at or above {@code warning} is WARNING, anything else OK (the meaning
+ * Pharos's {@code PageGETMetricWatcher} gives it, so Pharos configurations carry over). {@code good = 0} switches the lower bound off. An
  * empty value switches timing thresholds off altogether. Immutable.
  */
 final class Thresholds {

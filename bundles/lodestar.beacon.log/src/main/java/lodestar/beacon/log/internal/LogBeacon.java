@@ -32,7 +32,7 @@ import lodestar.support.log.RateLimitedLog;
 import lodestar.support.config.Units;
 
 /**
- * Pylon's "check logs", Telegraf's tail: follows the files the {@code path} globs match, through
+ * Follows the files the {@code path} globs match (like Pylon's "check logs" and Telegraf's tail), through
  * rotation and truncation, and every {@code interval} emits how many new lines matched each pattern
  * ({@code <prefix>.<name>.count}) and, for patterns with a {@code (?<value>...)} group, the sum, maximum
  * and last of the numbers extracted. The files are read when the core collects, on its thread: no

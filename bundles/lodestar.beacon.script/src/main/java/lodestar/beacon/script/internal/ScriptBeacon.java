@@ -41,9 +41,9 @@ import lodestar.support.log.RateLimitedLog;
 import lodestar.support.config.Units;
 
 /**
- * PuyPuy's custom checks: every {@code interval}, runs each executable file of a folder (in parallel,
- * bounded, each with a timeout that kills its whole process tree) and reads what it prints in PuyPuy,
- * Graphite plaintext or InfluxDB line protocol. stderr goes to the log; bad lines, timeouts and failures
+ * Scripts in any language as collectors: every {@code interval}, runs each executable file of a folder (in
+ * parallel, bounded, each with a timeout that kills its whole process tree) and reads what it prints in
+ * PuyPuy's check format, Graphite plaintext or InfluxDB line protocol (PuyPuy's custom checks run unchanged). stderr goes to the log; bad lines, timeouts and failures
  * are counted per script and shown in {@code lodestar:status}.
  *
  * <p>A factory component (one instance per folder, {@code conf/lodestar.beacon.script-<name>.cfg}); a plain

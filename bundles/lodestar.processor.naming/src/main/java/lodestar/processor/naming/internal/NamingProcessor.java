@@ -22,8 +22,9 @@ import lodestar.api.Tags;
 import lodestar.support.filter.NameFilter;
 
 /**
- * Bucky's name rules as a processor: prefix and postfix components, the host (from a tag) reversed and
- * trimmed into the name, '.' inside components replaced, adjacent duplicate components stripped.
+ * Name rules as a processor: prefix and postfix components, the host (from a tag) reversed and trimmed
+ * into the name, '.' inside components replaced, adjacent duplicate components stripped (Bucky's rules,
+ * with its option names in the descriptions, so a Bucky configuration carries over).
  * Runs only when configured, so installing the bundle renames nothing by itself.
  */
 @Component(name = NamingProcessor.PID, configurationPid = NamingProcessor.PID,
