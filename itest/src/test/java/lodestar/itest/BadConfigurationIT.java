@@ -67,6 +67,33 @@ public class BadConfigurationIT extends LodestarTestSupport {
     }
 
     @Test
+    public void badRunnerSettingsFailOnlyThatSinkNamedUntilFixed() throws Exception {
+        await("sink store running", () -> status("sink", "store").isPresent());
+        this.alive = "itest.alive.runner";
+        int alive = emitAndAwaitStored(0);
+
+        org.osgi.service.cm.Configuration c = configureFactory("lodestar.sink.graphite", "badrunner", "host", "127.0.0.1",
+                "port", 2003, "batchSize", "lots");
+        await("sink graphite-badrunner failed", () -> status("sink", "graphite-badrunner")
+                .map(s -> s.state() == lodestar.api.State.FAILED).orElse(false));
+        lodestar.api.ComponentStatus st = status("sink", "graphite-badrunner").get();
+        assertEquals("invalid-settings", st.detail());
+        assertTrue(st.lastError(), st.lastError().startsWith("batchSize: "));
+        // the sink component itself is fine: only its runner settings are the core's to refuse
+        assertTrue(componentConfigurations("lodestar.sink.graphite").stream()
+                .anyMatch(d -> d.state == ComponentConfigurationDTO.ACTIVE));
+        alive = emitAndAwaitStored(alive);
+        assertEquals(lodestar.api.State.OK, status("sink", "store").get().state());
+
+        c.update(dictionary("host", "127.0.0.1", "port", 2003, "batchSize", "10"));
+        await("sink graphite-badrunner running", () -> status("sink", "graphite-badrunner")
+                .map(s -> !"invalid-settings".equals(s.detail())).orElse(false));
+        c.delete();
+        await("sink graphite-badrunner gone", () -> status("sink", "graphite-badrunner").isEmpty());
+        emitAndAwaitStored(alive);
+    }
+
+    @Test
     public void badBeaconIntervalTakesOnlyThatBeaconDownUntilFixed() throws Exception {
         await("beacon system scheduled", () -> status("beacon", "system").isPresent());
         this.alive = "itest.alive.beacon";
