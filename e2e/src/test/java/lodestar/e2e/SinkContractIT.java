@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,13 +49,7 @@ class SinkContractIT {
         lodestar.config("lodestar.sink.kairosdb-secret.cfg", Map.of("url", kairos.url(), "username", "bob",
                 "password", SECRET, "include", "system.**", "flushInterval", "200ms"));
         lodestar.start();
-        Path pw = home.resolve("data").resolve("webconsole.password");
-        long end = System.currentTimeMillis() + 30_000;
-        while (!Files.exists(pw) && System.currentTimeMillis() < end) {
-            Thread.sleep(200);
-        }
-        assertTrue(Files.exists(pw), "generated web console password\n" + lodestar.output());
-        password = Files.readString(pw, StandardCharsets.UTF_8).trim();
+        password = lodestar.consolePassword();
     }
 
     @AfterAll

@@ -117,6 +117,24 @@ public final class LodestarProcess implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The web console's password the platform generated on its first start ({@code data/webconsole.password}),
+     * waiting up to 30 s for it.
+     *
+     * @throws AssertionError with the platform's output when it did not appear
+     */
+    public String consolePassword() throws IOException, InterruptedException {
+        Path pw = home.resolve("data").resolve("webconsole.password");
+        long end = System.currentTimeMillis() + 30_000;
+        while (!Files.exists(pw) && System.currentTimeMillis() < end) {
+            Thread.sleep(200);
+        }
+        if (!Files.exists(pw)) {
+            throw new AssertionError("no generated web console password in " + pw + "\n" + output());
+        }
+        return Files.readString(pw, StandardCharsets.UTF_8).trim();
+    }
+
     /** Runs one command in the remote shell and returns what it printed before the next prompt. */
     public String shell(String command) throws IOException {
         long end = System.currentTimeMillis() + 30_000;

@@ -114,15 +114,7 @@ final class BeaconScheduler {
 
     /** {@code wanted}, or {@code wanted#2}, ... when another beacon has that name already. */
     private String uniqueName(String wanted, BeaconRunner self) {
-        String name = wanted;
-        for (int i = 2; isTaken(name, self); i++) {
-            name = wanted + "#" + i;
-        }
-        return name;
-    }
-
-    private boolean isTaken(String name, BeaconRunner self) {
-        return runners.values().stream().anyMatch(b -> b != self && b.name().equals(name));
+        return Names.unique(wanted, name -> runners.values().stream().anyMatch(b -> b != self && b.name().equals(name)));
     }
 
     private void turn(BeaconRunner r) {

@@ -52,6 +52,15 @@ final class Names {
         return pid == null ? null : Integer.toHexString(pid.hashCode() & 0xfffff);
     }
 
+    /** {@code wanted}, or {@code wanted#2}, {@code wanted#3} ... the first that is not {@code taken}. */
+    static String unique(String wanted, java.util.function.Predicate<String> taken) {
+        String name = wanted;
+        for (int i = 2; taken.test(name); i++) {
+            name = wanted + "#" + i;
+        }
+        return name;
+    }
+
     /** A name made safe as one component of a dotted metric path. */
     static String pathComponent(String name) {
         StringBuilder b = new StringBuilder(name.length());

@@ -9,19 +9,25 @@ final class Props {
     private Props() {
     }
 
+    /** The value as one trimmed string ({@code String[]}: its first element); {@code dflt} when absent or blank. */
     static String string(Map<String, ?> props, String key, String dflt) {
         Object v = props.get(key);
+        if (v instanceof String[] a) {
+            v = a.length == 0 ? null : a[0];
+        }
         if (v == null) {
             return dflt;
-        }
-        if (v instanceof String[] a) {
-            return a.length == 0 ? dflt : a[0];
         }
         String s = String.valueOf(v).trim();
         return s.isEmpty() ? dflt : s;
     }
 
-    static String[] strings(Map<String, ?> props, String key) {
+    /**
+     * The entries of a list property as they are: a {@code String[]} or collection (a {@code .config} file,
+     * the web console), or one string (a {@code .cfg} file). Not split at commas: the parsers of these entries
+     * do that, where a comma means something (tagpass's {@code dc=par*,fra*} is one entry).
+     */
+    static String[] entries(Map<String, ?> props, String key) {
         Object v = props.get(key);
         if (v == null) {
             return new String[0];
@@ -32,8 +38,7 @@ final class Props {
         if (v instanceof Collection<?> c) {
             return c.stream().map(String::valueOf).toArray(String[]::new);
         }
-        String s = String.valueOf(v).trim();
-        return s.isEmpty() ? new String[0] : s.split("\\s*,\\s*");
+        return new String[] {String.valueOf(v)};
     }
 
     static int integer(Map<String, ?> props, String key, int dflt) {
@@ -45,18 +50,6 @@ final class Props {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": expected a whole number, got '" + s + "'");
-        }
-    }
-
-    static double decimal(Map<String, ?> props, String key, double dflt) {
-        String s = string(props, key, null);
-        if (s == null) {
-            return dflt;
-        }
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": expected a number, got '" + s + "'");
         }
     }
 

@@ -1,6 +1,5 @@
 package lodestar.core.internal;
 
-import java.util.Collection;
 import java.util.Map;
 
 import lodestar.api.RunnerProperties;
@@ -35,9 +34,11 @@ final class RunnerPropertyReader {
         r.bufferDiskBytes(0);
         long initial = r.retryInitialMillis(1);
         long max = r.retryMaxMillis(Long.MAX_VALUE);
-        if (string(props, RunnerProperties.RETRY_MAX) != null && string(props, RunnerProperties.RETRY_INITIAL) != null && max < initial) {
-            throw new IllegalArgumentException(RunnerProperties.RETRY_MAX + ": must not be shorter than " + RunnerProperties.RETRY_INITIAL
-                    + " (" + string(props, RunnerProperties.RETRY_INITIAL) + "), got '" + string(props, RunnerProperties.RETRY_MAX) + "'");
+        String initialText = Props.string(props, RunnerProperties.RETRY_INITIAL, null);
+        String maxText = Props.string(props, RunnerProperties.RETRY_MAX, null);
+        if (initialText != null && maxText != null && max < initial) {
+            throw new IllegalArgumentException(RunnerProperties.RETRY_MAX + ": must not be shorter than "
+                    + RunnerProperties.RETRY_INITIAL + " (" + initialText + "), got '" + maxText + "'");
         }
         r.retryFactor(1);
         r.filter();
@@ -48,7 +49,7 @@ final class RunnerPropertyReader {
     }
 
     public int batchSize(int dflt) {
-        String s = string(props, RunnerProperties.BATCH_SIZE);
+        String s = Props.string(props, RunnerProperties.BATCH_SIZE, null);
         if (s == null) {
             return dflt;
         }
@@ -64,12 +65,12 @@ final class RunnerPropertyReader {
     }
 
     public long flushIntervalMillis(long dflt) {
-        String s = string(props, RunnerProperties.FLUSH_INTERVAL);
+        String s = Props.string(props, RunnerProperties.FLUSH_INTERVAL, null);
         return s == null ? dflt : Units.positiveDurationMillis(RunnerProperties.FLUSH_INTERVAL, s);
     }
 
     public long bufferBytes(long dflt) {
-        String s = string(props, RunnerProperties.BUFFER_MEMORY);
+        String s = Props.string(props, RunnerProperties.BUFFER_MEMORY, null);
         if (s == null) {
             return dflt;
         }
@@ -84,22 +85,22 @@ final class RunnerPropertyReader {
      * The disk spool's size limit: absent or blank gives {@code dflt}; {@code 0} turns the spool off.
      */
     public long bufferDiskBytes(long dflt) {
-        String s = string(props, RunnerProperties.BUFFER_DISK);
+        String s = Props.string(props, RunnerProperties.BUFFER_DISK, null);
         return s == null ? dflt : Units.bytes(RunnerProperties.BUFFER_DISK, s);
     }
 
     public long retryInitialMillis(long dflt) {
-        String s = string(props, RunnerProperties.RETRY_INITIAL);
+        String s = Props.string(props, RunnerProperties.RETRY_INITIAL, null);
         return s == null ? dflt : Units.positiveDurationMillis(RunnerProperties.RETRY_INITIAL, s);
     }
 
     public long retryMaxMillis(long dflt) {
-        String s = string(props, RunnerProperties.RETRY_MAX);
+        String s = Props.string(props, RunnerProperties.RETRY_MAX, null);
         return s == null ? dflt : Units.positiveDurationMillis(RunnerProperties.RETRY_MAX, s);
     }
 
     public double retryFactor(double dflt) {
-        String s = string(props, RunnerProperties.RETRY_FACTOR);
+        String s = Props.string(props, RunnerProperties.RETRY_FACTOR, null);
         if (s == null) {
             return dflt;
         }
@@ -119,47 +120,21 @@ final class RunnerPropertyReader {
 
     /** The {@value #RunnerProperties.TAGPASS} table. */
     public TagFilter tagpass() {
-        return TagFilter.parse(RunnerProperties.TAGPASS, strings(props, RunnerProperties.TAGPASS));
+        return TagFilter.parse(RunnerProperties.TAGPASS, Props.entries(props, RunnerProperties.TAGPASS));
     }
 
     /** The {@value #RunnerProperties.TAGDROP} table. */
     public TagFilter tagdrop() {
-        return TagFilter.parse(RunnerProperties.TAGDROP, strings(props, RunnerProperties.TAGDROP));
+        return TagFilter.parse(RunnerProperties.TAGDROP, Props.entries(props, RunnerProperties.TAGDROP));
     }
 
     /** The include/exclude globs as one filter. */
     public NameFilter filter() {
-        return NameFilter.of(strings(props, RunnerProperties.INCLUDE), strings(props, RunnerProperties.EXCLUDE));
+        return NameFilter.of(Props.entries(props, RunnerProperties.INCLUDE), Props.entries(props, RunnerProperties.EXCLUDE));
     }
 
     /** The {@value #RunnerProperties.LEVELS} property as a filter on the samples' {@code level} tag. */
     public LevelFilter levels() {
-        return LevelFilter.of(strings(props, RunnerProperties.LEVELS));
-    }
-
-    private static String string(Map<String, ?> props, String key) {
-        Object v = props.get(key);
-        if (v instanceof String[] a) {
-            v = a.length == 0 ? null : a[0];
-        }
-        if (v == null) {
-            return null;
-        }
-        String s = String.valueOf(v).trim();
-        return s.isEmpty() ? null : s;
-    }
-
-    private static String[] strings(Map<String, ?> props, String key) {
-        Object v = props.get(key);
-        if (v == null) {
-            return new String[0];
-        }
-        if (v instanceof String[] a) {
-            return a;
-        }
-        if (v instanceof Collection<?> c) {
-            return c.stream().map(String::valueOf).toArray(String[]::new);
-        }
-        return new String[] {String.valueOf(v)};
+        return LevelFilter.of(Props.entries(props, RunnerProperties.LEVELS));
     }
 }

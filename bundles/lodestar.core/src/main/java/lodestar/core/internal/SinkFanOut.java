@@ -101,17 +101,10 @@ final class SinkFanOut {
         }
     }
 
+    /** {@code wanted}, or {@code wanted#2}, ... when another sink, running or refused, has that name already. */
     private String uniqueName(String wanted, Sink self) {
-        String name = wanted;
-        for (int i = 2; isTaken(name, self); i++) {
-            name = wanted + "#" + i;
-        }
-        return name;
-    }
-
-    private boolean isTaken(String name, Sink self) {
-        return runners.entrySet().stream().anyMatch(e -> e.getKey() != self && e.getValue().name().equals(name))
-                || refused.entrySet().stream().anyMatch(e -> e.getKey() != self && e.getValue().name().equals(name));
+        return Names.unique(wanted, name -> runners.entrySet().stream().anyMatch(e -> e.getKey() != self && e.getValue().name().equals(name))
+                || refused.entrySet().stream().anyMatch(e -> e.getKey() != self && e.getValue().name().equals(name)));
     }
 
     private void rebuild() {
