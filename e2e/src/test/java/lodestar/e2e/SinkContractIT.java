@@ -80,6 +80,27 @@ class SinkContractIT {
     }
 
     @Test
+    void theFormsSurviveTheCoreRestartingWhileTheSinksRunOn() throws Exception {
+        List<String> before = formFields("lodestar.sink.influxdb");
+        assertTrue(before.containsAll(RunnerProperties.ALL), before.toString());
+        String id = bundleId("lodestar.core");
+        lodestar.shell("stop " + id);
+        lodestar.shell("start " + id);
+        assertEquals(before, formFields("lodestar.sink.influxdb"), "the sink's own fields and the runner's, again");
+        assertEquals(before.size(), formFields("lodestar.sink.influxdb").size());
+    }
+
+    private String bundleId(String symbolicName) throws Exception {
+        for (String line : lodestar.shell("lb -s " + symbolicName).split("\n")) {
+            String[] f = line.trim().split("\\s*\\|\\s*");
+            if (f.length >= 4 && f[3].startsWith(symbolicName + " ")) {
+                return f[0].trim();
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " in lb -s");
+    }
+
+    @Test
     void aSinksSecretReachesTheBackendButNothingThatListsServices() throws Exception {
         assertFalse(kairos.await("system.", 1).isEmpty(), "points written with the password\n" + lodestar.output());
         assertEquals(0, kairos.authFailures(), "every request authenticated");

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeProvider;
@@ -19,14 +18,12 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 final class SinkForm implements MetaTypeProvider {
 
     private final String pid;
-    /** the sink's own form by locale ({@code null}: the default), captured before this provider shadowed it */
-    private final Map<String, ObjectClassDefinition> own;
-    private final String[] locales;
+    /** the sink's own form, read from its bundle's metatype documents (localized on each call) */
+    private final MetaTypeProvider own;
 
-    SinkForm(String pid, Map<String, ObjectClassDefinition> own, String[] locales) {
+    SinkForm(String pid, MetaTypeProvider own) {
         this.pid = pid;
         this.own = own;
-        this.locales = locales;
     }
 
     @Override
@@ -34,18 +31,13 @@ final class SinkForm implements MetaTypeProvider {
         if (!pid.equals(id)) {
             return null;
         }
-        ObjectClassDefinition base = locale != null && own.containsKey(locale) ? own.get(locale) : own.get(null);
+        ObjectClassDefinition base = own.getObjectClassDefinition(pid, locale);
         return base == null ? null : new Combined(base);
     }
 
     @Override
     public String[] getLocales() {
-        return locales == null ? null : locales.clone();
-    }
-
-    /** Whether this form stands for the sink's own one (so a second scan does not wrap it again). */
-    static boolean isOurs(ObjectClassDefinition ocd) {
-        return ocd instanceof Combined;
+        return own.getLocales();
     }
 
     private record Combined(ObjectClassDefinition base) implements ObjectClassDefinition {

@@ -1,12 +1,19 @@
 package lodestar.core.internal;
 
+import java.io.IOException;
+import java.net.URL;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.felix.metatype.DefaultMetaTypeProvider;
+import org.apache.felix.metatype.Designate;
+import org.apache.felix.metatype.MetaData;
+import org.apache.felix.metatype.MetaDataReader;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -17,7 +24,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeProvider;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
@@ -32,8 +38,9 @@ import lodestar.api.Sink;
  * component, so the web console shows them although no sink declares them: for each component providing
  * {@code Sink} (found through {@link ServiceComponentRuntime}, rescanned whenever SCR's components change),
  * it registers, in the sink bundle's name as an extender does, a {@link SinkForm} for the component's
- * configuration PID; metatype then answers with it instead of the sink's own form. A sink bundle that goes
- * takes its registration with it.
+ * configuration PID; metatype then answers with it instead of the sink's own form (Felix metatype keeps the
+ * last provider registered for a PID). A sink bundle that goes takes its registration with it; one that
+ * comes back gets a new one.
  */
 @Component(immediate = true)
 public final class SinkForms {
@@ -41,16 +48,18 @@ public final class SinkForms {
     private static final Logger LOG = LoggerFactory.getLogger(SinkForms.class);
 
     private final BundleContext context;
-    private final MetaTypeService metatype;
     /** by bundle id and PID */
     private final Map<String, ServiceRegistration<MetaTypeProvider>> forms = new HashMap<>();
     private volatile ServiceComponentRuntime scr;
     private volatile boolean active;
 
+    /**
+     * @param metatype not called: without a metatype service there are no forms to add to, so the component
+     *                 waits for one (the OSGi integration tests run none)
+     */
     @Activate
     public SinkForms(BundleContext context, @Reference MetaTypeService metatype) {
         this.context = context;
-        this.metatype = metatype;
         this.active = true;
         rescan();
     }
@@ -97,7 +106,7 @@ public final class SinkForms {
             String pid = d.configurationPid[0];
             String key = bundle.getBundleId() + ":" + pid;
             present.add(key);
-            if (!forms.containsKey(key)) {
+            if (!isLive(forms.get(key))) {
                 register(bundle, pid, key);
             }
         }
@@ -111,34 +120,53 @@ public final class SinkForms {
     }
 
     private void register(Bundle bundle, String pid, String key) {
-        MetaTypeInformation mti = metatype.getMetaTypeInformation(bundle);
-        if (mti == null) {
-            return;
-        }
-        boolean factory = mti.getFactoryPids() != null && Arrays.asList(mti.getFactoryPids()).contains(pid);
-        boolean single = mti.getPids() != null && Arrays.asList(mti.getPids()).contains(pid);
-        if (!factory && !single) {
+        Designated own = ownForm(bundle, pid);
+        if (own == null) {
             LOG.warn("sink {} in {} has no configuration form (metatype) to add the runner fields to", pid,
                     bundle.getSymbolicName());
             return;
         }
-        Map<String, ObjectClassDefinition> own = new HashMap<>();
-        String[] locales = mti.getLocales();
-        for (String locale : locales == null ? new String[] {null} : append(locales)) {
-            ObjectClassDefinition ocd = mti.getObjectClassDefinition(pid, locale);
-            if (ocd == null || SinkForm.isOurs(ocd)) {
-                return; // a form of ours already stands there (a rescan raced a registration)
-            }
-            own.put(locale, ocd);
+        ObjectClassDefinition ocd = own.provider().getObjectClassDefinition(pid, null);
+        if (ocd != null) {
             duplicates(bundle, pid, ocd);
         }
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put(factory ? MetaTypeProvider.METATYPE_FACTORY_PID : MetaTypeProvider.METATYPE_PID, pid);
+        props.put(own.factory() ? MetaTypeProvider.METATYPE_FACTORY_PID : MetaTypeProvider.METATYPE_PID, pid);
         try {
-            forms.put(key, bundle.getBundleContext().registerService(MetaTypeProvider.class, new SinkForm(pid, own, locales), props));
+            forms.put(key, bundle.getBundleContext().registerService(MetaTypeProvider.class, new SinkForm(pid, own.provider()), props));
         } catch (IllegalStateException e) {
             LOG.debug("sink bundle {} stopped while its form was added", bundle.getSymbolicName());
         }
+    }
+
+    /** The sink's own form for {@code pid}, and whether it is a factory PID's. */
+    private record Designated(MetaTypeProvider provider, boolean factory) {
+    }
+
+    /**
+     * Read from the bundle's own metatype documents, not from the metatype service: once a form of ours stands
+     * for the PID, the service answers with ours, and the sink's own would be out of reach when the core
+     * restarts while the sink runs on.
+     */
+    private static Designated ownForm(Bundle bundle, String pid) {
+        Enumeration<URL> docs = bundle.findEntries("OSGI-INF/metatype", "*.xml", false);
+        while (docs != null && docs.hasMoreElements()) {
+            URL doc = docs.nextElement();
+            try {
+                MetaData md = new MetaDataReader().parse(doc);
+                if (md == null) {
+                    continue;
+                }
+                DefaultMetaTypeProvider p = new DefaultMetaTypeProvider(bundle, md);
+                Designate d = p.getDesignate(pid);
+                if (d != null) {
+                    return new Designated(p, d.getFactoryPid() != null);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot read {} of {}: {}", doc, bundle.getSymbolicName(), e.toString());
+            }
+        }
+        return null;
     }
 
     /** A sink that declares a runner field itself would show it twice, and drift from the core's: say so. */
@@ -152,10 +180,17 @@ public final class SinkForms {
         }
     }
 
-    private static String[] append(String[] locales) {
-        String[] all = Arrays.copyOf(locales, locales.length + 1);
-        all[locales.length] = null;
-        return all;
+    /** A sink bundle that was updated took our registration with it (same bundle id, new bundle). */
+    private static boolean isLive(ServiceRegistration<?> r) {
+        if (r == null) {
+            return false;
+        }
+        try {
+            r.getReference();
+            return true;
+        } catch (IllegalStateException unregistered) {
+            return false;
+        }
     }
 
     private static void unregister(ServiceRegistration<?> r) {
