@@ -14,17 +14,22 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import lodestar.testkit.LodestarProcess;
 
 /**
  * What a new user gets with no configuration at all: host metrics collected into the embedded store,
  * visible with {@code lodestar:series}; default configuration files; a web console that does not
- * accept admin/admin.
+ * accept admin/admin; a clean stop on SIGTERM. The smoke test of a JDK: {@code .ci/run} runs it on every
+ * JDK the platform supports ({@link LodestarProcess#javaHome()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutOfTheBoxIT {
 
     private final Path home = LodestarProcess.tempDir();
@@ -43,6 +48,7 @@ class OutOfTheBoxIT {
     }
 
     @Test
+    @Order(1)
     void hostMetricsLandInTheStoreWithNoConfiguration() throws Exception {
         long end = System.currentTimeMillis() + 40_000;
         String series = "";
@@ -60,6 +66,7 @@ class OutOfTheBoxIT {
     }
 
     @Test
+    @Order(1)
     void firstStartWritesDefaultsAndSecuresTheWebConsole() throws Exception {
         Path pw = home.resolve("data").resolve("webconsole.password");
         long end = System.currentTimeMillis() + 30_000;
@@ -101,6 +108,7 @@ class OutOfTheBoxIT {
     }
 
     @Test
+    @Order(1)
     void theWebConsoleHasAConfigurationFormForEveryComponent() throws Exception {
         Path pw = home.resolve("data").resolve("webconsole.password");
         long end = System.currentTimeMillis() + 30_000;
@@ -133,6 +141,24 @@ class OutOfTheBoxIT {
             assertTrue(body.contains("\"title\":\"Lodestar") && body.contains("\"properties\":{\""),
                     pid + ": the configuration form (metatype) the web console shows: " + body);
         }
+    }
+
+    @Test
+    @Order(2)
+    void sigtermStopsTheFrameworkAndTheStoreSavesWhatItHolds() throws Exception {
+        assertTrue(lodestar.isAlive(), "the platform died before the stop\n" + lodestar.output());
+        Path snapshot = home.resolve("data").resolve("store").resolve("store.snap");
+        long before = Files.exists(snapshot) ? Files.getLastModifiedTime(snapshot).toMillis() : 0;
+        long stopAt = System.currentTimeMillis();
+        int exit = lodestar.stop(30_000);
+        assertEquals(143, exit, "exit code on SIGTERM\n" + lodestar.output());
+        String out = lodestar.output();
+        assertTrue(out.contains("sink store removed") && out.contains("lodestar: framework stopped in"),
+                "the framework stopped in order:\n" + out);
+        assertTrue(Files.exists(snapshot) && Files.size(snapshot) > 0, "the store's snapshot on the way out: " + snapshot);
+        long written = Files.getLastModifiedTime(snapshot).toMillis();
+        // file times may be coarser than the clock: a second of slack, and newer than any earlier snapshot
+        assertTrue(written >= stopAt - 1000 && written > before, "snapshot written at " + written + ", stop at " + stopAt);
     }
 
     private static HttpRequest get(String url, String user, String password) {

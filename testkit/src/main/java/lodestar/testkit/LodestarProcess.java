@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The platform as a user runs it: {@code java -jar run/target/lodestar.jar} in a home folder of its
  * own, with no terminal, its output in {@code <home>/lodestar.out}, optionally with the loopback remote
- * shell on a free port so a test can type {@code lodestar:*} commands.
+ * shell on a free port so a test can type {@code lodestar:*} commands. The JDK it runs on is
+ * {@link #javaHome()}: the tests' own unless system property {@code lodestar.java.home} names another, so one
+ * build checks the platform on several JDKs.
  */
 public final class LodestarProcess implements AutoCloseable {
 
@@ -66,6 +68,35 @@ public final class LodestarProcess implements AutoCloseable {
         return jar.toAbsolutePath();
     }
 
+    /**
+     * The JDK the platform runs on: system property {@code lodestar.java.home} when set (the e2e module passes
+     * Maven's property of that name), else the JDK running the tests.
+     */
+    public static Path javaHome() {
+        String p = System.getProperty("lodestar.java.home");
+        Path home = Path.of(p == null || p.isBlank() ? System.getProperty("java.home") : p);
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+            throw new IllegalStateException("lodestar.java.home=" + home + ": no bin/java there");
+        }
+        return home;
+    }
+
+    /** The feature version (17, 21, 25) of {@link #javaHome()}, from its {@code release} file. */
+    public static int javaFeatureVersion() {
+        Path release = javaHome().resolve("release");
+        try {
+            for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(v.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException(release + ": no readable JAVA_VERSION", e);
+        }
+        throw new IllegalStateException(release + ": no JAVA_VERSION line");
+    }
+
     /** Writes {@code conf/<file>} with {@code key=value} lines. */
     public void config(String file, Map<String, String> props) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -80,7 +111,7 @@ public final class LodestarProcess implements AutoCloseable {
 
     public void start() throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaHome().resolve("bin").resolve("java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-Dlodestar.home=" + home);
         cmd.add("-Dorg.osgi.service.http.port=" + httpPort);
