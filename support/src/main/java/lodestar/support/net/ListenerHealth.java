@@ -28,7 +28,8 @@ public final class ListenerHealth {
         this.inputLog = new RateLimitedLog(10_000, m -> log.problem(m, null));
     }
 
-    NetLog log() {
+    /** The log it writes to, for the other helpers of the same listener. */
+    public NetLog log() {
         return log;
     }
 

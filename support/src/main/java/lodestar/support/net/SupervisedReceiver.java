@@ -51,7 +51,7 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
     private final Object lock = new Object();
     /** the socket being served; null while down. Guarded by lock. */
     private S socket;
-    /** the last socket opened, for its address when reopening. Only the receiver's thread uses it after start. */
+    /** the last socket opened, for its address when reopening. Guarded by lock. */
     private S last;
     /** close() was called. Guarded by lock. */
     private boolean stopping;
@@ -101,19 +101,32 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
     }
 
     /**
-     * Starts the thread, which opens the socket itself and retries with backoff while it cannot; the listener
-     * shows {@code FAILED} with {@code reason} until then. For going back to an address a moment ago in use.
+     * Opens the socket now if it can, else leaves the opening to the receiver's thread, which retries with
+     * backoff (the listener shows {@code FAILED} with the reason meanwhile). For going back to the address a
+     * listener had a moment ago, when a new one could not be opened: someone may have taken it since.
      */
-    public SupervisedReceiver<S> startRetrying(String reason) {
-        health.down(this, name + ": " + reason);
-        thread.start();
-        return this;
+    public SupervisedReceiver<S> startOrRetry() {
+        try {
+            return start();
+        } catch (IOException | RuntimeException e) {
+            health.down(this, name + ": cannot listen: " + e);
+            log.problem(name + " cannot listen (" + e + "); trying again with backoff", null);
+            thread.start();
+            return this;
+        }
     }
 
     /** The socket being served, or null while the receiver is down. */
     public S socket() {
         synchronized (lock) {
             return socket;
+        }
+    }
+
+    /** The socket opened last, served or closed since (it still knows its address), or null before any. */
+    public S lastSocket() {
+        synchronized (lock) {
+            return last;
         }
     }
 
@@ -177,7 +190,7 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
             }
             S s;
             try {
-                s = opener.open(last);
+                s = opener.open(lastSocket());
             } catch (IOException | RuntimeException e) {
                 String why = name + ": cannot reopen: " + e;
                 health.down(this, why);

@@ -136,13 +136,14 @@ class SupervisedReceiverTest {
         SupervisedReceiver<UdpSocket> r = new SupervisedReceiver<>("flaky receiver", flaky,
                 s -> s.serve((d, from) -> received.add("x"), health), health, new Backoff(20, 80));
         try (r) {
-            r.startRetrying("cannot listen on 127.0.0.1:" + port);
-            assertEquals("flaky receiver: cannot listen on 127.0.0.1:" + port, health.failure());
+            r.startOrRetry();
+            assertEquals(1, attempts.size(), "the first attempt is the caller's");
+            assertEquals("flaky receiver: cannot listen: java.io.IOException: Address already in use (attempt 1)", health.failure());
             await(() -> r.socket() != null, "opened at the fifth attempt");
             assertEquals(5, attempts.size());
             assertEquals("flaky receiver: cannot reopen: java.io.IOException: Address already in use (attempt 3)", failuresSeen.get(3),
                     "down with the latest reason while it fails");
-            long[] expected = {40, 80, 80, 80}; // 20 doubled, capped at 80
+            long[] expected = {20, 40, 80, 80}; // doubling, capped at 80
             for (int i = 1; i < attempts.size(); i++) {
                 long gap = TimeUnit.NANOSECONDS.toMillis(attempts.get(i) - attempts.get(i - 1));
                 assertTrue(gap >= expected[i - 1] - 1, "gap " + i + " was " + gap + " ms, expected at least " + expected[i - 1]);
@@ -150,8 +151,19 @@ class SupervisedReceiverTest {
             assertNull(health.failure());
             assertEquals(1, health.restarts());
             assertEquals(1, t.logged.stream().filter(l -> l.contains("cannot reopen")).count(), "rate-limited: " + t.logged);
+            assertEquals(port, r.lastSocket().port());
             udp(port, "x");
             assertEquals("x", next());
+        }
+    }
+
+    @Test
+    void startOrRetryOpensAtOnceWhenItCan() throws Exception {
+        try (SupervisedReceiver<UdpSocket> r = receiver(0).startOrRetry()) {
+            assertTrue(r.socket() != null);
+            assertNull(health.failure());
+            udp(r.socket().port(), "now");
+            assertEquals("now", next());
         }
     }
 
