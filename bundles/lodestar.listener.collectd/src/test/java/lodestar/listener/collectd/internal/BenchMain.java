@@ -35,7 +35,7 @@ public final class BenchMain {
             synchronized (count) {
                 n = count[0];
             }
-            System.out.printf("count values=%d packets=%d queue_drops=%d kernel_drops=%d protocol_errors=%d queued_bytes=%d%n", n,
+            System.out.printf("count values=%d packets=%d queue_drops=%d kernel_drops=%d bad_input=%d queued_bytes=%d%n", n,
                     c.get("packets"), c.get("queue_drops"), c.get("kernel_drops"), c.get("bad_input"), c.get("queued_bytes"));
             System.out.flush();
         }
