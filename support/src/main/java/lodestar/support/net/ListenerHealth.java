@@ -25,7 +25,7 @@ public final class ListenerHealth {
 
     public ListenerHealth(NetLog log) {
         this.log = log;
-        this.inputLog = new RateLimitedLog(10_000, m -> log.problem(m, null));
+        this.inputLog = new RateLimitedLog(10_000, m -> log.error(m, null));
     }
 
     /** The log it writes to, for the other helpers of the same listener. */

@@ -5,23 +5,26 @@ import java.util.function.Consumer;
 
 /**
  * Where the helpers of this package write their log lines. A listener passes its own logger's methods
- * ({@code NetLog.of(LOG::info, LOG::error)}), so the lines come out under the listener's name and the helpers
- * stay free of any logging library.
+ * ({@code NetLog.of(LOG::info, LOG::warn, LOG::error)}), so the lines come out under the listener's name and the
+ * helpers stay free of any logging library.
  */
 public interface NetLog {
 
     /** Something an operator may want to know that is not a problem: a receiver reopened. */
     void info(String message);
 
+    /** Something to look at that does not stop anything: a receive buffer the kernel capped, a refused connection. */
+    void warn(String message);
+
     /**
-     * Something went wrong: a receiver stopped, a connection was refused, an accept failed.
+     * Something that stopped: a receiver, an accept, the handling of an input.
      *
      * @param cause the exception behind it, or null
      */
-    void problem(String message, Throwable cause);
+    void error(String message, Throwable cause);
 
-    /** A log writing through these two functions, typically a logger's {@code info} and {@code error}. */
-    static NetLog of(Consumer<String> info, BiConsumer<String, Throwable> problem) {
+    /** A log writing through these functions, typically a logger's {@code info}, {@code warn} and {@code error}. */
+    static NetLog of(Consumer<String> info, Consumer<String> warn, BiConsumer<String, Throwable> error) {
         return new NetLog() {
             @Override
             public void info(String message) {
@@ -29,8 +32,13 @@ public interface NetLog {
             }
 
             @Override
-            public void problem(String message, Throwable cause) {
-                problem.accept(message, cause);
+            public void warn(String message) {
+                warn.accept(message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                error.accept(message, cause);
             }
         };
     }

@@ -74,7 +74,7 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
         this.loop = loop;
         this.health = health;
         this.log = health.log();
-        this.reopenLog = new RateLimitedLog(60_000, m -> log.problem(m, null));
+        this.reopenLog = new RateLimitedLog(60_000, m -> log.error(m, null));
         this.backoff = backoff;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
@@ -110,7 +110,7 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
             return start();
         } catch (IOException | RuntimeException e) {
             health.down(this, name + ": cannot listen: " + e);
-            log.problem(name + " cannot listen (" + e + "); trying again with backoff", null);
+            log.error(name + " cannot listen (" + e + "); trying again with backoff", null);
             thread.start();
             return this;
         }
@@ -166,7 +166,7 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
             if (System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(backoff.maxMillis())) {
                 backoff.reset(); // it served long enough: this is a new fault, not the last one again
             }
-            log.problem(name + " stopped (" + reason + "); reopening it", isClosed(cause) ? null : cause);
+            log.error(name + " stopped (" + reason + "); reopening it", isClosed(cause) ? null : cause);
         }
     }
 
@@ -269,7 +269,7 @@ public final class SupervisedReceiver<S extends Closeable> implements AutoClosea
             try {
                 c.close();
             } catch (IOException | RuntimeException e) {
-                log.problem(name + ": closing its socket failed: " + e, null);
+                log.warn(name + ": closing its socket failed: " + e);
             }
         }
     }

@@ -25,8 +25,8 @@ public final class TcpConnections {
     public TcpConnections(int limit, NetLog log) {
         limit(limit);
         this.log = log;
-        this.refusedLog = new RateLimitedLog(10_000, m -> log.problem(m, null));
-        this.acceptLog = new RateLimitedLog(10_000, m -> log.problem(m, null));
+        this.refusedLog = new RateLimitedLog(10_000, log::warn);
+        this.acceptLog = new RateLimitedLog(10_000, m -> log.error(m, null));
     }
 
     /** A new limit; connections already open above it stay open, new ones wait for room. */

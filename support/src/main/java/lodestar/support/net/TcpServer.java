@@ -273,7 +273,7 @@ public final class TcpServer implements Closeable {
         try {
             c.close();
         } catch (IOException e) {
-            connections.log().problem(name + ": closing a socket failed: " + e, null);
+            connections.log().warn(name + ": closing a socket failed: " + e);
         }
     }
 }

@@ -66,7 +66,7 @@ public final class UdpSockets {
             warnedFor = requested;
             String warning = UdpReceiveBuffer.cappedWarning(requested, granted);
             if (warning != null) {
-                log.problem(warning, null);
+                log.warn(warning);
             }
         }
     }

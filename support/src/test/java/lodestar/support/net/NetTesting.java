@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 final class NetTesting {
 
     final List<String> logged = new CopyOnWriteArrayList<>();
-    final NetLog log = NetLog.of(logged::add, (m, t) -> logged.add(t == null ? m : m + " [" + t + "]"));
+    final NetLog log = NetLog.of(logged::add, logged::add, (m, t) -> logged.add(t == null ? m : m + " [" + t + "]"));
 
     boolean loggedContaining(String part) {
         return logged.stream().anyMatch(l -> l.contains(part));

@@ -66,7 +66,7 @@ final class Engine implements AutoCloseable {
             boolean retry) throws IOException {
         this.name = name;
         this.stats = previous == null ? new Stats() : previous.stats;
-        this.health = previous == null ? new ListenerHealth(NetLog.of(LOG::info, LOG::error)) : previous.health;
+        this.health = previous == null ? new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error)) : previous.health;
         this.sockets = previous == null ? new UdpSockets(health.log()) : previous.sockets;
         this.settings = s;
         this.types = types;

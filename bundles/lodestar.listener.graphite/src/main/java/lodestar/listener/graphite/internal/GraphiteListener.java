@@ -68,7 +68,7 @@ public final class GraphiteListener implements Monitored {
 
     private final String name;
     private final Stats stats = new Stats();
-    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::error));
+    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
     private final UdpSockets sockets = new UdpSockets(health.log());
     private final TcpConnections connections;
     /** what the listener's receivers share, whatever sockets they serve */

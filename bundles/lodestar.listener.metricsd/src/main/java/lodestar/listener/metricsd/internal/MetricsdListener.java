@@ -82,7 +82,7 @@ public final class MetricsdListener implements Monitored {
     private final ScheduledExecutorService flusher;
     private final LongAdder samples = new LongAdder();
     private final List<ScheduledFuture<?>> flushTasks = new ArrayList<>();
-    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::error));
+    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
     private final UdpSockets sockets = new UdpSockets(health.log());
     /** decodes for whichever receiver is open; its counters run on across receivers and registries */
     private final PacketHandler handler;

@@ -44,7 +44,7 @@ final class Engine implements AutoCloseable {
     private final LongAdder samples = new LongAdder();
     private final RateLimitedLog badLog = new RateLimitedLog(10_000, LOG::warn);
     private final RateLimitedLog flushLog = new RateLimitedLog(60_000, LOG::error);
-    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::error));
+    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
     private final UdpSockets sockets = new UdpSockets(health.log());
     private final TcpConnections connections;
     private final ScheduledExecutorService scheduler;
