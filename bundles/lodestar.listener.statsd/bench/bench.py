@@ -88,6 +88,7 @@ def start_peer(peer, port, cap, rcvbuf):
         m2 = os.path.expanduser('~/.m2/repository')
         cp = ':'.join([os.path.join(MOD, 'target', 'classes'), os.path.join(MOD, 'target', 'test-classes'),
                        m2 + '/lodestar/lodestar.api/0.1.0-SNAPSHOT/lodestar.api-0.1.0-SNAPSHOT.jar',
+                       m2 + '/lodestar/lodestar-testkit/0.1.0-SNAPSHOT/lodestar-testkit-0.1.0-SNAPSHOT.jar',
                        m2 + '/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar',
                        m2 + '/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar'])
         p = subprocess.Popen(['java'] + LODESTAR_OPTS.split() + ['-cp', cp, 'lodestar.listener.statsd.internal.BenchMain', str(port),

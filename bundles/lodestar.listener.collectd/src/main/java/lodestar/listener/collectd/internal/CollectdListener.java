@@ -79,8 +79,8 @@ public final class CollectdListener implements Monitored {
         @AttributeDefinition(description = "Most received bytes waiting for the worker (size: 32MB); beyond it datagrams are dropped and counted (queue_drops).")
         String queueMemory() default "32MB";
 
-        @AttributeDefinition(description = "How often the listener's own counters are emitted as lodestar.self.listener.<name>.* (duration; 0: never).")
-        String statsInterval() default "10s";
+        // statsInterval is gone: the core emits every listener's counters (lodestar.self.listener.<name>.*) every
+        // selfInterval. An old .cfg that still sets it keeps working: DS passes unknown properties by.
     }
 
     private final String name;
@@ -91,18 +91,19 @@ public final class CollectdListener implements Monitored {
     @Activate
     public CollectdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
         Settings s = Settings.from(config);
-        TypesDb types = TypesDb.load(s.typesDb);
+        TypesDb types = TypesDb.load(s.typesDb());
         this.name = instanceName(props);
         this.pipeline = pipeline;
-        this.converters = new Converters(s.builtinConverters, s.alwaysAppendDs);
-        this.engine = open(s, types, null);
+        this.converters = new Converters(s.builtinConverters(), s.alwaysAppendDs());
+        this.engine = open(s, types, null, false);
     }
 
-    private Engine open(Settings s, TypesDb types, Engine previous) {
+    /** @param retry keep trying in the background when the address is taken (see {@link Engine}), not throw */
+    private Engine open(Settings s, TypesDb types, Engine previous, boolean retry) {
         try {
-            return new Engine(name, s, types, converters, pipeline::emitAll, previous).start();
+            return new Engine(name, s, types, converters, pipeline::emitAll, previous, retry).start();
         } catch (IOException ex) {
-            throw new IllegalArgumentException("port: cannot listen on " + s.bind + ":" + s.port + ": " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port() + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -113,12 +114,14 @@ public final class CollectdListener implements Monitored {
      * every series' previous values, so COUNTER and DERIVE rates go on. When the address, receive buffer and
      * queue size stay, so does the socket: the new engine reads on from the same queue and nothing sent
      * meanwhile is refused or reordered. A new address means a new socket; datagrams sent in the few
-     * milliseconds between closing and reopening are refused by the kernel.
+     * milliseconds between closing and reopening are refused by the kernel. When the new address cannot be
+     * opened, the listener goes back to the old settings on the port it had (and keeps trying there, showing
+     * {@code failed}, should someone have taken it meanwhile).
      */
     @Modified
     synchronized void modified(Config config) {
         Settings s = Settings.from(config);
-        TypesDb types = TypesDb.load(s.typesDb);
+        TypesDb types = TypesDb.load(s.typesDb());
         Engine old = engine;
         // what to go back to if the new engine cannot start: the old settings on the port in use (the setting
         // may have been 0, any); a handed-over socket is still open, a closed one's address is free again
@@ -128,12 +131,12 @@ public final class CollectdListener implements Monitored {
         } else {
             old.close();
         }
-        converters.configure(s.builtinConverters, s.alwaysAppendDs);
+        converters.configure(s.builtinConverters(), s.alwaysAppendDs());
         try {
-            engine = open(s, types, old);
+            engine = open(s, types, old, false);
         } catch (RuntimeException e) {
-            converters.configure(back.builtinConverters, back.alwaysAppendDs);
-            engine = open(back, old.types, old);
+            converters.configure(back.builtinConverters(), back.alwaysAppendDs());
+            engine = open(back, old.types, old, true);
             throw e;
         }
     }
@@ -161,6 +164,11 @@ public final class CollectdListener implements Monitored {
     /** The UDP port in use (useful with port 0). */
     public int port() {
         return engine.port();
+    }
+
+    /** The engine at work, for tests that break its receiver. */
+    Engine engine() {
+        return engine;
     }
 
     static String instanceName(Map<String, Object> props) {

@@ -389,7 +389,7 @@ final class Decoder {
     }
 
     private boolean malformed(String why) {
-        stats.inc(Stat.PROTOCOL_ERRORS);
+        stats.inc(Stat.BAD_INPUT);
         stats.inc(Stat.MALFORMED);
         errorLog.log(() -> "collectd protocol error: " + why + " (rest of the packet skipped)");
         return false;

@@ -3,23 +3,25 @@ package lodestar.listener.collectd.internal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
-import lodestar.api.State;
-import lodestar.api.Kind;
 import lodestar.api.Sample;
-import lodestar.api.Tags;
+import lodestar.support.net.ListenerHealth;
+import lodestar.support.net.ListenerStatus;
+import lodestar.support.net.NetLog;
+import lodestar.support.net.UdpSockets;
 
 /**
  * One configuration of a listener at work: a worker thread that takes datagrams off its {@link Receiver}'s
  * queue, decodes them, turns values into samples and hands them to the pipeline in batches. A configuration
- * change that keeps the socket hands the receiver (and what is queued in it) to the next engine. Usable
- * without OSGi (tests, benchmark).
+ * change that keeps the socket hands the receiver (and what is queued in it) to the next engine. What lasts
+ * as long as the listener (counters, receiver health, the UDP sockets' kernel drops) goes from each engine to
+ * the next. Usable without OSGi (tests, benchmark).
  */
 final class Engine implements AutoCloseable {
 
@@ -32,56 +34,65 @@ final class Engine implements AutoCloseable {
     final TypesDb types;
     /** running totals; a reconfigured listener's new engine continues its predecessor's */
     final Stats stats;
+    /** receivers down or reopened, failed inputs, the last error: also the listener's, passed on */
+    private final ListenerHealth health;
+    /** the listener's UDP sockets, for the kernel drops of all of them: passed on */
+    private final UdpSockets sockets;
     final Converters converters;
     private final Consumer<List<Sample>> pipeline;
     private final Processor processor;
     private final Decoder decoder;
     private final Receiver receiver;
-    /** whether this engine opened its receiver (and so starts it), rather than taking over its predecessor's */
+    /** whether this engine opened its receiver, rather than taking over its predecessor's */
     private final boolean ownReceiver;
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean handedOver;
-    private volatile String lastError;
 
     Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline) throws IOException {
-        this(name, s, types, converters, pipeline, null);
+        this(name, s, types, converters, pipeline, null, false);
     }
 
     /**
+     * Opens the socket (or takes over the predecessor's); the worker starts with {@link #start()}.
+     *
      * @param previous the engine this one replaces (a configuration change), or null: its counters go on, its
      *        series (rates) too when both read the same types.db files, and its receiver when it was
      *        {@linkplain #handOver() handed over}; otherwise it must be closed already
+     * @param retry    when the socket cannot be opened now, keep trying in the background instead of throwing
+     *        (going back to the address a failed change came from)
      */
-    Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline, Engine previous)
-            throws IOException {
+    Engine(String name, Settings s, TypesDb types, Converters converters, Consumer<List<Sample>> pipeline, Engine previous,
+            boolean retry) throws IOException {
         this.name = name;
         this.stats = previous == null ? new Stats() : previous.stats;
+        this.health = previous == null ? new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error)) : previous.health;
+        this.sockets = previous == null ? new UdpSockets(health.log()) : previous.sockets;
         this.settings = s;
         this.types = types;
         this.converters = converters;
         this.pipeline = pipeline;
-        AuthFile auth = s.authFile == null ? null : new AuthFile(s.authFile);
+        AuthFile auth = s.authFile() == null ? null : new AuthFile(s.authFile());
         this.processor = new Processor(types, converters, stats, s);
-        if (previous != null && previous.settings.typesDb.equals(s.typesDb)) {
+        if (previous != null && previous.settings.typesDb().equals(s.typesDb())) {
             processor.adopt(previous.processor);
         }
-        this.decoder = new Decoder(s.securityLevel, auth, processor, stats);
+        this.decoder = new Decoder(s.securityLevel(), auth, processor, stats);
         this.ownReceiver = previous == null || !previous.handedOver;
-        this.receiver = ownReceiver ? new Receiver(name, s, stats) : previous.receiver;
+        this.receiver = ownReceiver ? new Receiver(name, s, stats, sockets, health, retry) : previous.receiver;
         worker = new Thread(this::work, name + "-worker-" + receiver.port());
         worker.setDaemon(true);
     }
 
     Engine start() {
         worker.start();
+        String level = settings.securityLevel().name().toLowerCase(Locale.ROOT);
         if (ownReceiver) {
-            receiver.start();
-            LOG.info("collectd listener {} on {}:{} (securityLevel {}, receive buffer {} bytes)", name, settings.bind,
-                    receiver.port(), settings.securityLevel.name().toLowerCase(java.util.Locale.ROOT), receiver.receiveBuffer());
+            LOG.info("collectd listener {} on {}:{} (securityLevel {}, receive buffer {} bytes)", name, settings.bind(),
+                    receiver.port(), level, receiver.receiveBuffer());
         } else {
-            LOG.info("collectd listener {} reconfigured on {}:{}, same socket (securityLevel {})", name, settings.bind,
-                    receiver.port(), settings.securityLevel.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.info("collectd listener {} reconfigured on {}:{}, same socket (securityLevel {})", name, settings.bind(),
+                    receiver.port(), level);
         }
         return this;
     }
@@ -90,9 +101,12 @@ final class Engine implements AutoCloseable {
         return receiver.port();
     }
 
-    /** Whether the next configuration can keep this engine's socket (same address, buffer and queue size). */
+    /**
+     * Whether the next configuration can keep this engine's socket (same address, buffer and queue size); a
+     * receiver that is down goes on reopening that address for the next engine.
+     */
     boolean canHandOver(Settings next) {
-        return receiver.serves(next) && receiver.failure() == null;
+        return receiver.serves(next);
     }
 
     /**
@@ -107,7 +121,6 @@ final class Engine implements AutoCloseable {
     private void work() {
         List<Sample> batch = new ArrayList<>(BATCH + 64);
         processor.output(batch);
-        long nextStats = System.currentTimeMillis() + settings.statsIntervalMillis;
         long nextSweep = System.currentTimeMillis() + 10_000;
         while (true) {
             byte[] p;
@@ -123,8 +136,7 @@ final class Engine implements AutoCloseable {
                 try {
                     decoder.packet(p, 0, p.length);
                 } catch (RuntimeException e) {
-                    lastError = e.toString();
-                    LOG.error("collectd listener {}: packet failed", name, e);
+                    health.inputFailed("a packet", e);
                 }
             }
             if (batch.size() >= BATCH || (p == null && !batch.isEmpty())) {
@@ -134,11 +146,6 @@ final class Engine implements AutoCloseable {
             if (now >= nextSweep) {
                 processor.sweep(now);
                 nextSweep = now + 10_000;
-            }
-            if (settings.statsIntervalMillis > 0 && now >= nextStats) {
-                batch = flush(batch);
-                emitStats(now);
-                nextStats = now + settings.statsIntervalMillis;
             }
         }
         flush(batch);
@@ -152,27 +159,12 @@ final class Engine implements AutoCloseable {
         try {
             pipeline.accept(batch);
         } catch (RuntimeException e) {
-            lastError = "pipeline: " + e;
+            health.error("pipeline: " + e);
             LOG.warn("collectd listener {}: the pipeline refused {} samples", name, batch.size(), e);
         }
         List<Sample> next = new ArrayList<>(BATCH + 64);
         processor.output(next);
         return next;
-    }
-
-    /** The listener's counters as samples {@code lodestar.self.listener.<name>.<stat>}. */
-    private void emitStats(long now) {
-        List<Sample> l = new ArrayList<>();
-        for (Map.Entry<String, Long> e : status().counters().entrySet()) {
-            boolean gauge = e.getKey().equals(Stat.SERIES.key);
-            l.add(new Sample("lodestar.self.listener." + name + "." + e.getKey(), Tags.EMPTY, e.getValue(), now,
-                    gauge ? Kind.GAUGE : Kind.COUNTER));
-        }
-        try {
-            pipeline.accept(l);
-        } catch (RuntimeException e) {
-            lastError = "pipeline: " + e;
-        }
     }
 
     /** For tests: runs work in the worker's place (the engine must not be started). */
@@ -181,17 +173,32 @@ final class Engine implements AutoCloseable {
         decoder.packet(packet, 0, packet.length);
     }
 
+    /**
+     * The counters every listener shows ({@code packets, samples, bad_input, queue_drops, kernel_drops, restarts,
+     * port}), then collectd's own in {@link Stat} order and {@code queued_bytes}; {@code series} and
+     * {@code queued_bytes} are levels. {@code stopped} once closed, {@code failed} while the receiver is down.
+     */
     ComponentStatus status() {
-        receiver.countKernelDrops();
-        String failure = receiver.failure();
-        if (failure != null) {
-            lastError = failure;
+        ListenerStatus st = new ListenerStatus(name, health)
+                .packets(stats.get(Stat.PACKETS))
+                .samples(stats.get(Stat.SAMPLES))
+                .badInput(stats.get(Stat.BAD_INPUT))
+                .queueDrops(stats.get(Stat.QUEUE_DROPS))
+                .kernelDrops(sockets)
+                .port(receiver.port());
+        for (Stat s : Stat.values()) {
+            if (s == Stat.SERIES) {
+                st.gauge(s.key, stats.get(s));
+            } else if (!s.common) {
+                st.counter(s.key, stats.get(s));
+            }
         }
-        State state = !running ? State.STOPPED : failure != null ? State.FAILED : State.OK;
-        String detail = !running ? "stopped" : failure != null ? "failing" : "ok";
-        Map<String, Long> c = stats.snapshot();
-        c.put("queued_bytes", receiver.queuedBytes());
-        return new ComponentStatus("listener", name, state, detail, c, lastError);
+        return st.gauge("queued_bytes", receiver.queuedBytes()).stopped(!running, "stopped").build();
+    }
+
+    /** For tests that break the socket. */
+    Receiver receiver() {
+        return receiver;
     }
 
     private void stopWorker() {

@@ -160,11 +160,11 @@ final class Processor {
         this.types = types;
         this.converters = converters;
         this.stats = stats;
-        this.prefix = s.prefix;
-        this.hostInName = s.hostInName;
-        this.counterEqDerive = s.counterEqDerive;
-        this.maxSeries = s.maxSeries;
-        this.seriesTimeoutMillis = s.seriesTimeoutMillis;
+        this.prefix = s.prefix();
+        this.hostInName = s.hostInName();
+        this.counterEqDerive = s.counterEqDerive();
+        this.maxSeries = s.maxSeries();
+        this.seriesTimeoutMillis = s.seriesTimeoutMillis();
     }
 
     /**
@@ -431,7 +431,7 @@ final class Processor {
     }
 
     private void error(Stat reason, java.util.function.Supplier<String> why) {
-        stats.inc(Stat.PROTOCOL_ERRORS);
+        stats.inc(Stat.BAD_INPUT);
         stats.inc(reason);
         errorLog.log(() -> "collectd protocol error: " + why.get());
     }

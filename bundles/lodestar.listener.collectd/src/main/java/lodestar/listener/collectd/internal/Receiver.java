@@ -1,102 +1,74 @@
 package lodestar.listener.collectd.internal;
 
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import lodestar.support.net.UdpReceiveBuffer;
+import lodestar.support.net.ListenerHealth;
+import lodestar.support.net.SupervisedReceiver;
+import lodestar.support.net.UdpSocket;
+import lodestar.support.net.UdpSockets;
 
 /**
- * The socket side of a listener: a thread reading datagrams from a blocking UDP socket into a queue bounded by
- * bytes ({@code queueMemory}; beyond it datagrams are dropped and counted as {@code queue_drops}, never queued
- * without limit). It outlives an {@link Engine} when a configuration change leaves the address, receive buffer
- * and queue size as they were: the next engine's worker goes on reading the same queue, so no datagram is
+ * The socket side of a listener: a supervised thread reading datagrams from a blocking UDP socket into a queue
+ * bounded by bytes ({@code queueMemory}; beyond it datagrams are dropped and counted as {@code queue_drops},
+ * never queued without limit). If the thread stops, it reopens the same address with backoff (see
+ * {@link SupervisedReceiver}). It outlives an {@link Engine} when a configuration change keeps the address,
+ * receive buffer and queue size: the next engine's worker goes on reading the same queue, so no datagram is
  * refused or reordered by a change of, say, the prefix.
  */
 final class Receiver implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
 
     /** the settings it was opened with */
     private final Settings opened;
     private final ArrayBlockingQueue<byte[]> queue;
     private final Stats stats;
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final DatagramChannel channel;
-    private final int port;
-    private final int receiveBuffer;
-    private final Thread thread;
-    private final long kernelDropsAtStart;
-    /** kernel drops of the sockets this one replaced */
-    private final long kernelDropsBefore;
-    private volatile boolean running = true;
-    private volatile String failure;
+    private final SupervisedReceiver<UdpSocket> receiver;
 
-    Receiver(String name, Settings s, Stats stats) throws IOException {
+    /**
+     * Opens the socket now; on {@code s.port()}, or where the socket it replaces after a failure was.
+     *
+     * @param retry keep trying in the background when the address cannot be opened now (going back to the
+     *        address a failed change came from), rather than throwing
+     */
+    Receiver(String name, Settings s, Stats stats, UdpSockets sockets, ListenerHealth health, boolean retry) throws IOException {
         this.opened = s;
         this.stats = stats;
         // a collectd packet is at most 1452 bytes by default; the count bound only matters for tiny packets
-        this.queue = new ArrayBlockingQueue<>((int) Math.min(1 << 20, Math.max(1024, s.queueMemory / 256)));
-        InetAddress addr = InetAddress.getByName(s.bind);
-        channel = DatagramChannel.open(addr instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, (int) s.receiveBuffer);
-            receiveBuffer = channel.getOption(StandardSocketOptions.SO_RCVBUF);
-            channel.bind(new InetSocketAddress(addr, s.port));
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        kernelDropsAtStart = Math.max(0, UdpReceiveBuffer.kernelDrops(port));
-        kernelDropsBefore = stats.get(Stat.KERNEL_DROPS);
-        String warning = UdpReceiveBuffer.cappedWarning(s.receiveBuffer, receiveBuffer);
-        if (warning != null) {
-            LOG.warn(warning);
-        }
-        thread = new Thread(this::receive, name + "-udp-" + port);
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MAX_PRIORITY);
-    }
-
-    Receiver start() {
-        thread.start();
-        return this;
+        this.queue = new ArrayBlockingQueue<>((int) Math.min(1 << 20, Math.max(1024, s.queueMemory() / 256)));
+        SupervisedReceiver<UdpSocket> r = new SupervisedReceiver<UdpSocket>(name + " UDP receiver",
+                previous -> sockets.open(s.bind(), previous == null ? s.port() : previous.port(), s.receiveBuffer()),
+                socket -> socket.serve(this::enqueue, health), health).priority(Thread.MAX_PRIORITY);
+        this.receiver = retry ? r.startOrRetry() : r.start();
     }
 
     /** Whether these settings would open the same socket with the same queue, so this one can serve them. */
     boolean serves(Settings s) {
-        return opened.bind.equals(s.bind) && opened.port == s.port && opened.receiveBuffer == s.receiveBuffer
-                && opened.queueMemory == s.queueMemory;
+        return opened.sameSocket(s);
     }
 
+    /** The port in use (the one chosen for port 0), also while the receiver is down; -1 before any. */
     int port() {
-        return port;
+        UdpSocket s = receiver.lastSocket();
+        return s == null ? -1 : s.port();
     }
 
     int receiveBuffer() {
-        return receiveBuffer;
+        UdpSocket s = receiver.lastSocket();
+        return s == null ? -1 : s.receiveBuffer();
     }
 
     long queuedBytes() {
         return queuedBytes.get();
     }
 
-    /** What ended the receiving thread, or null while it runs. */
-    String failure() {
-        return failure;
+    /** For tests that break the socket. */
+    SupervisedReceiver<UdpSocket> supervised() {
+        return receiver;
     }
 
     /** Takes the next datagram off the queue (the worker's side). */
@@ -113,60 +85,27 @@ final class Receiver implements AutoCloseable {
         return queue.offer(marker, 5, TimeUnit.SECONDS);
     }
 
-    private void receive() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(65536);
-        try {
-            while (running) {
-                buf.clear();
-                channel.receive(buf);
-                buf.flip();
-                int n = buf.remaining();
-                if (n == 0) {
-                    continue;
-                }
-                if (queuedBytes.get() + n > opened.queueMemory) {
-                    stats.inc(Stat.QUEUE_DROPS);
-                    continue;
-                }
-                byte[] packet = new byte[n];
-                buf.get(packet);
-                queuedBytes.addAndGet(n);
-                if (!queue.offer(packet)) {
-                    queuedBytes.addAndGet(-n);
-                    stats.inc(Stat.QUEUE_DROPS);
-                }
-            }
-        } catch (ClosedChannelException e) {
-            // closing
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                failure = "receiver stopped: " + e;
-                LOG.error("collectd receiver on port {} stopped", port, e);
-            }
+    /** The receiving thread's side: never waits; a full queue costs the datagram. */
+    private void enqueue(ByteBuffer data, SocketAddress from) {
+        int n = data.remaining();
+        if (n == 0) {
+            return;
         }
-    }
-
-    /** Updates the kernel's drop count of this socket into the statistics. */
-    void countKernelDrops() {
-        long kd = UdpReceiveBuffer.kernelDrops(port);
-        if (kd >= 0) { // a closed socket has no line in /proc/net/udp: keep the last count
-            stats.set(Stat.KERNEL_DROPS, kernelDropsBefore + Math.max(0, kd - kernelDropsAtStart));
+        if (queuedBytes.get() + n > opened.queueMemory()) {
+            stats.inc(Stat.QUEUE_DROPS);
+            return;
+        }
+        byte[] packet = new byte[n];
+        data.get(packet);
+        queuedBytes.addAndGet(n);
+        if (!queue.offer(packet)) {
+            queuedBytes.addAndGet(-n);
+            stats.inc(Stat.QUEUE_DROPS);
         }
     }
 
     @Override
     public void close() {
-        countKernelDrops(); // while the socket still has a line in /proc/net/udp
-        running = false;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("closing channel", e);
-        }
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        receiver.close();
     }
 }

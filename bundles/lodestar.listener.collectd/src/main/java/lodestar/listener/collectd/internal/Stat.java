@@ -1,18 +1,24 @@
 package lodestar.listener.collectd.internal;
 
 /**
- * The listener's counters, in the order {@code lodestar:status} shows them. The name is the metric suffix
- * ({@code lodestar.self.listener.<name>.<stat>}) and the status key.
+ * The listener's counters. The key is the status key (and the core's {@code lodestar.self.listener.<name>.<key>});
+ * the first four are counters every listener shows ({@link #common}), the rest are collectd's own, in the order
+ * {@code lodestar:status} shows them.
  */
 enum Stat {
-    PACKETS("packets_received"),
+    /** datagrams decoded */
+    PACKETS("packets", true),
+    /** samples handed to the pipeline */
+    SAMPLES("samples", true),
+    /** values parts (or whole packets, for malformed framing) refused; the four below say why */
+    BAD_INPUT("bad_input", true),
+    /** datagrams dropped because the worker was behind by queueMemory */
+    QUEUE_DROPS("queue_drops", true),
+    MALFORMED("bad_input.malformed"),
+    UNKNOWN_TYPE("bad_input.unknown_type"),
+    VALUE_COUNT("bad_input.value_count"),
+    KIND_MISMATCH("bad_input.kind_mismatch"),
     VALUES("values_received"),
-    SAMPLES("samples_emitted"),
-    PROTOCOL_ERRORS("protocol_errors"),
-    MALFORMED("protocol_errors.malformed"),
-    UNKNOWN_TYPE("protocol_errors.unknown_type"),
-    VALUE_COUNT("protocol_errors.value_count"),
-    KIND_MISMATCH("protocol_errors.kind_mismatch"),
     OUT_OF_RANGE("out_of_range"),
     UNKNOWN_VALUES("unknown_values"),
     STALE("stale_values"),
@@ -26,14 +32,20 @@ enum Stat {
     REJECTED_NO_AUTH_FILE("rejected.no_auth_file"),
     NOTIFICATIONS("notifications"),
     UNKNOWN_PARTS("unknown_parts"),
-    QUEUE_DROPS("queue_drops"),
-    KERNEL_DROPS("kernel_drops"),
+    /** series remembered now: a level, not a running total */
     SERIES("series"),
     SERIES_EVICTED("series_evicted");
 
     final String key;
+    /** one of the counters every listener shows, placed by {@link lodestar.support.net.ListenerStatus} */
+    final boolean common;
 
     Stat(String key) {
+        this(key, false);
+    }
+
+    Stat(String key, boolean common) {
         this.key = key;
+        this.common = common;
     }
 }

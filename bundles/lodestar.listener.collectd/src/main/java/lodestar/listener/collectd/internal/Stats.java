@@ -1,10 +1,8 @@
 package lodestar.listener.collectd.internal;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Thread-safe counters by {@link Stat}: written by the receiver and the worker, read by status and the self-metrics. */
+/** Thread-safe counters by {@link Stat}: written by the receiver and the worker, read by the status. */
 final class Stats {
 
     private final LongAdder[] counters = new LongAdder[Stat.values().length];
@@ -31,13 +29,5 @@ final class Stats {
 
     long get(Stat s) {
         return counters[s.ordinal()].sum();
-    }
-
-    Map<String, Long> snapshot() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (Stat s : Stat.values()) {
-            m.put(s.key, get(s));
-        }
-        return m;
     }
 }

@@ -13,10 +13,7 @@ import lodestar.api.Sample;
 public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
-        Settings s = new Settings();
-        s.port = Integer.parseInt(args[0]);
-        s.receiveBuffer = args.length > 1 ? lodestar.support.config.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
-        s.statsIntervalMillis = 0;
+        Settings s = SettingsTest.of("port", Integer.parseInt(args[0]), "receiveBuffer", args.length > 1 ? args[1] : "8MB");
         long[] count = new long[1];
         Engine e = new Engine("bench", s, TypesDb.load(List.of()), new Converters(true, false), (List<Sample> samples) -> {
             long n = 0;
@@ -38,8 +35,8 @@ public final class BenchMain {
             synchronized (count) {
                 n = count[0];
             }
-            System.out.printf("count values=%d packets=%d queue_drops=%d kernel_drops=%d protocol_errors=%d queued_bytes=%d%n", n,
-                    c.get("packets_received"), c.get("queue_drops"), c.get("kernel_drops"), c.get("protocol_errors"), c.get("queued_bytes"));
+            System.out.printf("count values=%d packets=%d queue_drops=%d kernel_drops=%d bad_input=%d queued_bytes=%d%n", n,
+                    c.get("packets"), c.get("queue_drops"), c.get("kernel_drops"), c.get("bad_input"), c.get("queued_bytes"));
             System.out.flush();
         }
     }

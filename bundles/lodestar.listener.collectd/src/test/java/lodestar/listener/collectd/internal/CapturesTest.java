@@ -38,14 +38,12 @@ class CapturesTest {
     }
 
     Settings secured(Settings.Level level, String authLine) throws Exception {
-        Settings s = new Settings();
-        s.securityLevel = level;
-        if (authLine != null) {
-            Path f = dir.resolve("auth");
-            Files.writeString(f, "# collectd users\n" + authLine + "\n");
-            s.authFile = f;
+        if (authLine == null) {
+            return SettingsTest.of("securityLevel", level.name());
         }
-        return s;
+        Path f = dir.resolve("auth");
+        Files.writeString(f, "# collectd users\n" + authLine + "\n");
+        return SettingsTest.of("securityLevel", level.name(), "authFile", f.toString());
     }
 
     @Test
@@ -57,13 +55,13 @@ class CapturesTest {
         assertApprox(rates, h.values("collectd.machine_uuid.test-squares.counter"));
         assertApprox(java.util.stream.IntStream.range(0, 9).mapToObj(i -> (i + 1.0) * (i + 1) / 2).toList(),
                 h.values("collectd.machine_uuid.test-squares.absolute"));
-        assertEquals(0, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(0, h.stat(Stat.BAD_INPUT));
         assertEquals(40, h.stat(Stat.VALUES));
     }
 
     @Test
     void boundsDropOutOfRangeValues() throws Exception {
-        Harness h = new Harness(new Settings(), TypesDb.load(List.of()).with(Harness.TEST_TYPES).with("gauge value:GAUGE:5:50"));
+        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()).with(Harness.TEST_TYPES).with("gauge value:GAUGE:5:50"));
         h.feed(Harness.capture("collectd-squares.pkts"));
         assertEquals(List.of(9.0, 16.0, 25.0, 36.0, 49.0), h.values(GAUGE));
         assertEquals(5, h.stat(Stat.OUT_OF_RANGE));
@@ -141,14 +139,14 @@ class CapturesTest {
         List<Double> expected = java.util.Collections.nCopies(9, 512.0);
         assertApprox(expected, h.values("collectd.machine_uuid.test-counter-wraps.counters.a"));
         assertApprox(expected, h.values("collectd.machine_uuid.test-counter-wraps.counters.b"));
-        assertEquals(0, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(0, h.stat(Stat.BAD_INPUT));
     }
 
     @Test
     void counterAndDeriveParse() throws Exception {
         for (String f : new String[] {"collectd-counter.pkts", "collectd-derive.pkts"}) {
             Harness h = new Harness().feed(Harness.capture(f));
-            assertEquals(0, h.stat(Stat.PROTOCOL_ERRORS), f);
+            assertEquals(0, h.stat(Stat.BAD_INPUT), f);
             assertTrue(h.samples.size() > 20, f);
             h.samples.forEach(s -> assertEquals(1.0, s.value(), 0.01, f + ": " + s));
         }
@@ -160,16 +158,15 @@ class CapturesTest {
             Harness h = new Harness().feed(Harness.capture(f));
             assertEquals(0, h.samples.size(), f);
             assertTrue(h.stat(Stat.KIND_MISMATCH) > 0, f);
-            assertEquals(h.stat(Stat.KIND_MISMATCH), h.stat(Stat.PROTOCOL_ERRORS), f);
+            assertEquals(h.stat(Stat.KIND_MISMATCH), h.stat(Stat.BAD_INPUT), f);
         }
     }
 
     @Test
     void counterEqDeriveAcceptsTheFalseKinds() throws Exception {
-        Settings s = new Settings();
-        s.counterEqDerive = true;
+        Settings s = SettingsTest.of("counterEqDerive", true);
         Harness h = new Harness(s).feed(Harness.capture("collectd-false-counter.pkts"));
-        assertEquals(0, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(0, h.stat(Stat.BAD_INPUT));
         assertTrue(h.samples.size() > 0);
     }
 
@@ -185,7 +182,7 @@ class CapturesTest {
             assertTrue(h.stat(Stat.VALUES) > valuesBefore, "a packet without values");
             assertTrue(h.samples.size() > before || valuesBefore == 0, "a packet without samples");
         }
-        assertEquals(0, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(0, h.stat(Stat.BAD_INPUT));
         assertEquals(0, h.stat(Stat.UNKNOWN_PARTS));
         assertTrue(h.values("collectd.toroid_local.memory.free").size() >= 3);
         assertTrue(h.values("collectd.toroid_local.interface.en0.if_octets.rx").stream().allMatch(v -> v >= 0));

@@ -78,7 +78,7 @@ class CollectdDaemonTest {
             long now = System.currentTimeMillis();
             assertTrue(mine.stream().allMatch(s -> Math.abs(s.timestamp() - now) < 60_000), "timestamps are collectd's, near now");
             Map<String, Long> c = l.status().counters();
-            assertEquals(0L, c.get("protocol_errors"), c.toString());
+            assertEquals(0L, c.get("bad_input"), c.toString());
             assertEquals(0L, c.get("rejected"), c.toString());
         } finally {
             p.close();

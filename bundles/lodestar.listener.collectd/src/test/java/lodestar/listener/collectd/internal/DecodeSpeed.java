@@ -20,7 +20,7 @@ public final class DecodeSpeed {
             }
             packets.add(b.build());
         }
-        Harness h = new Harness(new Settings(), TypesDb.load(List.of()));
+        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()));
         for (int round = 0; round < 8; round++) {
             long t0 = System.nanoTime();
             long values = 0;

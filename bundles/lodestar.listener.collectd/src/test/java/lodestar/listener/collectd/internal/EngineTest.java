@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import lodestar.testkit.CapturingPipeline;
 import lodestar.api.State;
 import lodestar.api.ComponentStatus;
-import lodestar.api.Kind;
 import lodestar.testkit.Configs;
 
 /** The component over UDP loopback: sockets, threads, status, self-metrics, auth file reload, the queue bound. */
@@ -40,6 +39,10 @@ class EngineTest {
         return new Packets().id(host, "test", "", "gauge", "").time(100).gauge(v).build();
     }
 
+    /**
+     * The listener's counters are its status; the core emits them as lodestar.self.listener.collectd-t.* (an old
+     * configuration's statsInterval is ignored, and the listener emits no self-metrics of its own any more).
+     */
     @Test
     void componentReceivesReportsAndStops() throws Exception {
         CapturingPipeline pipe = new CapturingPipeline();
@@ -48,15 +51,21 @@ class EngineTest {
         try {
             send(l.port(), gauge("a.b", 7), new byte[] {1, 2, 3});
             assertTrue(pipe.await(s -> s.name().equals("collectd.a_b.test.gauge") && s.value() == 7, 5000));
-            assertTrue(pipe.await(s -> s.name().equals("lodestar.self.listener.collectd-t.protocol_errors") && s.value() == 1
-                    && s.kind() == Kind.COUNTER, 5000));
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (l.status().counters().get("bad_input") < 1 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
             ComponentStatus st = l.status();
+            assertEquals(1L, st.counters().get("bad_input"), st.counters().toString());
+            assertEquals(1L, st.counters().get("bad_input.malformed"));
             assertEquals("listener", st.type());
             assertEquals("collectd-t", st.name());
             assertEquals(State.OK, st.state());
             assertEquals("ok", st.detail());
-            assertEquals(2L, st.counters().get("packets_received"));
-            assertTrue(st.counters().get("samples_emitted") >= 1);
+            assertEquals(2L, st.counters().get("packets"));
+            assertTrue(st.counters().get("samples") >= 1);
+            Thread.sleep(400); // two of the old statsInterval
+            assertTrue(pipe.samples.stream().noneMatch(s -> s.name().startsWith("lodestar.self.")), pipe.samples.toString());
         } finally {
             l.deactivate();
         }
@@ -98,10 +107,7 @@ class EngineTest {
 
     @Test
     void overloadIsShedAndCountedNotQueued() throws Exception {
-        Settings s = new Settings();
-        s.port = 0;
-        s.queueMemory = 65536;
-        s.statsIntervalMillis = 0;
+        Settings s = SettingsTest.of("port", 0, "queueMemory", "64KB");
         // a pipeline that blocks: the worker stops draining, the queue fills, the receiver drops
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         Engine e = new Engine("t", s, TypesDb.load(List.of()).with(Harness.TEST_TYPES), new Converters(true, false), batch -> {
@@ -153,21 +159,21 @@ class EngineTest {
     @Test
     void reconfiguredLiveRatesAndCountersGoOn() throws Exception {
         CapturingPipeline pipe = new CapturingPipeline();
-        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "0"), pipe,
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0), pipe,
                 Map.of("service.pid", "lodestar.listener.collectd~t"));
         try {
             send(l.port(), derive(10, 1000));
             long end = System.nanoTime() + 5_000_000_000L;
-            while (l.status().counters().get("packets_received") < 1 && System.nanoTime() < end) {
+            while (l.status().counters().get("packets") < 1 && System.nanoTime() < end) {
                 Thread.sleep(5);
             }
             int port = freeUdpPort();
-            l.modified(Configs.of(CollectdListener.Config.class, "port", port, "statsInterval", "0", "prefix", "cd"));
+            l.modified(Configs.of(CollectdListener.Config.class, "port", port, "prefix", "cd"));
             assertEquals(port, l.port());
             send(port, derive(20, 1500));
             assertTrue(pipe.await(x -> x.name().equals("cd.h.test.derive") && x.value() == 50.0, 5000),
                     "the DERIVE rate spans the change (500 in 10 s) under the new prefix: " + pipe.samples);
-            assertEquals(2L, l.status().counters().get("packets_received"), "status counters run on");
+            assertEquals(2L, l.status().counters().get("packets"), "status counters run on");
             assertEquals(1L, l.status().counters().get("series"));
         } finally {
             l.deactivate();
@@ -203,7 +209,7 @@ class EngineTest {
     @Test
     void changesThatKeepTheAddressKeepTheSocketAndLoseNothing() throws Exception {
         CapturingPipeline pipe = new CapturingPipeline();
-        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "0"), pipe,
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0), pipe,
                 Map.of("service.pid", "lodestar.listener.collectd~t"));
         int n = 4000;
         java.util.concurrent.atomic.AtomicReference<Exception> sendError = new java.util.concurrent.atomic.AtomicReference<>();
@@ -225,17 +231,17 @@ class EngineTest {
             sender.start();
             for (int k = 0; k < 10 && sender.isAlive(); k++) {
                 Thread.sleep(60);
-                l.modified(Configs.of(CollectdListener.Config.class, "port", 0, "statsInterval", "0", "prefix", "p" + k));
+                l.modified(Configs.of(CollectdListener.Config.class, "port", 0, "prefix", "p" + k));
                 assertEquals(port, l.port(), "same socket");
             }
             sender.join(30_000);
             assertEquals(null, sendError.get(), "the sender saw the socket go away");
             assertTrue(pipe.await(x -> x.value() == n, 5000), "the last value");
             long end = System.nanoTime() + 5_000_000_000L;
-            while (l.status().counters().get("packets_received") < n && System.nanoTime() < end) {
+            while (l.status().counters().get("packets") < n && System.nanoTime() < end) {
                 Thread.sleep(5);
             }
-            assertEquals((long) n, l.status().counters().get("packets_received"));
+            assertEquals((long) n, l.status().counters().get("packets"));
             java.util.Set<Double> values = new java.util.HashSet<>();
             long gauges = 0;
             for (var x : pipe.samples) {
@@ -247,6 +253,62 @@ class EngineTest {
             assertEquals(n, values.size(), "every value once");
             assertEquals(n, gauges, "none twice");
             assertEquals(0L, l.status().counters().get("kernel_drops") + l.status().counters().get("queue_drops"));
+        } finally {
+            l.deactivate();
+        }
+    }
+
+    @Test
+    void statusShowsTheListenerCountersFirst() throws Exception {
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0), new CapturingPipeline(), Map.of());
+        try {
+            ComponentStatus st = l.status();
+            assertEquals(List.of("packets", "samples", "bad_input", "queue_drops", "kernel_drops", "restarts", "port",
+                    "bad_input.malformed", "bad_input.unknown_type", "bad_input.value_count", "bad_input.kind_mismatch",
+                    "values_received", "out_of_range", "unknown_values", "stale_values", "ignored", "rejected", "rejected.unsigned",
+                    "rejected.unencrypted", "rejected.unknown_user", "rejected.bad_signature", "rejected.bad_checksum",
+                    "rejected.no_auth_file", "notifications", "unknown_parts", "series", "series_evicted", "queued_bytes"),
+                    List.copyOf(st.counters().keySet()));
+            assertEquals(java.util.Set.of("port", "series", "queued_bytes"), st.gauges());
+            assertEquals((long) l.port(), st.counters().get("port"));
+        } finally {
+            l.deactivate();
+        }
+    }
+
+    /** The receiver's socket closed under it: FAILED with the reason, reopened on the same port, rates go on. */
+    @Test
+    void aBrokenReceiverFailsThenComesBackOnItsPort() throws Exception {
+        CapturingPipeline pipe = new CapturingPipeline();
+        CollectdListener l = new CollectdListener(Configs.of(CollectdListener.Config.class, "port", 0), pipe,
+                Map.of("service.pid", "lodestar.listener.collectd~t"));
+        try {
+            int port = l.port();
+            send(port, derive(10, 1000));
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (l.status().counters().get("packets") < 1 && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            try (AutoCloseable hold = l.engine().receiver().supervised().breakSocket()) {
+                while (l.status().state() != State.FAILED && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                ComponentStatus st = l.status();
+                assertEquals(State.FAILED, st.state());
+                assertEquals("receiver-failed", st.detail());
+                assertEquals("collectd-t UDP receiver: socket closed under the receiver", st.lastError());
+                assertEquals(0L, st.counters().get("restarts"));
+                assertEquals((long) port, st.counters().get("port"), "the port it is to reopen");
+            }
+            while (l.status().state() != State.OK && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertEquals(State.OK, l.status().state());
+            assertEquals(1L, l.status().counters().get("restarts"));
+            assertEquals(port, l.port());
+            send(port, derive(20, 1500));
+            assertTrue(pipe.await(x -> x.name().equals("collectd.h.test.derive") && x.value() == 50.0, 5000),
+                    "data after the recovery arrives, and the rate spans it: " + pipe.samples);
         } finally {
             l.deactivate();
         }

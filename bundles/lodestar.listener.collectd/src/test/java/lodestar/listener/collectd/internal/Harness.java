@@ -33,9 +33,9 @@ final class Harness {
 
     Harness(Settings s, TypesDb types) {
         this.settings = s;
-        this.converters = new Converters(s.builtinConverters, s.alwaysAppendDs);
+        this.converters = new Converters(s.builtinConverters(), s.alwaysAppendDs());
         this.processor = new Processor(types, converters, stats, s);
-        this.decoder = new Decoder(s.securityLevel, s.authFile == null ? null : new AuthFile(s.authFile), processor, stats);
+        this.decoder = new Decoder(s.securityLevel(), s.authFile() == null ? null : new AuthFile(s.authFile()), processor, stats);
         processor.output(samples);
     }
 
@@ -44,7 +44,7 @@ final class Harness {
     }
 
     Harness() {
-        this(new Settings());
+        this(SettingsTest.of());
     }
 
     Harness feed(byte[] packet) {

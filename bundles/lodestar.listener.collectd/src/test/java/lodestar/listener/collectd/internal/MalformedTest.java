@@ -23,7 +23,7 @@ class MalformedTest {
 
     static void assertKeptThenError(Harness h, Stat reason) {
         assertEquals(List.of(1.0), h.values(A), "the good value before the error is kept");
-        assertEquals(1, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(1, h.stat(Stat.BAD_INPUT));
         assertEquals(1, h.stat(reason));
     }
 
@@ -72,7 +72,7 @@ class MalformedTest {
         assertEquals(List.of(1.0), h.values(A));
         assertEquals(List.of(4.0), h.values("collectd.h.test.gauge-c"), "a well-framed part after a types.db mismatch is still read");
         assertEquals(1, h.stat(Stat.VALUE_COUNT));
-        assertEquals(1, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(1, h.stat(Stat.BAD_INPUT));
     }
 
     @Test
@@ -99,7 +99,7 @@ class MalformedTest {
         Harness h = feed(good().header(0x7777, 6).bytes(1, 2).string(Decoder.TYPE_INSTANCE, "b").gauge(2.0).build());
         assertEquals(List.of(2.0), h.values("collectd.h.test.gauge-b"));
         assertEquals(1, h.stat(Stat.UNKNOWN_PARTS));
-        assertEquals(0, h.stat(Stat.PROTOCOL_ERRORS));
+        assertEquals(0, h.stat(Stat.BAD_INPUT));
     }
 
     @Test
@@ -129,9 +129,7 @@ class MalformedTest {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("auth", "");
         try {
             java.nio.file.Files.writeString(f, "u: p\n");
-            Settings s = new Settings();
-            s.securityLevel = Settings.Level.SIGN;
-            s.authFile = f;
+            Settings s = SettingsTest.of("securityLevel", "sign", "authFile", f.toString());
             byte[] p = Packets.sign(good().build(), "u", "p");
             p[p.length - 1] ^= 1;
             Harness h = new Harness(s).feed(p);

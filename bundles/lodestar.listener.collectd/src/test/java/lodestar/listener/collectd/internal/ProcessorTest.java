@@ -43,7 +43,7 @@ class ProcessorTest {
 
     @Test
     void standardDeriveBoundDropsNegativeRates() {
-        Harness h = new Harness(new Settings(), TypesDb.load(List.of()));
+        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()));
         h.feed(one("h", "cpu", "0", "cpu", "user", 10, Packets.DERIVE, 1000));
         h.feed(one("h", "cpu", "0", "cpu", "user", 11, Packets.DERIVE, 900));
         h.feed(one("h", "cpu", "0", "cpu", "user", 12, Packets.DERIVE, 950));
@@ -82,9 +82,7 @@ class ProcessorTest {
 
     @Test
     void seriesAreBoundedAndIdleOnesExpire() {
-        Settings st = new Settings();
-        st.maxSeries = 10;
-        st.seriesTimeoutMillis = 1000;
+        Settings st = SettingsTest.of("maxSeries", 10, "seriesTimeout", "1s");
         Harness h = new Harness(st);
         for (int i = 0; i < 25; i++) {
             h.feed(one("h", "p", "", "counter", "c" + i, 10, Packets.COUNTER, 1));
@@ -98,7 +96,7 @@ class ProcessorTest {
 
     @Test
     void builtinNames() {
-        Harness h = new Harness(new Settings(), TypesDb.load(List.of()));
+        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()));
         h.feed(new Packets().id("web.example.com", "memory", "", "memory", "used").time(10).gauge(5e8).build());
         h.feed(new Packets().id("web.example.com", "load", "", "load", "").time(10)
                 .values(new int[] {1, 1, 1}, 0.5, 0.4, 0.3).build());
@@ -122,11 +120,7 @@ class ProcessorTest {
 
     @Test
     void optionsOnNaming() {
-        Settings s = new Settings();
-        s.prefix = "";
-        s.hostInName = false;
-        s.alwaysAppendDs = true;
-        s.builtinConverters = false;
+        Settings s = SettingsTest.of("prefix", "", "hostInName", false, "alwaysAppendDs", true, "builtinConverters", false);
         Harness h = new Harness(s, TypesDb.load(List.of()));
         h.feed(new Packets().id("h", "memory", "", "memory", "used").time(10).gauge(5).build());
         assertEquals(List.of(5.0), h.values("memory.memory-used.value"));
@@ -146,7 +140,7 @@ class ProcessorTest {
 
     @Test
     void converterServicesByRankingThenServiceId() {
-        Harness h = new Harness(new Settings(), TypesDb.load(List.of()));
+        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()));
         byte[] mem = new Packets().id("h", "memory", "", "memory", "used").time(10).gauge(5).build();
         h.feed(mem);
         Conv low = new Conv("memory", List.of("low"));
@@ -171,7 +165,7 @@ class ProcessorTest {
 
     @Test
     void defaultConverterServiceAndFailingConverter() {
-        Harness h = new Harness(new Settings(), TypesDb.load(List.of()));
+        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()));
         h.converters.add(new Conv("*", List.of("any")), Map.of());
         h.converters.add(new CollectdConverter() {
             @Override

@@ -1,6 +1,7 @@
 package lodestar.listener.collectd.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,12 +33,31 @@ class SettingsTest {
     @Test
     void defaults() {
         Settings s = of();
-        assertEquals("127.0.0.1", s.bind);
-        assertEquals(25826, s.port);
-        assertEquals(Settings.Level.NONE, s.securityLevel);
-        assertEquals(8L << 20, s.receiveBuffer);
-        assertEquals("collectd", s.prefix);
-        assertEquals(List.of(), s.typesDb);
+        assertEquals("127.0.0.1", s.bind());
+        assertEquals(25826, s.port());
+        assertEquals(Settings.Level.NONE, s.securityLevel());
+        assertEquals(8L << 20, s.receiveBuffer());
+        assertEquals("collectd", s.prefix());
+        assertEquals(List.of(), s.typesDb());
+    }
+
+    @Test
+    void onlyTheAddressReceiveBufferAndQueueSizeNeedANewSocket() {
+        Settings s = of("port", 0);
+        assertTrue(s.sameSocket(of("port", 0, "prefix", "other", "securityLevel", "none", "maxSeries", 5, "hostInName", false)));
+        assertFalse(s.sameSocket(of("port", 1234)));
+        assertFalse(s.sameSocket(of("port", 0, "bind", "0.0.0.0")));
+        assertFalse(s.sameSocket(of("port", 0, "receiveBuffer", "1MB")));
+        assertFalse(s.sameSocket(of("port", 0, "queueMemory", "1MB")));
+        assertEquals(4242, s.withPort(4242).port());
+        assertEquals(s.withPort(4242), of("port", 4242), "a copy with only the port changed");
+    }
+
+    /** statsInterval is gone (the core emits every listener's counters): an old .cfg that sets it still works. */
+    @Test
+    void anOldConfigurationWithStatsIntervalStillWorks() {
+        assertEquals(of(), of("statsInterval", "10s"));
+        assertEquals(of(), of("statsInterval", "often"), "not read, so not refused either");
     }
 
     @Test
@@ -52,20 +72,19 @@ class SettingsTest {
         bad("maxSeries", "maxSeries", 0);
         bad("seriesTimeout", "seriesTimeout", "0s");
         bad("queueMemory", "queueMemory", "1KB");
-        bad("statsInterval", "statsInterval", "often");
     }
 
     @Test
     void securityLevelsAndAuthFile() throws Exception {
         Path auth = Files.writeString(dir.resolve("auth"), "alice: 12345678\n");
-        assertEquals(Settings.Level.SIGN, of("securityLevel", "Sign", "authFile", auth.toString()).securityLevel);
-        assertEquals(Settings.Level.ENCRYPT, of("securityLevel", "encrypt", "authFile", auth.toString()).securityLevel);
+        assertEquals(Settings.Level.SIGN, of("securityLevel", "Sign", "authFile", auth.toString()).securityLevel());
+        assertEquals(Settings.Level.ENCRYPT, of("securityLevel", "encrypt", "authFile", auth.toString()).securityLevel());
     }
 
     @Test
     void typesDbFiles() throws Exception {
         Path t = Files.writeString(dir.resolve("my.db"), "# mine\nmytype  a:GAUGE:0:U, b:COUNTER:U:100\n");
-        TypesDb db = TypesDb.load(of("typesDb", new String[] {t.toString()}).typesDb);
+        TypesDb db = TypesDb.load(of("typesDb", new String[] {t.toString()}).typesDb());
         assertEquals(2, db.get("mytype").sources().length);
         assertEquals(100.0, db.get("mytype").sources()[1].max());
         assertTrue(db.size() > 300, "the built-in types.db is there too");

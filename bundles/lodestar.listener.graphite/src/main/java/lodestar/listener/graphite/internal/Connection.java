@@ -2,13 +2,28 @@ package lodestar.listener.graphite.internal;
 
 import java.nio.ByteBuffer;
 
-/** Per-connection parsing state of one TCP client. */
-abstract class Connection {
+import lodestar.support.net.TcpServer;
+
+/**
+ * Per-connection parsing state of one TCP client; what it parses goes to the {@link Handler} of the thread that
+ * serves the connection. Each read counts as a packet.
+ */
+abstract class Connection implements TcpServer.Connection {
 
     final String peer;
+    final Handler h;
+    private final Stats stats;
 
-    Connection(String peer) {
+    Connection(String peer, Handler h, Stats stats) {
         this.peer = peer;
+        this.h = h;
+        this.stats = stats;
+    }
+
+    @Override
+    public final boolean read(ByteBuffer in) {
+        stats.packets.increment();
+        return consume(in);
     }
 
     /**
@@ -16,10 +31,7 @@ abstract class Connection {
      *
      * @return false to close the connection
      */
-    abstract boolean consume(ByteBuffer in, Handler h);
-
-    /** The client closed: what is left over. */
-    abstract void end(Handler h);
+    abstract boolean consume(ByteBuffer in);
 
     /** Newline-framed plaintext lines. */
     static final class Lines extends Connection {
@@ -27,13 +39,13 @@ abstract class Connection {
         private int len;
         private boolean skipping;
 
-        Lines(String peer, int maxLineLength) {
-            super(peer);
+        Lines(String peer, int maxLineLength, Handler h, Stats stats) {
+            super(peer, h, stats);
             this.buf = new byte[maxLineLength + 1];
         }
 
         @Override
-        boolean consume(ByteBuffer in, Handler h) {
+        boolean consume(ByteBuffer in) {
             while (in.hasRemaining()) {
                 byte b = in.get();
                 if (b == '\n') {
@@ -57,7 +69,7 @@ abstract class Connection {
         }
 
         @Override
-        void end(Handler h) {
+        public void ended() {
             // a last line without '\n' (printf 'a 1 2' | nc) is still a line
             if (!skipping && len > 0) {
                 h.line(buf, 0, len, peer);
@@ -74,13 +86,13 @@ abstract class Connection {
         private byte[] body;
         private int bodyLen;
 
-        Pickles(String peer, int maxMessageSize) {
-            super(peer);
+        Pickles(String peer, int maxMessageSize, Handler h, Stats stats) {
+            super(peer, h, stats);
             this.max = maxMessageSize;
         }
 
         @Override
-        boolean consume(ByteBuffer in, Handler h) {
+        boolean consume(ByteBuffer in) {
             while (in.hasRemaining()) {
                 if (body == null) {
                     header[headerLen++] = in.get();
@@ -109,7 +121,7 @@ abstract class Connection {
         }
 
         @Override
-        void end(Handler h) {
+        public void ended() {
             // a partial message is not a message: Carbon drops it too
         }
     }

@@ -12,12 +12,18 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
-import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.support.config.InstanceNames;
+import lodestar.support.net.ListenerHealth;
+import lodestar.support.net.ListenerStatus;
+import lodestar.support.net.NetLog;
+import lodestar.support.net.TcpConnections;
+import lodestar.support.net.UdpSockets;
 
 /**
  * A Carbon-compatible receiver: plaintext lines over TCP and UDP on {@code port}, pickle over TCP on
@@ -30,6 +36,8 @@ import lodestar.support.config.InstanceNames;
 public final class GraphiteListener implements Monitored {
 
     static final String PID = "lodestar.listener.graphite";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphiteListener.class);
 
     @ObjectClassDefinition(name = "Lodestar Graphite listener",
             description = "Receives Graphite plaintext (TCP and UDP) and pickle (TCP) like Carbon does.")
@@ -60,59 +68,101 @@ public final class GraphiteListener implements Monitored {
 
     private final String name;
     private final Stats stats = new Stats();
-    private final Pipeline pipeline;
+    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
+    private final UdpSockets sockets = new UdpSockets(health.log());
+    private final TcpConnections connections;
+    /** what the listener's receivers share, whatever sockets they serve */
+    private final Receivers.Listener shared;
     private volatile Settings settings;
-    private volatile Receiver receiver;
+    private volatile Receivers receivers;
+    private volatile boolean closed;
 
     @Activate
     public GraphiteListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
+        Settings s = Settings.from(config);
         this.name = instanceName(props);
-        this.pipeline = pipeline;
-        this.settings = Settings.from(config);
-        this.receiver = listen(settings);
+        this.settings = s;
+        this.connections = new TcpConnections(s.maxConnections(), health.log());
+        this.shared = new Receivers.Listener(name, stats, pipeline::emitAll, () -> settings, health, sockets, connections);
+        this.receivers = listen(s, s.port());
     }
 
-    private Receiver listen(Settings s) {
-        Receiver r;
+    private Receivers listen(Settings s, int port) {
         try {
-            r = new Receiver(s, new Handler(stats, pipeline::emitAll), stats, "lodestar-" + name);
+            return Receivers.open(shared, s, port);
         } catch (IOException e) {
-            throw new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port()
+            throw new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + port
                     + (s.picklePort() > 0 ? " and " + s.picklePort() : "") + ": " + e.getMessage(), e);
         }
-        r.start();
-        return r;
     }
 
     /**
-     * A new configuration: the same settings (FileInstall re-applying its file, say) keep the sockets
-     * open and the counters; changed ones rebind, without the platform or this component restarting.
+     * A new configuration without the component restarting. When only limits change (message size, line length,
+     * connections), the sockets and open connections stay: new connections get the new limits, and the
+     * connection limit applies at once to new ones. A new bind, port, UDP or pickle port closes the sockets and
+     * opens the new ones; when those cannot be opened (a port in use) the listener goes back to the sockets it
+     * had, changes nothing else, and SCR logs the reason.
      */
     @Modified
-    void modified(Config config) {
+    synchronized void modified(Config config) {
         Settings s = Settings.from(config);
-        if (s.equals(settings)) {
-            return;
+        Settings old = settings;
+        if (!s.sameSocket(old)) {
+            Receivers previous = receivers;
+            previous.close();
+            try {
+                receivers = listen(s, s.port());
+            } catch (IllegalArgumentException e) {
+                receivers = Receivers.reopen(shared, old, previous.port());
+                throw e;
+            }
         }
-        Receiver old = receiver;
-        old.close();
-        receiver = listen(s);
+        connections.limit(s.maxConnections());
         settings = s;
     }
 
     @Deactivate
     void deactivate() {
-        receiver.close();
+        closed = true;
+        receivers.close();
     }
 
-    /** The plaintext port actually bound (for port 0). */
+    /** The plaintext port in use (for port 0). */
     int port() {
-        return receiver.port();
+        return receivers.port();
     }
 
+    /** The receivers at work, for tests that break their sockets. */
+    Receivers receivers() {
+        return receivers;
+    }
+
+    /**
+     * The counters every listener shows, then {@code lines}, {@code bad_lines}, {@code udp_packets},
+     * {@code pickle_port} (a gauge), {@code pickle_messages}, {@code pickle_rejected}, {@code pickle_malformed},
+     * {@code pickle_bad_entries}, {@code oversize_messages}.
+     */
     @Override
     public ComponentStatus status() {
-        return new ComponentStatus("listener", name, State.OK, stats.snapshot(receiver.openConnections()), null);
+        Receivers r = receivers;
+        return new ListenerStatus(name, health)
+                .packets(stats.packets.sum())
+                .samples(stats.samples.sum())
+                .badInput(stats.badInput())
+                .kernelDrops(sockets)
+                .tcp(connections)
+                .port(r.port())
+                .counter("lines", stats.lines.sum())
+                .counter("bad_lines", stats.badLines.sum())
+                .counter("udp_packets", stats.udpPackets.sum())
+                .gauge("pickle_port", r.picklePort())
+                .counter("pickle_messages", stats.pickleMessages.sum())
+                .counter("pickle_rejected", stats.pickleRejected.sum())
+                .counter("pickle_malformed", stats.pickleMalformed.sum())
+                .counter("pickle_bad_entries", stats.pickleBadEntries.sum())
+                .counter("oversize_messages", stats.oversizeMessages.sum())
+                .stopped(closed, "stopped")
+                .build();
     }
 
     private static String instanceName(Map<String, Object> props) {

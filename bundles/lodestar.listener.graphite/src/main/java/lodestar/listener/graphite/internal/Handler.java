@@ -1,8 +1,12 @@
 package lodestar.listener.graphite.internal;
 
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +15,8 @@ import lodestar.api.Sample;
 import lodestar.support.log.RateLimitedLog;
 
 /**
- * Turns lines and pickle messages into samples, counts and logs what it cannot take, and hands each
- * read's samples on as one batch. Used by the receiver thread only.
+ * Turns lines and pickle messages into samples, counts and logs what it cannot take, and hands the samples of
+ * each round of reads (each datagram) on as one batch. One per receiver thread.
  */
 final class Handler {
 
@@ -23,11 +27,36 @@ final class Handler {
     private final LineParser parser = new LineParser();
     private final RateLimitedLog badLog = new RateLimitedLog(10_000, LOG::warn);
     private final RateLimitedLog pickleLog = new RateLimitedLog(10_000, LOG::warn);
+    private final IntSupplier maxLineLength;
     private List<Sample> batch = new ArrayList<>();
 
-    Handler(Stats stats, Consumer<List<Sample>> out) {
+    /** @param maxLineLength the longest line a datagram may hold now (the setting can change while running) */
+    Handler(Stats stats, Consumer<List<Sample>> out, IntSupplier maxLineLength) {
         this.stats = stats;
         this.out = out;
+        this.maxLineLength = maxLineLength;
+    }
+
+    /** One UDP datagram: one or more lines, handed on as one batch. */
+    void datagram(ByteBuffer data, SocketAddress from) {
+        stats.packets.increment();
+        stats.udpPackets.increment();
+        byte[] a = data.array();
+        int len = data.limit();
+        int max = maxLineLength.getAsInt();
+        String peer = String.valueOf(from);
+        int start = 0;
+        for (int j = 0; j <= len; j++) {
+            if (j == len || a[j] == '\n') {
+                if (j - start > max) {
+                    badLine(peer, "line longer than maxLineLength", new String(a, start, Math.min(100, j - start), StandardCharsets.UTF_8));
+                } else if (j > start) {
+                    line(a, start, j - start, peer);
+                }
+                start = j + 1;
+            }
+        }
+        flush();
     }
 
     /** One plaintext line without its '\n' (a trailing '\r' is dropped here). */
@@ -43,7 +72,7 @@ final class Handler {
             }
         } catch (BadInput e) {
             stats.lines.increment();
-            badLine(from, e.getMessage(), new String(a, off, Math.min(len, 200), java.nio.charset.StandardCharsets.UTF_8));
+            badLine(from, e.getMessage(), new String(a, off, Math.min(len, 200), StandardCharsets.UTF_8));
         }
     }
 

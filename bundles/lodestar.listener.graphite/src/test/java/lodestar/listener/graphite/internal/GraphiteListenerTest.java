@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
+import lodestar.api.State;
 import lodestar.api.Tags;
 import lodestar.testkit.CapturingPipeline;
 import lodestar.testkit.Configs;
@@ -233,5 +234,172 @@ class GraphiteListenerTest {
         }
         org.junit.jupiter.api.Assertions.assertThrows(java.net.ConnectException.class,
                 () -> new java.net.Socket(InetAddress.getLoopbackAddress(), fixed).close(), "the old port is closed");
+    }
+
+    private static Socket connect(int port) throws Exception {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static void write(Socket s, String text) throws Exception {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+    }
+
+    @Test
+    void statusShowsTheListenerCountersThenItsOwn() throws Exception {
+        start();
+        try (Socket s = connect(listener.port())) {
+            write(s, "a 1 1700000000\nnot a line\n");
+            assertEquals("a", pipeline.take(1).get(0).name());
+        }
+        try (Socket s = connect(picklePort)) {
+            s.getOutputStream().write(frame(new byte[] {']', 'Z', '.'}));
+        }
+        await(() -> counter("bad_input") == 2 && counter("open_connections") == 0);
+        ComponentStatus st = listener.status();
+        assertEquals(List.of("packets", "samples", "bad_input", "kernel_drops", "connections", "open_connections",
+                "refused_connections", "accept_errors", "restarts", "port", "lines", "bad_lines", "udp_packets", "pickle_port",
+                "pickle_messages", "pickle_rejected", "pickle_malformed", "pickle_bad_entries", "oversize_messages"),
+                List.copyOf(st.counters().keySet()));
+        assertEquals(java.util.Set.of("open_connections", "port", "pickle_port"), st.gauges());
+        assertEquals(2, counter("connections"));
+        assertEquals(1, counter("bad_lines"));
+        assertEquals(1, counter("pickle_malformed"));
+        assertEquals(1, counter("samples"));
+        assertTrue(counter("packets") >= 2, "at least one read per connection");
+        assertEquals(listener.port(), counter("port"));
+        assertEquals(picklePort, counter("pickle_port"));
+        assertEquals(State.OK, st.state());
+        listener.deactivate();
+        assertEquals(State.STOPPED, listener.status().state());
+        listener = null;
+    }
+
+    /** The TCP receiver's sockets closed under it: FAILED with the reason, then both ports reopened, OK again. */
+    @Test
+    void aBrokenTcpReceiverFailsThenComesBackOnItsPorts() throws Exception {
+        start();
+        int port = listener.port();
+        try (Socket s = connect(port)) {
+            write(s, "before 1 -1\n");
+            assertEquals("before", pipeline.take(1).get(0).name());
+            try (AutoCloseable hold = listener.receivers().tcp().breakSocket()) {
+                assertEquals(-1, s.getInputStream().read(), "its connections are closed");
+                await(() -> listener.status().state() == State.FAILED);
+                ComponentStatus st = listener.status();
+                assertEquals("receiver-failed", st.detail());
+                assertEquals("graphite-test TCP receiver: socket closed under the receiver", st.lastError());
+                assertEquals(0, st.counters().get("open_connections"));
+            }
+        }
+        await(() -> listener.status().state() == State.OK);
+        assertEquals(1, counter("restarts"));
+        assertEquals(port, listener.port());
+        try (Socket s = connect(port)) {
+            write(s, "after 2 -1\n");
+            assertEquals("after", pipeline.take(1).get(0).name());
+        }
+        try (Socket s = connect(picklePort)) {
+            s.getOutputStream().write(frame(Python.pickle("[('pickled.after', (1700000000, 1))]", "2")));
+        }
+        assertEquals("pickled.after", pipeline.take(1).get(0).name());
+    }
+
+    @Test
+    void aBrokenUdpReceiverFailsThenComesBackOnItsPort() throws Exception {
+        start();
+        int port = listener.port();
+        try (AutoCloseable hold = listener.receivers().udp().breakSocket()) {
+            await(() -> listener.status().state() == State.FAILED);
+            assertEquals("graphite-test UDP receiver: socket closed under the receiver", listener.status().lastError());
+            try (Socket s = connect(port)) {
+                write(s, "tcp.meanwhile 1 -1\n");
+                assertEquals("tcp.meanwhile", pipeline.take(1).get(0).name(), "TCP is served while UDP is down");
+            }
+        }
+        await(() -> listener.status().state() == State.OK);
+        assertEquals(1, counter("restarts"));
+        try (DatagramSocket u = new DatagramSocket()) {
+            byte[] d = "udp.after 1 1700000000\n".getBytes(StandardCharsets.UTF_8);
+            u.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), port));
+        }
+        assertEquals("udp.after", pipeline.take(1).get(0).name());
+    }
+
+    @Test
+    void atTheConnectionLimitMoreAreRefusedAndCountedWhileTheOpenOnesAreServed() throws Exception {
+        start("maxConnections", 2);
+        try (Socket a = connect(listener.port()); Socket b = connect(picklePort)) {
+            write(a, "a.one 1 -1\n");
+            assertEquals("a.one", pipeline.take(1).get(0).name());
+            b.getOutputStream().write(frame(Python.pickle("[('b.one', (1700000000, 1))]", "2")));
+            assertEquals("b.one", pipeline.take(1).get(0).name());
+            try (Socket c = connect(listener.port())) {
+                assertEquals(-1, c.getInputStream().read(), "over the limit: closed at once");
+            }
+            assertEquals(1, counter("refused_connections"));
+            assertEquals(2, counter("open_connections"));
+            write(a, "a.two 2 -1\n");
+            assertEquals("a.two", pipeline.take(1).get(0).name());
+        }
+        await(() -> counter("open_connections") == 0);
+        try (Socket d = connect(listener.port())) {
+            write(d, "d.one 1 -1\n");
+            assertEquals("d.one", pipeline.take(1).get(0).name(), "room again");
+        }
+        assertEquals(3, counter("connections"));
+    }
+
+    /** Only limits change: the sockets and the open connection stay, the new limits apply to new connections. */
+    @Test
+    void aChangeOfLimitsKeepsTheSocketsAndTheOpenConnections() throws Exception {
+        start("udp", false);
+        int port = listener.port();
+        try (Socket a = connect(port)) {
+            write(a, "before.change 1 -1\n");
+            assertEquals("before.change", pipeline.take(1).get(0).name());
+            listener.modified(Configs.of(GraphiteListener.Config.class, "port", 0, "picklePort", picklePort, "udp", false,
+                    "maxConnections", 1, "maxLineLength", 32)); // the same configured port: 0, any
+            assertEquals(port, listener.port());
+            write(a, "after.change 2 -1\n");
+            assertEquals("after.change", pipeline.take(1).get(0).name(), "the same connection goes on");
+            try (Socket b = connect(port)) {
+                assertEquals(-1, b.getInputStream().read(), "maxConnections 1 applies at once");
+            }
+            assertEquals(1, counter("refused_connections"));
+        }
+        await(() -> counter("open_connections") == 0);
+        try (Socket c = connect(port)) {
+            write(c, "a.name.longer.than.thirty.two.bytes 1 -1\nshort 1 -1\n");
+            assertEquals("short", pipeline.take(1).get(0).name());
+        }
+        await(() -> counter("bad_lines") == 1);
+        assertEquals(0, counter("restarts"));
+    }
+
+    @Test
+    void aPortInUseOnAChangeKeepsListeningWhereItWas() throws Exception {
+        start("maxConnections", 5);
+        int port = listener.port();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> listener.modified(Configs.of(
+                    GraphiteListener.Config.class, "port", taken.getLocalPort(), "picklePort", picklePort, "maxConnections", 1)));
+            assertTrue(e.getMessage().startsWith("port: cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
+        assertEquals(port, listener.port());
+        assertEquals(State.OK, listener.status().state());
+        try (Socket a = connect(port); Socket b = connect(port)) {
+            write(a, "still.here 1 -1\n");
+            write(b, "and.here 1 -1\n");
+            assertEquals(List.of("and.here", "still.here"), pipeline.take(2).stream().map(Sample::name).sorted().toList(),
+                    "nothing else changed either: maxConnections is still 5");
+        }
+        try (DatagramSocket u = new DatagramSocket()) {
+            byte[] d = "udp.too 1 1700000000\n".getBytes(StandardCharsets.UTF_8);
+            u.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), port));
+        }
+        assertEquals("udp.too", pipeline.take(1).get(0).name());
     }
 }

@@ -2,7 +2,6 @@ package lodestar.listener.metricsd.internal;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -25,12 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
-import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
 import lodestar.support.config.InstanceNames;
-import lodestar.support.config.Units;
+import lodestar.support.net.ListenerHealth;
+import lodestar.support.net.ListenerStatus;
+import lodestar.support.net.NetLog;
+import lodestar.support.net.SupervisedReceiver;
+import lodestar.support.net.UdpSocket;
+import lodestar.support.net.UdpSockets;
 
 /**
  * Bucky's MetricsD server: a binary UDP protocol for Coda Hale style metrics (counters, gauges,
@@ -78,58 +81,45 @@ public final class MetricsdListener implements Monitored {
     private final Pipeline pipeline;
     private final ScheduledExecutorService flusher;
     private final LongAdder samples = new LongAdder();
-    /** packets, commands, protocol errors: running totals across the receivers of this listener's life */
-    private final LongAdder[] totals = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final List<ScheduledFuture<?>> flushTasks = new ArrayList<>();
+    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
+    private final UdpSockets sockets = new UdpSockets(health.log());
+    /** decodes for whichever receiver is open; its counters run on across receivers and registries */
+    private final PacketHandler handler;
     private Settings settings;
     private volatile Registry registry;
-    private volatile Receiver receiver;
+    private volatile SupervisedReceiver<UdpSocket> receiver;
     /** kind conflicts and refused metrics of registries already replaced */
     private volatile long conflictsBefore;
     private volatile long refusedBefore;
-
-    /** A validated configuration; {@code registryKey} holds what the registry is built from. */
-    private record Settings(String bind, int port, Routes routes, HostNaming naming, int maxMetrics, List<Object> registryKey) {
-
-        static Settings of(Config config) {
-            long defaultMillis = Units.positiveDurationMillis("flushInterval", config.flushInterval());
-            Routes routes = Routes.parse(config.handlers(), defaultMillis);
-            HostNaming naming = HostNaming.parse(config.hostNaming() == null ? "" : config.hostNaming());
-            if (config.maxMetrics() < 1) {
-                throw new IllegalArgumentException("maxMetrics: must be at least 1, got " + config.maxMetrics());
-            }
-            Units.port("port", config.port());
-            String bind = config.bind() == null || config.bind().isBlank() ? "127.0.0.1" : config.bind().trim();
-            List<String> handlers = config.handlers() == null ? List.of() : List.of(config.handlers());
-            return new Settings(bind, config.port(), routes, naming, config.maxMetrics(),
-                    List.of(defaultMillis, handlers, naming, config.maxMetrics()));
-        }
-
-        Registry newRegistry() {
-            return new Registry(routes, naming, maxMetrics);
-        }
-    }
+    private volatile boolean closed;
 
     @Activate
     public MetricsdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
-        Settings s = Settings.of(config);
+        Settings s = Settings.from(config);
         this.name = instanceName(props);
         this.pipeline = pipeline;
         this.settings = s;
         this.registry = s.newRegistry();
-        this.receiver = open(s.bind(), s.port(), registry);
+        this.handler = new PacketHandler(registry);
+        this.receiver = listen(s.bind(), s.port());
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lodestar-" + name + "-flush");
             t.setDaemon(true);
             return t;
         });
         schedule(registry);
-        receiver.start();
     }
 
-    private Receiver open(String bind, int port, Registry r) {
+    /** A receiver on {@code bind:port}, reopened there (on the port it got, for 0) after a failure. */
+    private SupervisedReceiver<UdpSocket> receiver(String bind, int port) {
+        return new SupervisedReceiver<UdpSocket>(name + " UDP receiver",
+                previous -> sockets.open(bind, previous == null ? port : previous.port(), 0), s -> s.serve(handler, health), health);
+    }
+
+    private SupervisedReceiver<UdpSocket> listen(String bind, int port) {
         try {
-            return new Receiver(bind, port, r, "lodestar-" + name, totals);
+            return receiver(bind, port).start();
         } catch (IOException e) {
             throw new IllegalArgumentException("port: cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
@@ -154,32 +144,24 @@ public final class MetricsdListener implements Monitored {
      */
     @Modified
     synchronized void modified(Config config) {
-        Settings s = Settings.of(config);
+        Settings s = Settings.from(config);
         Settings old = settings;
-        Registry r = registry;
-        boolean newRegistry = !s.registryKey().equals(old.registryKey());
-        if (newRegistry) {
-            r = s.newRegistry();
-        }
-        if (!s.bind().equals(old.bind()) || s.port() != old.port()) {
-            Receiver previous = receiver;
-            int previousPort = previous.port(); // the port in use, also when the old setting was 0 (any)
+        if (!s.sameSocket(old)) {
+            SupervisedReceiver<UdpSocket> previous = receiver;
+            int previousPort = port(); // the port in use, also when the old setting was 0 (any)
             previous.close();
-            Receiver next;
             try {
-                next = open(s.bind(), s.port(), r);
+                receiver = listen(s.bind(), s.port());
             } catch (IllegalArgumentException e) {
-                receiver = open(old.bind(), previousPort, registry); // free again: keep listening there
-                receiver.start();
+                receiver = receiver(old.bind(), previousPort).startOrRetry(); // free again: keep listening there
                 throw e;
             }
-            receiver = next;
-            next.start();
-        } else if (newRegistry) {
-            receiver.registry(r);
         }
+        boolean newRegistry = !s.sameRegistry(old);
         if (newRegistry) {
             Registry previous = registry;
+            Registry r = s.newRegistry();
+            handler.registry(r);
             registry = r;
             schedule(r);
             flushAll(previous);
@@ -193,6 +175,7 @@ public final class MetricsdListener implements Monitored {
     /** Stops receiving, then reports every metric once more so that the last window is not lost. */
     @Deactivate
     synchronized void deactivate() {
+        closed = true;
         receiver.close();
         flusher.shutdownNow();
         flushAll(registry);
@@ -207,6 +190,7 @@ public final class MetricsdListener implements Monitored {
             }
         } catch (RuntimeException e) {
             // a scheduled task that throws is never run again: log and keep the schedule
+            health.error("flush failed: " + e);
             LOG.warn("metricsd flush failed", e);
         }
     }
@@ -222,22 +206,36 @@ public final class MetricsdListener implements Monitored {
         flushAll(registry);
     }
 
+    /** The UDP port in use (useful with port 0), also while the receiver is down. */
     int port() {
-        return receiver.port();
+        UdpSocket s = receiver.lastSocket();
+        return s == null ? -1 : s.port();
     }
 
+    /** The receiver, for tests that break its socket. */
+    SupervisedReceiver<UdpSocket> receiver() {
+        return receiver;
+    }
+
+    /**
+     * The counters every listener shows, then {@code commands} (applied), {@code kind_conflicts},
+     * {@code metrics} (held now, a gauge) and {@code metrics_refused} (over {@code maxMetrics}).
+     */
     @Override
     public ComponentStatus status() {
         Registry r = registry;
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("packets", totals[0].sum());
-        c.put("commands", totals[1].sum());
-        c.put("protocol_errors", totals[2].sum());
-        c.put("kind_conflicts", conflictsBefore + r.kindConflicts.sum());
-        c.put("metrics", (long) r.size());
-        c.put("metrics_refused", refusedBefore + r.refused.sum());
-        c.put("samples", samples.sum());
-        return new ComponentStatus("listener", name, State.OK, c, null);
+        return new ListenerStatus(name, health)
+                .packets(handler.packets.sum())
+                .samples(samples.sum())
+                .badInput(handler.badInput.sum())
+                .kernelDrops(sockets)
+                .port(port())
+                .counter("commands", handler.commands.sum())
+                .counter("kind_conflicts", conflictsBefore + r.kindConflicts.sum())
+                .gauge("metrics", r.size())
+                .counter("metrics_refused", refusedBefore + r.refused.sum())
+                .stopped(closed, "stopped")
+                .build();
     }
 
     /** The flush interval of each bucket (tests). */

@@ -17,7 +17,9 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
+import lodestar.api.State;
 import lodestar.api.Tags;
 import lodestar.listener.metricsd.MetricKind;
 import lodestar.listener.metricsd.MetricsdEncoder;
@@ -123,7 +125,7 @@ class MetricsdListenerTest {
         }
         int n = PacketDecoderTest.MALFORMED.length;
         await(() -> counter("packets") == 2L * n);
-        assertEquals(n, counter("protocol_errors"));
+        assertEquals(n, counter("bad_input"));
         listener.flushAll();
         assertEquals((double) n, pipeline.latest().get("h.after"), "every good packet between them counted");
     }
@@ -255,5 +257,49 @@ class MetricsdListenerTest {
         assertEquals(port, listener.port());
         send(new MetricsdEncoder("h").counter("c", 1));
         await(() -> counter("commands") == 1);
+    }
+
+    @Test
+    void statusShowsTheListenerCountersThenItsOwn() throws Exception {
+        start();
+        send(new MetricsdEncoder("h").gauge("g", 1).counter("c", 1));
+        send(new byte[] {1, 2, 3});
+        await(() -> counter("commands") == 2 && counter("bad_input") == 1);
+        listener.flushAll();
+        ComponentStatus s = listener.status();
+        assertEquals(List.of("packets", "samples", "bad_input", "kernel_drops", "restarts", "port", "commands", "kind_conflicts",
+                "metrics", "metrics_refused"), List.copyOf(s.counters().keySet()));
+        assertEquals(java.util.Set.of("port", "metrics"), s.gauges());
+        assertEquals(2, counter("packets"));
+        assertEquals(2, counter("samples"));
+        assertEquals(listener.port(), counter("port"));
+        assertEquals(State.OK, s.state());
+        listener.deactivate();
+        assertEquals(State.STOPPED, listener.status().state());
+        assertEquals("stopped", listener.status().detail());
+        listener = null;
+    }
+
+    /** The receiver's socket closed under it: FAILED with the reason, then reopened on the same port, OK again. */
+    @Test
+    void aBrokenReceiverFailsThenComesBackOnItsPortWithEveryMetric() throws Exception {
+        start();
+        int port = listener.port();
+        send(new MetricsdEncoder("h").counter("c", 5));
+        await(() -> counter("commands") == 1);
+        try (AutoCloseable hold = listener.receiver().breakSocket()) {
+            await(() -> listener.status().state() == State.FAILED);
+            ComponentStatus s = listener.status();
+            assertEquals("receiver-failed", s.detail());
+            assertEquals("metricsd-test UDP receiver: socket closed under the receiver", s.lastError());
+            assertEquals(0, counter("restarts"));
+        }
+        await(() -> listener.status().state() == State.OK);
+        assertEquals(1, counter("restarts"));
+        assertEquals(port, listener.port(), "reopened where senders send");
+        send(new MetricsdEncoder("h").counter("c", 2));
+        await(() -> counter("commands") == 2);
+        listener.flushAll();
+        assertEquals(7.0, pipeline.latest().get("h.c"), "the metrics were never lost");
     }
 }

@@ -36,7 +36,7 @@ final class Aggregator {
     Aggregator(Settings settings, RateLimitedLog badLog) {
         this.settings = settings;
         this.badLog = badLog;
-        this.key = new byte[settings.maxLineLength + 8];
+        this.key = new byte[settings.maxLineLength() + 8];
     }
 
     void settings(Settings s) {
@@ -73,7 +73,7 @@ final class Aggregator {
      */
     private int simpleLine(Settings st, byte[] b, int s, int end) {
         byte[] k = key;
-        int lim = Math.min(end, s + Math.min(st.maxLineLength, k.length - 8));
+        int lim = Math.min(end, s + Math.min(st.maxLineLength(), k.length - 8));
         int n = 0;
         int h = Bytes.HASH_SEED;
         boolean w = false;
@@ -119,7 +119,7 @@ final class Aggregator {
                 return -1;
             }
         }
-        if (e - s > st.maxLineLength) {
+        if (e - s > st.maxLineLength()) {
             return -1;
         }
         metricsReceived++;
@@ -140,8 +140,8 @@ final class Aggregator {
     void line(byte[] b, int s, int e) {
         Settings st = settings;
         metricsReceived++;
-        if (e - s > st.maxLineLength) {
-            bad(b, s, e, "longer than maxLineLength " + st.maxLineLength);
+        if (e - s > st.maxLineLength()) {
+            bad(b, s, e, "longer than maxLineLength " + st.maxLineLength());
             return;
         }
         if (!Bytes.validUtf8(b, s, e)) {
@@ -165,7 +165,7 @@ final class Aggregator {
             bad(b, s, e, "empty name");
             return;
         }
-        if (st.dogstatsdTags && tagMark >= 0) {
+        if (st.dogstatsdTags() && tagMark >= 0) {
             int ts = tagMark + 2;
             int te = Bytes.indexOfTagMark(b, ts, e);
             if (te < 0) {
@@ -288,7 +288,7 @@ final class Aggregator {
             } else {
                 m.value = v;
             }
-            m.ttl = st.gaugesMaxTTL;
+            m.ttl = st.gaugesMaxTTL();
         } else if (tl == 1 && t0 == 's') {
             Metric m = find(sets, hash);
             if (m.set == null) {
@@ -355,7 +355,7 @@ final class Aggregator {
             sn.counterValues[i] = a[i].value;
             a[i].value = 0;
         }
-        if (st.deleteCounters) {
+        if (st.deleteCounters()) {
             counters.retain(m -> contains(m.key, PACKETS) || contains(m.key, METRICS) || contains(m.key, BAD));
         }
         a = new Metric[timers.size()];
@@ -369,14 +369,14 @@ final class Aggregator {
             sn.timerIds[i] = m.id;
             sn.timerValues[i] = m.n == 0 ? EMPTY : Arrays.copyOf(m.values, m.n);
             sn.timerCounts[i] = m.count;
-            sn.timerKeys[i] = st.histograms.isEmpty() ? null : new String(m.key, StandardCharsets.US_ASCII);
+            sn.timerKeys[i] = st.histograms().isEmpty() ? null : new String(m.key, StandardCharsets.US_ASCII);
             if (m.values != null && m.values.length > 4096 && m.n < m.values.length / 4) {
                 m.values = new double[Math.max(8, m.n)];
             }
             m.n = 0;
             m.count = 0;
         }
-        if (st.deleteTimers) {
+        if (st.deleteTimers()) {
             timers.clear();
         }
         a = new Metric[gauges.size()];
@@ -387,7 +387,7 @@ final class Aggregator {
             sn.gaugeIds[i] = a[i].id;
             sn.gaugeValues[i] = a[i].value;
         }
-        if (st.deleteGauges) {
+        if (st.deleteGauges()) {
             gauges.retain(m -> --m.ttl >= 1);
         }
         a = new Metric[sets.size()];
@@ -401,7 +401,7 @@ final class Aggregator {
                 a[i].set.clear();
             }
         }
-        if (st.deleteSets) {
+        if (st.deleteSets()) {
             sets.clear();
         }
         sn.metricsReceived = metricsReceived;

@@ -1,9 +1,7 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,14 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
-import lodestar.api.State;
 import lodestar.api.Sample;
 import lodestar.support.log.RateLimitedLog;
-import lodestar.support.net.UdpReceiveBuffer;
+import lodestar.support.net.ListenerHealth;
+import lodestar.support.net.ListenerStatus;
+import lodestar.support.net.NetLog;
+import lodestar.support.net.SupervisedReceiver;
+import lodestar.support.net.TcpConnections;
+import lodestar.support.net.TcpServer;
+import lodestar.support.net.UdpSockets;
 
 /**
  * One listener without OSGi: the shards (state that survives rebinding), the receivers (replaced when the
- * address changes) and the flush schedule. Thread-safe.
+ * address changes; each reopens its socket by itself after a failure) and the flush schedule. Thread-safe.
  */
 final class Engine implements AutoCloseable {
 
@@ -35,17 +38,19 @@ final class Engine implements AutoCloseable {
     private final Consumer<List<Sample>> out;
     private final LongAdder packets = new LongAdder();
     private final LongAdder queueDrops = new LongAdder();
+    /** samples handed to the pipeline */
+    private final LongAdder samples = new LongAdder();
     private final RateLimitedLog badLog = new RateLimitedLog(10_000, LOG::warn);
     private final RateLimitedLog flushLog = new RateLimitedLog(60_000, LOG::error);
+    private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
+    private final UdpSockets sockets = new UdpSockets(health.log());
+    private final TcpConnections connections;
     private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> flushTask;
-    private Settings settings;
-    private volatile UdpReceiver udp;
-    private TcpReceiver tcp;
-    /** kernel drops of sockets already closed, since start */
-    private volatile long kernelDropsClosed;
-    /** the kernel's drop count of the current socket when it was opened */
-    private volatile long kernelDropsAtBind;
+    private volatile Settings settings;
+    private volatile SupervisedReceiver<UdpReceiver.Endpoint> udp;
+    /** null without TCP */
+    private SupervisedReceiver<TcpServer> tcp;
     /** what the flushes have reported so far (running totals at the last flush) */
     private long packetsReported;
     private long queueDropsReported;
@@ -53,9 +58,6 @@ final class Engine implements AutoCloseable {
     /** whether the last flush window saw queue or kernel drops */
     private volatile boolean dropping;
     private volatile boolean closed;
-    private volatile String lastError;
-    private volatile boolean receiverFailed;
-    private boolean bufferChecked;
 
     /**
      * @param autoFlush false: only {@link #flushNow()} flushes (tests)
@@ -65,9 +67,10 @@ final class Engine implements AutoCloseable {
         this.settings = s;
         this.out = out;
         this.flusher = new Flusher(s);
-        this.shards = new Shard[s.shards];
+        this.connections = new TcpConnections(s.maxConnections(), health.log());
+        this.shards = new Shard[s.shards()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, s, badLog, name);
+            shards[i] = new Shard(i, s, badLog, e -> health.inputFailed("a batch of lines", e), name);
             shards[i].start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,7 +79,7 @@ final class Engine implements AutoCloseable {
             return t;
         });
         if (autoFlush) {
-            schedule(s.flushMillis);
+            schedule(s.flushMillis());
         }
     }
 
@@ -90,45 +93,63 @@ final class Engine implements AutoCloseable {
     /** Opens the UDP (and TCP) sockets for the current settings; closes the old ones first. */
     synchronized void bind() throws IOException {
         unbind();
-        Settings s = settings;
-        UdpReceiver u;
-        try {
-            u = new UdpReceiver(s, shards, packets, queueDrops, name, e -> {
-                lastError = e;
-                receiverFailed = true;
-            });
-        } catch (IOException | RuntimeException e) {
-            lastError = "cannot listen on " + s.bind + ":" + s.port + ": " + e.getMessage();
-            throw e;
+        open(settings, settings.port(), false);
+    }
+
+    /**
+     * Opens the UDP socket on {@code port} (0: any free port) and, with TCP, the TCP port of the same number.
+     *
+     * @param retry keep trying in the background for a socket that cannot be opened now (going back to the
+     *        sockets a failed change came from) rather than throwing; nothing is left open when it throws
+     */
+    private void open(Settings s, int port, boolean retry) throws IOException {
+        SupervisedReceiver<UdpReceiver.Endpoint> u = udpReceiver(s, port);
+        if (retry) {
+            u.startOrRetry();
+        } else {
+            u.start();
         }
-        kernelDropsAtBind = Math.max(0, UdpReceiveBuffer.kernelDrops(u.port()));
         udp = u;
-        if (!bufferChecked) {
-            udp.checkBuffer(s.receiveBuffer);
-            bufferChecked = true;
-        }
-        if (s.tcp) {
-            try {
-                tcp = new TcpReceiver(s, udp.port(), shards, packets, queueDrops, name);
-            } catch (IOException | RuntimeException e) {
-                lastError = "cannot listen on TCP " + s.bind + ":" + udp.port() + ": " + e.getMessage();
-                unbind();
-                throw e;
+        int bound = u.lastSocket() == null ? port : u.lastSocket().port(); // not open yet when retrying: the port it had
+        if (s.tcp()) {
+            SupervisedReceiver<TcpServer> t = tcpReceiver(s, bound);
+            if (retry) {
+                t.startOrRetry();
+            } else {
+                try {
+                    t.start();
+                } catch (IOException | RuntimeException e) {
+                    unbind();
+                    throw e;
+                }
             }
-            tcp.start();
+            tcp = t;
         }
-        receiverFailed = false;
-        udp.start();
-        LOG.info("statsd listener {} on {}:{} (udp{}), {} shard(s), receive buffer {} bytes, flush every {} ms",
-                name, s.bind, udp.port(), s.tcp ? "+tcp" : "", shards.length, udp.receiveBuffer, s.flushMillis);
+        LOG.info("statsd listener {} on {}:{} (udp{}), {} shard(s), receive buffer {} bytes, flush every {} ms", name, s.bind(), bound,
+                s.tcp() ? "+tcp" : "", shards.length, u.lastSocket() == null ? -1 : u.lastSocket().socket.receiveBuffer(), s.flushMillis());
+    }
+
+    /** The UDP receiver for {@code s} on {@code port}; after a failure it reopens the port it had. */
+    private SupervisedReceiver<UdpReceiver.Endpoint> udpReceiver(Settings s, int port) {
+        UdpReceiver r = new UdpReceiver(s, shards, packets, queueDrops);
+        return new SupervisedReceiver<UdpReceiver.Endpoint>(name + " UDP receiver",
+                previous -> UdpReceiver.Endpoint.of(sockets.open(s.bind(), previous == null ? port : previous.port(), s.receiveBuffer())),
+                r::serve, health).priority(Thread.MAX_PRIORITY);
+    }
+
+    /** The TCP receiver for {@code s} on {@code port}: its own router, whose batches it hands on after each round. */
+    private SupervisedReceiver<TcpServer> tcpReceiver(Settings s, int port) {
+        Router router = new Router(shards, queueDrops);
+        String receiver = name + " TCP receiver";
+        return new SupervisedReceiver<TcpServer>(receiver, previous -> TcpServer.open(receiver,
+                List.of(new TcpServer.Port(s.bind(), port, peer -> new TcpLines(router, packets, settings.maxLineLength()))),
+                connections, health, router::publishAll), TcpServer::serve, health);
     }
 
     private void unbind() {
-        UdpReceiver u = udp;
-        if (u != null) {
-            kernelDropsClosed += Math.max(0, UdpReceiveBuffer.kernelDrops(u.port()) - kernelDropsAtBind);
+        if (udp != null) {
+            udp.close();
             udp = null;
-            u.close();
         }
         if (tcp != null) {
             tcp.close();
@@ -136,66 +157,84 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    /** The bound UDP port (useful with port 0), or -1. */
+    /** The UDP port in use (useful with port 0), also while the receiver is down; -1 when unbound. */
     int port() {
-        UdpReceiver u = udp;
-        return u == null ? -1 : u.port();
+        SupervisedReceiver<UdpReceiver.Endpoint> u = udp;
+        UdpReceiver.Endpoint e = u == null ? null : u.lastSocket();
+        return e == null ? -1 : e.port();
     }
 
     /** Datagrams the kernel dropped for this listener's sockets since it started. */
     long kernelDrops() {
-        UdpReceiver u = udp;
-        long now = u == null ? -1 : UdpReceiveBuffer.kernelDrops(u.port());
-        return kernelDropsClosed + (now < 0 ? 0 : Math.max(0, now - kernelDropsAtBind));
+        return sockets.kernelDrops();
+    }
+
+    /** The receivers at work, for tests that break their sockets. */
+    SupervisedReceiver<UdpReceiver.Endpoint> udpReceiver() {
+        return udp;
+    }
+
+    synchronized SupervisedReceiver<TcpServer> tcpReceiver() {
+        return tcp;
     }
 
     /**
-     * Running totals since start, for {@code lodestar:status}; thread-safe and does not wait for a flush.
-     * State: {@code closed}, {@code down} (no socket: a rebind failed), {@code failing} (the receiver
-     * stopped), {@code dropping} (the last flush window lost datagrams or lines), else {@code ok}.
+     * Running totals since start, for {@code lodestar:status}; thread-safe and does not wait for a flush: the
+     * counters every listener shows, then {@code lines} (parsed, good and bad, as {@code statsd.metrics_received}).
+     * State: {@code closed}; {@code failed} while a receiver is down; {@code dropping} (degraded) when the last
+     * flush window lost datagrams or lines; else {@code ok}.
      */
     ComponentStatus status() {
-        long metrics = 0;
+        long lines = 0;
         long bad = 0;
         for (Shard sh : shards) {
-            metrics += sh.metricsSeen;
+            lines += sh.metricsSeen;
             bad += sh.badSeen;
         }
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("packets", packets.sum());
-        c.put("metrics", metrics);
-        c.put("bad_lines", bad);
-        c.put("queue_drops", queueDrops.sum());
-        c.put("kernel_drops", kernelDrops());
-        c.put("port", (long) port());
-        String err = lastError;
-        String detail = closed ? "closed" : udp == null ? "down" : receiverFailed ? "failing" : dropping ? "dropping" : "ok";
-        State state = closed ? State.STOPPED : udp == null || receiverFailed ? State.FAILED : dropping ? State.DEGRADED : State.OK;
-        return new ComponentStatus("listener", name, state, detail, c, err);
+        return new ListenerStatus(name, health)
+                .packets(packets.sum())
+                .samples(samples.sum())
+                .badInput(bad)
+                .queueDrops(queueDrops.sum())
+                .kernelDrops(sockets)
+                .tcp(connections)
+                .port(port())
+                .counter("lines", lines)
+                .degraded(dropping, "dropping")
+                .stopped(closed, "closed")
+                .build();
     }
 
     /**
-     * Applies a new configuration without losing aggregates: the flush schedule is restarted when the
-     * interval changed, the sockets are reopened when the address, TCP or buffer changed.
+     * Applies a new configuration without losing aggregates. When the address, TCP or receive buffer change,
+     * the sockets are reopened first; if the new ones cannot be opened, the listener goes back to the old
+     * sockets (keeps trying there should someone have taken them meanwhile), changes nothing else and throws.
+     * Then the flush schedule is restarted when the interval changed; line length, connection limit and names
+     * apply to what arrives from then on.
      */
     synchronized void update(Settings s) throws IOException {
         Settings old = settings;
-        if (s.shards != old.shards) {
-            LOG.warn("shards: a change from {} to {} takes effect when the listener is restarted", old.shards, s.shards);
-            s.shards = old.shards;
+        if (s.shards() != old.shards()) {
+            LOG.warn("shards: a change from {} to {} takes effect when the listener is restarted", old.shards(), s.shards());
+        }
+        if (!s.sameSocket(old)) {
+            int port = port(); // the port in use, also when the old setting was 0 (any)
+            unbind();
+            try {
+                open(s, s.port(), false);
+            } catch (IOException | RuntimeException e) {
+                open(old, port, true);
+                throw e;
+            }
         }
         settings = s;
+        connections.limit(s.maxConnections());
         for (Shard sh : shards) {
             sh.aggregator.settings(s);
         }
         flusher.settings(s);
-        if (s.flushMillis != old.flushMillis && flushTask != null) {
-            schedule(s.flushMillis);
-        }
-        if (!s.bind.equals(old.bind) || s.port != old.port || s.tcp != old.tcp || s.receiveBuffer != old.receiveBuffer
-                || s.maxLineLength != old.maxLineLength) {
-            bufferChecked = s.receiveBuffer == old.receiveBuffer;
-            bind();
+        if (s.flushMillis() != old.flushMillis() && flushTask != null) {
+            schedule(s.flushMillis());
         }
     }
 
@@ -236,10 +275,11 @@ final class Engine implements AutoCloseable {
 
     private void flushAndEmit() {
         try {
-            List<Sample> samples = flushNow();
-            out.accept(samples);
+            List<Sample> flushed = flushNow();
+            out.accept(flushed);
+            samples.add(flushed.size());
         } catch (Throwable t) {
-            lastError = "flush failed: " + t;
+            health.error("flush failed: " + t);
             flushLog.log(() -> "statsd listener " + name + ": flush failed: " + t);
         }
     }

@@ -41,25 +41,25 @@ final class Flusher {
         settings = s;
         generation++;
         timerKeyAllowed.clear();
-        packetsId = new SeriesId(s.prefixStats + ".packets_received", Tags.EMPTY);
-        metricsId = new SeriesId(s.prefixStats + ".metrics_received", Tags.EMPTY);
-        badId = new SeriesId(s.prefixStats + ".bad_lines_seen", Tags.EMPTY);
-        kernelId = new SeriesId(s.prefixStats + ".kernel_drops", Tags.EMPTY);
-        queueId = new SeriesId(s.prefixStats + ".queue_drops", Tags.EMPTY);
-        lagId = new SeriesId(s.prefixStats + ".timestamp_lag", Tags.EMPTY);
-        if (s.legacyNamespace) {
+        packetsId = new SeriesId(s.prefixStats() + ".packets_received", Tags.EMPTY);
+        metricsId = new SeriesId(s.prefixStats() + ".metrics_received", Tags.EMPTY);
+        badId = new SeriesId(s.prefixStats() + ".bad_lines_seen", Tags.EMPTY);
+        kernelId = new SeriesId(s.prefixStats() + ".kernel_drops", Tags.EMPTY);
+        queueId = new SeriesId(s.prefixStats() + ".queue_drops", Tags.EMPTY);
+        lagId = new SeriesId(s.prefixStats() + ".timestamp_lag", Tags.EMPTY);
+        if (s.legacyNamespace()) {
             globalNs = List.of("stats");
             counterNs = List.of("stats");
             timerNs = List.of("stats", "timers");
             gaugeNs = List.of("stats", "gauges");
             setNs = List.of("stats", "sets");
         } else {
-            List<String> g = s.globalPrefix.isEmpty() ? List.of() : List.of(s.globalPrefix);
+            List<String> g = s.globalPrefix().isEmpty() ? List.of() : List.of(s.globalPrefix());
             globalNs = g;
-            counterNs = plus(g, s.prefixCounter);
-            timerNs = plus(g, s.prefixTimer);
-            gaugeNs = plus(g, s.prefixGauge);
-            setNs = plus(g, s.prefixSet);
+            counterNs = plus(g, s.prefixCounter());
+            timerNs = plus(g, s.prefixTimer());
+            gaugeNs = plus(g, s.prefixGauge());
+            setNs = plus(g, s.prefixSet());
         }
     }
 
@@ -82,8 +82,8 @@ final class Flusher {
         for (String e : extra) {
             b.append('.').append(e);
         }
-        if (!settings.globalSuffix.isEmpty()) {
-            b.append('.').append(settings.globalSuffix);
+        if (!settings.globalSuffix().isEmpty()) {
+            b.append('.').append(settings.globalSuffix());
         }
         return b.toString();
     }
@@ -108,7 +108,7 @@ final class Flusher {
         long start = System.nanoTime();
         Settings s = settings;
         List<Sample> out = new ArrayList<>(1024);
-        double secs = s.flushMillis / 1000.0;
+        double secs = s.flushMillis() / 1000.0;
         long numStats = 0;
         long metrics = 0;
         long bad = 0;
@@ -159,17 +159,17 @@ final class Flusher {
             }
             numStats += sn.setIds.length;
         }
-        String numName = s.legacyNamespace ? s.prefixStats + ".numStats" + suffix()
-                : format(globalNs, s.prefixStats, "numStats");
+        String numName = s.legacyNamespace() ? s.prefixStats() + ".numStats" + suffix()
+                : format(globalNs, s.prefixStats(), "numStats");
         out.add(new Sample(numName, Tags.EMPTY, numStats, now, Kind.GAUGE));
-        String ptName = s.legacyNamespace ? "stats." + s.prefixStats + ".processing_time" + suffix()
-                : format(globalNs, s.prefixStats, "processing_time");
+        String ptName = s.legacyNamespace() ? "stats." + s.prefixStats() + ".processing_time" + suffix()
+                : format(globalNs, s.prefixStats(), "processing_time");
         out.add(new Sample(ptName, Tags.EMPTY, (System.nanoTime() - start) / 1_000_000L, now, Kind.GAUGE));
         return out;
     }
 
     private String suffix() {
-        return settings.globalSuffix.isEmpty() ? "" : "." + settings.globalSuffix;
+        return settings.globalSuffix().isEmpty() ? "" : "." + settings.globalSuffix();
     }
 
     private String gaugeName(SeriesId id) {
@@ -184,11 +184,11 @@ final class Flusher {
         Settings s = settings;
         String[] nm = names(id, 2);
         if (nm[0] == null) {
-            nm[0] = s.legacyNamespace ? format(counterNs, id.name) : format(counterNs, id.name, "rate");
-            nm[1] = s.legacyNamespace ? format(List.of("stats_counts"), id.name) : format(counterNs, id.name, "count");
+            nm[0] = s.legacyNamespace() ? format(counterNs, id.name) : format(counterNs, id.name, "rate");
+            nm[1] = s.legacyNamespace() ? format(List.of("stats_counts"), id.name) : format(counterNs, id.name, "count");
         }
         out.add(new Sample(nm[0], id.tags, value / secs, now, Kind.RATE));
-        if (s.flushCounts) {
+        if (s.flushCounts()) {
             out.add(new Sample(nm[1], id.tags, value, now, Kind.DELTA));
         }
     }
@@ -202,7 +202,8 @@ final class Flusher {
 
     private void timer(List<Sample> out, SeriesId id, String key, double[] values, double counter, double secs, long now) {
         Settings s = settings;
-        int np = s.percentThreshold.length;
+        List<Settings.Percentile> percentiles = s.percentiles();
+        int np = percentiles.size();
         int slots = np * 5 + FIXED.length;
         String[] nm = names(id, slots);
         int count = values.length;
@@ -231,7 +232,7 @@ final class Flusher {
         double mean = min;
         double boundary = max;
         for (int k = 0; k < np; k++) {
-            double pct = s.percentThreshold[k];
+            double pct = percentiles.get(k).threshold();
             long num = count;
             if (count > 1) {
                 num = Math.round(Math.abs(pct) / 100 * count);
@@ -253,7 +254,7 @@ final class Flusher {
                 }
                 mean = sum / num;
             }
-            String l = s.percentLabels[k];
+            String l = percentiles.get(k).label();
             int base = k * 5;
             emitTimer(out, id, nm, base, "count_" + l, num, Kind.DELTA, now);
             emitTimer(out, id, nm, base + 1, "mean_" + l, mean, Kind.GAUGE, now);
@@ -281,16 +282,16 @@ final class Flusher {
         emitTimer(out, id, nm, b + 7, "mean", mean, Kind.GAUGE, now);
         emitTimer(out, id, nm, b + 8, "median", median, Kind.GAUGE, now);
         if (key != null && allowed("histogram")) {
-            for (Settings.Histogram h : s.histograms) {
+            for (Settings.Histogram h : s.histograms()) {
                 if (key.contains(h.metric())) {
                     int i = 0;
-                    for (int bi = 0; bi < h.bins().length; bi++) {
+                    for (Settings.Bin bin : h.bins()) {
                         int freq = 0;
-                        double bin = h.bins()[bi];
-                        for (; i < count && (bin == Double.POSITIVE_INFINITY || values[i] < bin); i++) {
+                        double upper = bin.upper();
+                        for (; i < count && (upper == Double.POSITIVE_INFINITY || values[i] < upper); i++) {
                             freq++;
                         }
-                        out.add(new Sample(format(timerNs, id.name, "histogram", h.labels()[bi]), id.tags, freq, now, Kind.DELTA));
+                        out.add(new Sample(format(timerNs, id.name, "histogram", bin.label()), id.tags, freq, now, Kind.DELTA));
                     }
                     break;
                 }
@@ -310,7 +311,7 @@ final class Flusher {
 
     /** Etsy's calculatedTimerMetrics filter ({@code count_90} is listed as {@code count_percent}). */
     private boolean allowed(String sub) {
-        List<String> only = settings.calculatedTimerMetrics;
+        List<String> only = settings.calculatedTimerMetrics();
         if (only.isEmpty()) {
             return true;
         }

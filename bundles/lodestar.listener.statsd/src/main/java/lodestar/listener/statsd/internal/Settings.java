@@ -7,92 +7,82 @@ import java.util.List;
 import lodestar.support.config.Units;
 
 /**
- * The validated, resolved configuration of one listener (what {@link StatsdListener.Config} says, with
- * Etsy's defaults and inheritance rules applied). Built once, then only read.
+ * The validated, resolved configuration of one listener: what {@link StatsdListener.Config} says, with Etsy's
+ * defaults and inheritance rules applied.
+ *
+ * @param shards      parser/aggregator threads (0 in the configuration resolved to one per core)
+ * @param percentiles timer percentiles in configuration order, each with Etsy's label ({@code 90}, {@code 99_9},
+ *                    {@code top10})
+ * @param histograms  the first rule whose metric is in a timer's key gives its bins
  */
-final class Settings {
+record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxConnections, int shards, int maxLineLength,
+        long flushMillis, boolean dogstatsdTags, boolean legacyNamespace, String prefixStats, String globalPrefix,
+        String prefixCounter, String prefixTimer, String prefixGauge, String prefixSet, String globalSuffix, boolean flushCounts,
+        List<Percentile> percentiles, List<Histogram> histograms, List<String> calculatedTimerMetrics, boolean deleteCounters,
+        boolean deleteTimers, boolean deleteSets, boolean deleteGauges, int gaugesMaxTTL) {
 
-    String bind = "127.0.0.1";
-    int port = 8125;
-    boolean tcp;
-    long flushMillis = 10_000;
-    long receiveBuffer = 8L << 20;
-    int shards = defaultShards();
-    int maxLineLength = 4096;
-    int queueBatches = 128;
+    /** One timer percentile: {@code threshold} in -100..100 but not 0 (negative: the lowest values). */
+    record Percentile(double threshold, String label) {
+    }
 
-    String prefixStats = "statsd";
-    String globalPrefix = "stats";
-    String prefixCounter = "counters";
-    String prefixTimer = "timers";
-    String prefixGauge = "gauges";
-    String prefixSet = "sets";
-    String globalSuffix = "";
-    boolean legacyNamespace = true;
-    boolean flushCounts = true;
-    boolean dogstatsdTags = true;
+    /** One histogram rule: timers whose key contains {@code metric} get these bins. */
+    record Histogram(String metric, List<Bin> bins) {
+    }
 
-    double[] percentThreshold = {90};
-    /** Etsy's label for each threshold: 90, 99_9, top10 */
-    String[] percentLabels = {"90"};
-    List<Histogram> histograms = List.of();
-    List<String> calculatedTimerMetrics = List.of();
+    /** One histogram bin: values below {@code upper} (exclusive; infinity for the last), named {@code label}. */
+    record Bin(double upper, String label) {
+    }
 
-    boolean deleteCounters;
-    boolean deleteTimers;
-    boolean deleteSets;
-    boolean deleteGauges;
-    int gaugesMaxTTL = 1;
+    /** @throws IllegalArgumentException whose message starts with the property at fault */
+    static Settings from(StatsdListener.Config c) {
+        String bind = c.bind() == null || c.bind().isBlank() ? "127.0.0.1" : c.bind().trim();
+        int port = Units.port("port", c.port());
+        long flushMillis = Units.positiveDurationMillis("flushInterval", c.flushInterval());
+        long receiveBuffer = Units.bytes("receiveBuffer", c.receiveBuffer());
+        if (receiveBuffer > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("receiveBuffer: at most 2GB, got '" + c.receiveBuffer() + "'");
+        }
+        if (c.maxConnections() < 1) {
+            throw new IllegalArgumentException("maxConnections: must be at least 1, got " + c.maxConnections());
+        }
+        if (c.shards() < 0 || c.shards() > 64) {
+            throw new IllegalArgumentException("shards: must be between 0 (auto) and 64, got " + c.shards());
+        }
+        if (c.maxLineLength() < 16 || c.maxLineLength() > 65536) {
+            throw new IllegalArgumentException("maxLineLength: must be between 16 and 65536, got " + c.maxLineLength());
+        }
+        List<String> calculated = c.calculatedTimerMetrics() == null ? List.of()
+                : List.of(c.calculatedTimerMetrics()).stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
+        boolean idle = c.deleteIdleStats();
+        return new Settings(bind, port, c.tcp(), receiveBuffer, c.maxConnections(), c.shards() == 0 ? defaultShards() : c.shards(),
+                c.maxLineLength(), flushMillis, c.dogstatsdTags(), c.legacyNamespace(), nn(c.prefixStats()), nn(c.globalPrefix()),
+                nn(c.prefixCounter()), nn(c.prefixTimer()), nn(c.prefixGauge()), nn(c.prefixSet()), nn(c.globalSuffix()), c.flushCounts(),
+                percentiles(c.percentThreshold()), histograms(c.histogram()), calculated,
+                tri("deleteCounters", c.deleteCounters(), idle), tri("deleteTimers", c.deleteTimers(), idle),
+                tri("deleteSets", c.deleteSets(), idle), tri("deleteGauges", c.deleteGauges(), idle),
+                // Etsy forces gaugesMaxTTL to 1 unless it is an integer > 1
+                Math.max(1, c.gaugesMaxTTL()));
+    }
 
-    /** One histogram rule: timers whose key contains {@code metric} get these bins (upper bounds, exclusive). */
-    record Histogram(String metric, double[] bins, String[] labels) {
+    /** What the sockets are opened with: a change of it needs new sockets. */
+    record Socket(String bind, int port, boolean tcp, long receiveBuffer) {
+    }
+
+    Socket socket() {
+        return new Socket(bind, port, tcp, receiveBuffer);
+    }
+
+    /**
+     * Whether {@code other} can keep this configuration's sockets: everything else (line length, connection
+     * limit, names, flush) applies to what arrives from then on without them.
+     */
+    boolean sameSocket(Settings other) {
+        return socket().equals(other.socket());
     }
 
     /** One parser/aggregator thread per core (the receiver thread mostly sleeps between wake-ups). */
     static int defaultShards() {
         return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
-    }
-
-    static Settings from(StatsdListener.Config c) {
-        Settings s = new Settings();
-        s.bind = c.bind() == null || c.bind().isBlank() ? "127.0.0.1" : c.bind().trim();
-        s.port = Units.port("port", c.port());
-        s.tcp = c.tcp();
-        s.flushMillis = Units.positiveDurationMillis("flushInterval", c.flushInterval());
-        s.receiveBuffer = Units.bytes("receiveBuffer", c.receiveBuffer());
-        if (s.receiveBuffer > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("receiveBuffer: at most 2GB, got '" + c.receiveBuffer() + "'");
-        }
-        if (c.shards() < 0 || c.shards() > 64) {
-            throw new IllegalArgumentException("shards: must be between 0 (auto) and 64, got " + c.shards());
-        }
-        s.shards = c.shards() == 0 ? defaultShards() : c.shards();
-        if (c.maxLineLength() < 16 || c.maxLineLength() > 65536) {
-            throw new IllegalArgumentException("maxLineLength: must be between 16 and 65536, got " + c.maxLineLength());
-        }
-        s.maxLineLength = c.maxLineLength();
-        s.prefixStats = nn(c.prefixStats());
-        s.globalPrefix = nn(c.globalPrefix());
-        s.prefixCounter = nn(c.prefixCounter());
-        s.prefixTimer = nn(c.prefixTimer());
-        s.prefixGauge = nn(c.prefixGauge());
-        s.prefixSet = nn(c.prefixSet());
-        s.globalSuffix = nn(c.globalSuffix());
-        s.legacyNamespace = c.legacyNamespace();
-        s.flushCounts = c.flushCounts();
-        s.dogstatsdTags = c.dogstatsdTags();
-        s.setPercentThreshold(c.percentThreshold());
-        s.setHistograms(c.histogram());
-        s.calculatedTimerMetrics = c.calculatedTimerMetrics() == null ? List.of()
-                : List.of(c.calculatedTimerMetrics()).stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
-        boolean idle = c.deleteIdleStats();
-        s.deleteCounters = tri("deleteCounters", c.deleteCounters(), idle);
-        s.deleteTimers = tri("deleteTimers", c.deleteTimers(), idle);
-        s.deleteSets = tri("deleteSets", c.deleteSets(), idle);
-        s.deleteGauges = tri("deleteGauges", c.deleteGauges(), idle);
-        // Etsy forces gaugesMaxTTL to 1 unless it is an integer > 1
-        s.gaugesMaxTTL = Math.max(1, c.gaugesMaxTTL());
-        return s;
     }
 
     private static String nn(String s) {
@@ -110,9 +100,8 @@ final class Settings {
         };
     }
 
-    void setPercentThreshold(String... values) {
-        List<Double> p = new ArrayList<>();
-        List<String> l = new ArrayList<>();
+    private static List<Percentile> percentiles(String... values) {
+        List<Percentile> p = new ArrayList<>();
         for (String v : values == null ? new String[0] : values) {
             for (String part : v.split(",")) {
                 if (part.isBlank()) {
@@ -127,16 +116,14 @@ final class Settings {
                 if (!(Math.abs(d) > 0 && Math.abs(d) <= 100)) {
                     throw new IllegalArgumentException("percentThreshold: expected numbers in -100..100 other than 0, got '" + part + "'");
                 }
-                p.add(d);
-                l.add(jsNumber(d).replaceFirst("\\.", "_").replaceFirst("-", "top"));
+                p.add(new Percentile(d, jsNumber(d).replaceFirst("\\.", "_").replaceFirst("-", "top")));
             }
         }
-        percentThreshold = p.stream().mapToDouble(Double::doubleValue).toArray();
-        percentLabels = l.toArray(new String[0]);
+        return List.copyOf(p);
     }
 
     /** Rules {@code substring=bin,bin,...,inf}; the first rule whose substring is in the timer's key applies. */
-    void setHistograms(String... rules) {
+    private static List<Histogram> histograms(String... rules) {
         List<Histogram> h = new ArrayList<>();
         for (String r : rules == null ? new String[0] : rules) {
             if (r.isBlank()) {
@@ -146,26 +133,24 @@ final class Settings {
             if (eq < 0) {
                 throw new IllegalArgumentException("histogram: expected metric=bin,bin,...,inf, got '" + r + "'");
             }
-            String[] parts = r.substring(eq + 1).split(",");
-            double[] bins = new double[parts.length];
-            String[] labels = new String[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                String b = parts[i].trim();
+            List<Bin> bins = new ArrayList<>();
+            for (String part : r.substring(eq + 1).split(",")) {
+                String b = part.trim();
                 if (b.equals("inf")) {
-                    bins[i] = Double.POSITIVE_INFINITY;
-                    labels[i] = "bin_inf";
-                } else {
-                    try {
-                        bins[i] = Double.parseDouble(b);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("histogram: bad bin '" + b + "' in '" + r + "'");
-                    }
-                    labels[i] = "bin_" + jsNumber(bins[i]).replaceFirst("\\.", "_");
+                    bins.add(new Bin(Double.POSITIVE_INFINITY, "bin_inf"));
+                    continue;
                 }
+                double upper;
+                try {
+                    upper = Double.parseDouble(b);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("histogram: bad bin '" + b + "' in '" + r + "'");
+                }
+                bins.add(new Bin(upper, "bin_" + jsNumber(upper).replaceFirst("\\.", "_")));
             }
-            h.add(new Histogram(r.substring(0, eq).trim(), bins, labels));
+            h.add(new Histogram(r.substring(0, eq).trim(), List.copyOf(bins)));
         }
-        histograms = List.copyOf(h);
+        return List.copyOf(h);
     }
 
     /** A number as JavaScript's String(n) writes it, for the plain values configurations use. */

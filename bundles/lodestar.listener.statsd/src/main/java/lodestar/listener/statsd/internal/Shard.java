@@ -2,6 +2,7 @@ package lodestar.listener.statsd.internal;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import lodestar.support.log.RateLimitedLog;
 
@@ -9,6 +10,8 @@ import lodestar.support.log.RateLimitedLog;
 final class Shard implements Runnable {
 
     private static final Object STOP = new Object();
+    /** Batches a shard's queue holds; beyond them a receiver drops the batch (queue_drops) rather than wait. */
+    static final int QUEUE_BATCHES = 128;
 
     final ArrayBlockingQueue<Object> queue;
     final Aggregator aggregator;
@@ -17,9 +20,17 @@ final class Shard implements Runnable {
     volatile long metricsSeen;
     volatile long badSeen;
 
-    Shard(int index, Settings s, RateLimitedLog badLog, String threadName) {
-        this.queue = new ArrayBlockingQueue<>(s.queueBatches);
+    private final Consumer<RuntimeException> onFailure;
+
+    /** @param onFailure told about a batch that made the parser throw (the batch is lost, the shard goes on) */
+    Shard(int index, Settings s, RateLimitedLog badLog, Consumer<RuntimeException> onFailure, String threadName) {
+        this(index, s, QUEUE_BATCHES, badLog, onFailure, threadName);
+    }
+
+    Shard(int index, Settings s, int queueBatches, RateLimitedLog badLog, Consumer<RuntimeException> onFailure, String threadName) {
+        this.queue = new ArrayBlockingQueue<>(queueBatches);
         this.aggregator = new Aggregator(s, badLog);
+        this.onFailure = onFailure;
         this.thread = new Thread(this, threadName + "-shard-" + index);
         thread.setDaemon(true);
     }
@@ -40,6 +51,8 @@ final class Shard implements Runnable {
             if (o instanceof Batch b) {
                 try {
                     aggregator.packet(b.data, 0, b.len);
+                } catch (RuntimeException e) {
+                    onFailure.accept(e); // a parser bug the input found: losing the batch beats losing the shard
                 } finally {
                     b.recycle();
                     metricsSeen = aggregator.metricsTotal();

@@ -1,7 +1,6 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -41,6 +40,9 @@ public final class StatsdListener implements Monitored {
 
         @AttributeDefinition(description = "Also accept newline-framed lines over TCP on the same port.")
         boolean tcp() default false;
+
+        @AttributeDefinition(description = "Most TCP connections open at once; more are closed at once and counted (refused_connections).")
+        int maxConnections() default 256;
 
         @AttributeDefinition(description = "How often aggregates are flushed (duration: 1s, 10s). Counters' per-second rates divide by it.")
         String flushInterval() default "10s";
@@ -122,18 +124,27 @@ public final class StatsdListener implements Monitored {
             e.bind();
         } catch (IOException ex) {
             e.close();
-            throw new IllegalArgumentException("port: cannot listen on " + s.bind + ":" + s.port + ": " + ex.getMessage(), ex);
+            throw cannotListen(s, ex);
         }
         this.engine = e;
     }
 
+    /**
+     * A new configuration, applied without losing the window's aggregates (see {@link Engine#update}): a bad
+     * value, or an address that cannot be opened, changes nothing (SCR logs the reason).
+     */
     @Modified
     void modified(Config config) {
+        Settings s = Settings.from(config);
         try {
-            engine.update(Settings.from(config));
+            engine.update(s);
         } catch (IOException ex) {
-            throw new UncheckedIOException("port: cannot listen on " + config.bind() + ":" + config.port(), ex);
+            throw cannotListen(s, ex);
         }
+    }
+
+    private static IllegalArgumentException cannotListen(Settings s, IOException e) {
+        return new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage(), e);
     }
 
     @Deactivate
@@ -142,8 +153,8 @@ public final class StatsdListener implements Monitored {
     }
 
     /**
-     * Type {@code listener}, name {@code statsd} or {@code statsd-<instance>}; counters since start: packets,
-     * metrics (lines), bad_lines, queue_drops (lines), kernel_drops (datagrams), and the UDP port.
+     * Type {@code listener}, name {@code statsd} or {@code statsd-<instance>}: the counters every listener shows
+     * (docs/CONVENTIONS.md, "Listeners"), then {@code lines}.
      */
     @Override
     public ComponentStatus status() {

@@ -24,7 +24,7 @@ final class Warmup {
         Shard[] dummy = new Shard[shards];
         RateLimitedLog quiet = new RateLimitedLog(60_000, m -> { });
         for (int i = 0; i < shards; i++) {
-            dummy[i] = new Shard(i, settings, quiet, "statsd-warmup"); // never started
+            dummy[i] = new Shard(i, settings, quiet, e -> { }, "statsd-warmup"); // never started
         }
         Router router = new Router(dummy, new LongAdder());
         StringBuilder b = new StringBuilder();

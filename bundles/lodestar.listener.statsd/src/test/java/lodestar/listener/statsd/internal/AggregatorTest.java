@@ -25,17 +25,18 @@ class AggregatorTest {
     static final long NOW = 1_700_000_000_000L;
 
     final List<String> logged = new ArrayList<>();
-    Settings settings = new Settings();
+    Settings settings;
     Aggregator agg;
     Flusher flusher;
     long packets;
 
     AggregatorTest() {
-        settings.flushMillis = 10_000;
-        init();
+        configure("flushInterval", "10s");
     }
 
-    void init() {
+    /** A fresh aggregator and flusher with these configuration values (defaults for the others). */
+    void configure(Object... kv) {
+        settings = EngineTest.configured(kv);
         agg = new Aggregator(settings, new RateLimitedLog(60_000, logged::add));
         flusher = new Flusher(settings);
     }
@@ -135,8 +136,7 @@ class AggregatorTest {
 
     @Test
     void singleTimerValueAndSeveralThresholds() {
-        settings.setPercentThreshold("90", "99.9", "-10", "50");
-        init();
+        configure("percentThreshold", new String[] {"90", "99.9", "-10", "50"});
         send("one:7|ms");
         StringBuilder b = new StringBuilder();
         for (int i = 1; i <= 20; i++) {
@@ -160,8 +160,7 @@ class AggregatorTest {
 
     @Test
     void histogramBins() {
-        settings.setHistograms("lat=10,100,inf", "=5");
-        init();
+        configure("histogram", new String[] {"lat=10,100,inf", "=5"});
         send("api.lat:1|ms\napi.lat:10|ms\napi.lat:50|ms\napi.lat:500|ms\nother:1|ms\nother:7|ms");
         Map<String, Sample> m = flush();
         assertEquals(1.0, v(m, "stats.timers.api.lat.histogram.bin_10"));
@@ -172,8 +171,7 @@ class AggregatorTest {
 
     @Test
     void calculatedTimerMetricsFilter() {
-        settings.calculatedTimerMetrics = List.of("count", "upper_percent");
-        init();
+        configure("calculatedTimerMetrics", new String[] {"count", "upper_percent"});
         send("t:1|ms\nt:2|ms");
         Map<String, Sample> m = flush();
         assertTrue(m.containsKey("stats.timers.t.count"));
@@ -222,8 +220,7 @@ class AggregatorTest {
 
     @Test
     void tagsIgnoredWhenDisabled() {
-        settings.dogstatsdTags = false;
-        init();
+        configure("dogstatsdTags", false);
         send("req:1|c|#host:a\nreq:2|c");
         assertEquals(3.0, v(flush(), "stats_counts.req"));
     }
@@ -260,8 +257,7 @@ class AggregatorTest {
 
     @Test
     void overlongAndNonUtf8Lines() {
-        settings.maxLineLength = 64;
-        init();
+        configure("maxLineLength", 64);
         String longName = "x".repeat(70);
         byte[] latin1 = "bad\u00e9:1|c".getBytes(StandardCharsets.ISO_8859_1); // lone 0xE9: not UTF-8
         byte[] truncated = {'a', (byte) 0xe2, (byte) 0x82, ':', '1', '|', 'c'};
@@ -299,12 +295,7 @@ class AggregatorTest {
 
     @Test
     void nonLegacyNamespaceWithPrefixesAndSuffix() {
-        settings.legacyNamespace = false;
-        settings.globalPrefix = "p";
-        settings.prefixCounter = "";
-        settings.prefixGauge = "gg";
-        settings.globalSuffix = "sfx";
-        init();
+        configure("legacyNamespace", false, "globalPrefix", "p", "prefixCounter", "", "prefixGauge", "gg", "globalSuffix", "sfx");
         send("c:1|c\nt:1|ms\ng:1|g\ns:1|s|#k:v");
         Map<String, Sample> m = flush();
         assertEquals(0.1, v(m, "p.c.rate.sfx"));
@@ -319,8 +310,7 @@ class AggregatorTest {
 
     @Test
     void flushCountsOff() {
-        settings.flushCounts = false;
-        init();
+        configure("flushCounts", false);
         send("c:1|c");
         Map<String, Sample> m = flush();
         assertEquals(0.1, v(m, "stats.c"));
@@ -329,8 +319,7 @@ class AggregatorTest {
 
     @Test
     void deleteIdleStats() {
-        settings.deleteCounters = settings.deleteTimers = settings.deleteSets = settings.deleteGauges = true;
-        init();
+        configure("deleteIdleStats", true);
         send("c:1|c\nt:1|ms\ng:1|g\ns:1|s\nmy.packets_received:1|c");
         Map<String, Sample> m = flush();
         assertEquals(8.0, v(m, "statsd.numStats"));
@@ -346,9 +335,7 @@ class AggregatorTest {
 
     @Test
     void gaugesMaxTtl() {
-        settings.deleteGauges = true;
-        settings.gaugesMaxTTL = 2;
-        init();
+        configure("deleteGauges", "true", "gaugesMaxTTL", 2);
         send("g:5|g");
         assertEquals(5.0, v(flush(), "stats.gauges.g"));
         assertEquals(5.0, v(flush(), "stats.gauges.g"));

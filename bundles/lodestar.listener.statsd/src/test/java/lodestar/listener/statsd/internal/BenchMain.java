@@ -10,13 +10,8 @@ import lodestar.api.Sample;
 public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
-        Settings s = new Settings();
-        s.port = Integer.parseInt(args[0]);
-        s.receiveBuffer = args.length > 1 ? lodestar.support.config.Units.bytes("receiveBuffer", args[1]) : 8 << 20;
-        if (args.length > 2 && Integer.parseInt(args[2]) > 0) {
-            s.shards = Integer.parseInt(args[2]);
-        }
-        s.flushMillis = 1000;
+        Settings s = EngineTest.configured("port", Integer.parseInt(args[0]), "receiveBuffer", args.length > 1 ? args[1] : "8MB",
+                "shards", args.length > 2 ? Integer.parseInt(args[2]) : 0, "flushInterval", "1s");
         double[] totals = new double[4];
         Engine e = new Engine("bench", s, samples -> {
             for (Sample x : samples) {
@@ -35,7 +30,7 @@ public final class BenchMain {
             System.out.flush();
         }, true);
         e.bind();
-        System.out.println("ready port=" + e.port() + " shards=" + s.shards);
+        System.out.println("ready port=" + e.port() + " shards=" + s.shards());
         System.out.flush();
         Thread.currentThread().join();
     }

@@ -68,13 +68,8 @@ class DifferentialTest {
                     + " histogram: [{metric: \"hist\", bins: [10, 100.5, \"inf\"]}], backends: [\"./backends/graphite\"] }\n");
             Process node = new ProcessBuilder("node", "stats.js", config.toString()).directory(statsd.toFile())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("statsd.log").toFile()).start();
-            Settings s = new Settings();
-            s.port = 0;
-            s.shards = 2;
-            s.flushMillis = 1000;
-            s.receiveBuffer = 1 << 20;
-            s.setPercentThreshold("90", "99.9", "-10", "50");
-            s.setHistograms("hist=10,100.5,inf");
+            Settings s = EngineTest.settings(2, "percentThreshold", new String[] {"90", "99.9", "-10", "50"},
+                    "histogram", new String[] {"hist=10,100.5,inf"});
             try (Engine lodestar = new Engine("diff", s, l -> { }, false);
                     DatagramSocket out = new DatagramSocket()) {
                 lodestar.bind();

@@ -9,6 +9,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +18,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Sample;
+import lodestar.testkit.Configs;
 
 /** The receivers, shards and flush schedule together, over loopback. */
 class EngineTest {
 
-    static Settings settings(int shards) {
-        Settings s = new Settings();
-        s.port = 0;
-        s.shards = shards;
-        s.flushMillis = 1000;
-        s.receiveBuffer = 1 << 20;
-        return s;
+    /** Settings from these configuration values, the annotation's defaults for the others (as SCR gives them). */
+    static Settings configured(Object... kv) {
+        return Settings.from(Configs.of(StatsdListener.Config.class, kv));
+    }
+
+    /** Any free port, {@code shards} shards, 1 s flushes, a 1 MB receive buffer, then {@code more}. */
+    static Settings settings(int shards, Object... more) {
+        List<Object> kv = new ArrayList<>(List.of("port", 0, "shards", shards, "flushInterval", "1s", "receiveBuffer", "1MB"));
+        kv.addAll(List.of(more));
+        return configured(kv.toArray());
     }
 
     static void udp(int port, String... packets) throws Exception {
@@ -91,8 +96,7 @@ class EngineTest {
 
     @Test
     void tcpManyConnectionsNewlineFramed() throws Exception {
-        Settings s = settings(2);
-        s.tcp = true;
+        Settings s = settings(2, "tcp", true);
         try (Engine e = new Engine("t", s, l -> { }, false)) {
             e.bind();
             Socket[] socks = new Socket[5];
@@ -122,8 +126,7 @@ class EngineTest {
     @Test
     void rebindKeepsTheWindowAndModifiedFlushIntervalApplies() throws Exception {
         List<List<Sample>> flushes = new CopyOnWriteArrayList<>();
-        Settings s = settings(2);
-        s.flushMillis = 60_000;
+        Settings s = settings(2, "flushInterval", "60s");
         try (Engine e = new Engine("t", s, flushes::add, true)) {
             e.bind();
             int first = e.port();
@@ -136,11 +139,8 @@ class EngineTest {
                     break;
                 }
             }
-            Settings moved = settings(2);
-            moved.port = 0; // a different free port
-            moved.bind = "127.0.0.1";
-            moved.receiveBuffer = 2 << 20;
-            moved.flushMillis = 200;
+            // a new receive buffer: new sockets (port 0: a different free port)
+            Settings moved = settings(2, "bind", "127.0.0.1", "receiveBuffer", "2MB", "flushInterval", "200ms");
             e.update(moved);
             assertTrue(e.port() > 0);
             udp(e.port(), "kept:1|c");

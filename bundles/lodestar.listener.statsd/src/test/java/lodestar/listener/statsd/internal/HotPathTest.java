@@ -68,9 +68,8 @@ class HotPathTest {
     @ParameterizedTest
     @ValueSource(strings = {"tags", "noTags", "shortLines"})
     void onePassParserAgreesWithTheGeneralParser(String variant) {
-        Settings s = new Settings();
-        s.dogstatsdTags = !variant.equals("noTags");
-        s.maxLineLength = variant.equals("shortLines") ? 40 : 4096;
+        Settings s = EngineTest.configured("dogstatsdTags", !variant.equals("noTags"), "maxLineLength",
+                variant.equals("shortLines") ? 40 : 4096);
         Random r = new Random(42 + variant.hashCode());
         for (int round = 0; round < 20; round++) {
             Aggregator fast = new Aggregator(s, new RateLimitedLog(60_000, x -> { }));
@@ -134,11 +133,10 @@ class HotPathTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 5})
     void routerSendsEveryLineToTheShardOfItsNameAndWholePacketsInOneCopy(int n) throws Exception {
-        Settings s = new Settings();
-        s.shards = n;
+        Settings s = EngineTest.configured("shards", n);
         Shard[] shards = new Shard[n];
         for (int i = 0; i < n; i++) {
-            shards[i] = new Shard(i, s, new RateLimitedLog(60_000, x -> { }), "t"); // never started: we read the queues
+            shards[i] = new Shard(i, s, new RateLimitedLog(60_000, x -> { }), e -> { }, "t"); // never started: we read the queues
         }
         Router router = new Router(shards, new LongAdder());
         Random r = new Random(n);

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 public final class ParseSpeed {
     public static void main(String[] a) {
         int lpp = a.length > 0 ? Integer.parseInt(a[0]) : 20;
-        Settings s = new Settings();
+        Settings s = EngineTest.configured();
         Aggregator agg = new Aggregator(s, new lodestar.support.log.RateLimitedLog(1000, System.out::println));
         int total = 1_000_000;
         StringBuilder b = new StringBuilder();

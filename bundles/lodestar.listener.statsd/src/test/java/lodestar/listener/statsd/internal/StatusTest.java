@@ -18,6 +18,7 @@ import lodestar.api.State;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
+import lodestar.testkit.Configs;
 
 /** The listener as a {@link Monitored} service: running totals for lodestar:status. */
 class StatusTest {
@@ -32,10 +33,10 @@ class StatusTest {
         return s;
     }
 
-    /** Polls until the shards have counted {@code n} metrics (they parse after the receiver hands on). */
-    static ComponentStatus awaitMetrics(Engine e, long n) throws InterruptedException {
+    /** Polls until the shards have counted {@code n} lines (they parse after the receiver hands on). */
+    static ComponentStatus awaitLines(Engine e, long n) throws InterruptedException {
         ComponentStatus s = e.status();
-        for (int i = 0; i < 250 && s.counters().get("metrics") < n; i++) {
+        for (int i = 0; i < 250 && s.counters().get("lines") < n; i++) {
             Thread.sleep(20);
             s = e.status();
         }
@@ -52,17 +53,18 @@ class StatusTest {
             assertEquals(State.OK, s0.state());
             assertEquals("ok", s0.detail());
             assertNull(s0.lastError());
-            assertEquals(List.of("packets", "metrics", "bad_lines", "queue_drops", "kernel_drops", "port"),
-                    List.copyOf(s0.counters().keySet()));
+            assertEquals(List.of("packets", "samples", "bad_input", "queue_drops", "kernel_drops", "connections", "open_connections",
+                    "refused_connections", "accept_errors", "restarts", "port", "lines"), List.copyOf(s0.counters().keySet()));
+            assertEquals(java.util.Set.of("open_connections", "port"), s0.gauges());
             assertEquals(0L, s0.counters().get("packets"));
             assertEquals((long) e.port(), s0.counters().get("port"));
 
             EngineTest.udp(e.port(), "a:1|c\nb:2|ms", "no colon here", "c:x|c\nd:1|g");
             ComponentStatus s = awaitPackets(e::status, 3);
-            s = awaitMetrics(e, 5);
+            s = awaitLines(e, 5);
             assertEquals(3L, s.counters().get("packets"));
-            assertEquals(5L, s.counters().get("metrics"));
-            assertEquals(2L, s.counters().get("bad_lines"));
+            assertEquals(5L, s.counters().get("lines"));
+            assertEquals(2L, s.counters().get("bad_input"));
             assertEquals(0L, s.counters().get("queue_drops"));
             assertEquals(0L, s.counters().get("kernel_drops"));
 
@@ -71,14 +73,14 @@ class StatusTest {
             assertEquals(5.0, f.get("stats_counts.statsd.metrics_received"));
             assertEquals(2.0, f.get("stats_counts.statsd.bad_lines_seen"));
             assertEquals(3L, e.status().counters().get("packets"), "a flush does not reset the totals");
-            assertEquals(5L, e.status().counters().get("metrics"));
+            assertEquals(5L, e.status().counters().get("lines"));
 
             EngineTest.udp(e.port(), "a:1|c");
             s = awaitPackets(e::status, 4);
-            s = awaitMetrics(e, 6);
+            s = awaitLines(e, 6);
             assertEquals(4L, s.counters().get("packets"));
-            assertEquals(6L, s.counters().get("metrics"));
-            assertEquals(2L, s.counters().get("bad_lines"));
+            assertEquals(6L, s.counters().get("lines"));
+            assertEquals(2L, s.counters().get("bad_input"));
             f = EngineTest.byKey(e.flushNow());
             assertEquals(1.0, f.get("stats_counts.statsd.packets_received"), "a flush reports only what is new");
             assertEquals(1.0, f.get("stats_counts.statsd.metrics_received"));
@@ -94,11 +96,10 @@ class StatusTest {
     @Test
     void queueDropsShowAsDroppingAfterTheFlush() throws Exception {
         Settings st = EngineTest.settings(1);
-        st.queueBatches = 1;
         try (Engine e = new Engine("statsd", st, l -> { }, false)) {
             e.bind();
             // a shard that is never started stands for one that fell behind: its queue takes one batch
-            Shard stuck = new Shard(9, st, new lodestar.support.log.RateLimitedLog(60_000, x -> { }), "stuck");
+            Shard stuck = new Shard(9, st, 1, new lodestar.support.log.RateLimitedLog(60_000, x -> { }), x -> { }, "stuck");
             Router r = new Router(new Shard[] {stuck}, queueDrops(e));
             byte[] big = "x:1|c\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 3; i++) {
@@ -135,7 +136,7 @@ class StatusTest {
                     }
                     return null;
                 });
-        StatsdListener.Config cfg = config(Map.of("port", 0, "flushInterval", "1h"));
+        StatsdListener.Config cfg = Configs.of(StatsdListener.Config.class, "port", 0, "flushInterval", "1h");
         StatsdListener l = new StatsdListener(cfg, pipeline, Map.of("service.pid", "lodestar.listener.statsd~web"));
         try {
             Monitored m = l;
@@ -164,24 +165,5 @@ class StatusTest {
             String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(xml.contains("<provide interface=\"lodestar.api.Monitored\"/>"), xml);
         }
-    }
-
-    /** A Config with the annotation's defaults, overridden by {@code values}. */
-    static StatsdListener.Config config(Map<String, Object> values) {
-        return (StatsdListener.Config) Proxy.newProxyInstance(StatusTest.class.getClassLoader(),
-                new Class<?>[] {StatsdListener.Config.class}, (p, m, a) -> {
-                    if (values.containsKey(m.getName())) {
-                        return values.get(m.getName());
-                    }
-                    if (m.getDefaultValue() != null) {
-                        return m.getDefaultValue();
-                    }
-                    return switch (m.getName()) {
-                        case "annotationType" -> StatsdListener.Config.class;
-                        case "hashCode" -> 0;
-                        case "equals" -> p == a[0];
-                        default -> "Config";
-                    };
-                });
     }
 }

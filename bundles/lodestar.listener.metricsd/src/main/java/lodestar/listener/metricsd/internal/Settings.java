@@ -1,0 +1,50 @@
+package lodestar.listener.metricsd.internal;
+
+import java.util.List;
+
+import lodestar.support.config.Units;
+
+/**
+ * The validated configuration of one listener ({@link MetricsdListener.Config} checked and resolved).
+ *
+ * @param flushMillis the interval of metrics no handler rule matches
+ * @param handlers    the rules as configured ({@code regex=interval[:priority]}, several per entry with ';')
+ */
+record Settings(String bind, int port, long flushMillis, List<String> handlers, HostNaming hostNaming, int maxMetrics) {
+
+    /** @throws IllegalArgumentException whose message starts with the property at fault */
+    static Settings from(MetricsdListener.Config c) {
+        long flushMillis = Units.positiveDurationMillis("flushInterval", c.flushInterval());
+        List<String> handlers = c.handlers() == null ? List.of() : List.of(c.handlers());
+        Routes.parse(c.handlers(), flushMillis); // only to refuse a bad rule now
+        HostNaming naming = HostNaming.parse(c.hostNaming() == null ? "" : c.hostNaming());
+        if (c.maxMetrics() < 1) {
+            throw new IllegalArgumentException("maxMetrics: must be at least 1, got " + c.maxMetrics());
+        }
+        String bind = c.bind() == null || c.bind().isBlank() ? "127.0.0.1" : c.bind().trim();
+        return new Settings(bind, Units.port("port", c.port()), flushMillis, handlers, naming, c.maxMetrics());
+    }
+
+    /** What the socket is opened with: a change of it needs a new socket. */
+    record Socket(String bind, int port) {
+    }
+
+    Socket socket() {
+        return new Socket(bind, port);
+    }
+
+    /** Whether {@code other} can keep this configuration's socket. */
+    boolean sameSocket(Settings other) {
+        return socket().equals(other.socket());
+    }
+
+    /** Whether {@code other} can keep this configuration's metrics (same intervals, names and bound). */
+    boolean sameRegistry(Settings other) {
+        return flushMillis == other.flushMillis && handlers.equals(other.handlers) && hostNaming == other.hostNaming
+                && maxMetrics == other.maxMetrics;
+    }
+
+    Registry newRegistry() {
+        return new Registry(Routes.parse(handlers.toArray(new String[0]), flushMillis), hostNaming, maxMetrics);
+    }
+}
