@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The captures of ../shared/testdata/collectd (from Bucky's tests) with the values their README expects (the
+ * Real collectd captures (src/test/resources, first collected for Bucky's tests) with their expected values (the
  * squares, signed and encrypted captures are two datagrams each).
  * Rates use collectd's high-resolution times, which are 2 s apart give or take a millisecond, hence the
  * relative tolerance.
