@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import lodestar.support.log.RateLimitedLog;
 
+import lodestar.support.retry.Backoff;
+
 /**
  * A receiver thread that never dies silently. It serves one socket (or a group of sockets: anything
  * {@link Closeable}) with the listener's loop; when the loop ends with an exception, or its socket is closed

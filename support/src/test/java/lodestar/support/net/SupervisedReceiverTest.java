@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import lodestar.support.retry.Backoff;
+
 /** The supervision of a receiver thread, over real UDP sockets on 127.0.0.1. */
 class SupervisedReceiverTest {
 

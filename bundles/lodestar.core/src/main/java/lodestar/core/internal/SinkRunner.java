@@ -20,6 +20,7 @@ import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.api.State;
 import lodestar.support.log.RateLimitedLog;
+import lodestar.support.retry.Backoff;
 
 /**
  * Everything between the pipeline and one {@link Sink}: the operator's filters, a bounded buffer, batching
@@ -222,7 +223,7 @@ final class SinkRunner {
             }
         } else {
             backlog.failed(batch);
-            pause(backoff.nextDelay(), deadline);
+            pause(backoff.next(), deadline);
         }
     }
 

@@ -79,15 +79,6 @@ class SinkRunnerTest {
     }
 
     @Test
-    void backoffGrowsByTheFactorUpToTheMaximum() {
-        Backoff b = new Backoff(100, 1000, 3);
-        assertEquals(List.of(100L, 300L, 900L, 1000L, 1000L),
-                List.of(b.nextDelay(), b.nextDelay(), b.nextDelay(), b.nextDelay(), b.nextDelay()));
-        b.reset();
-        assertEquals(100, b.nextDelay());
-    }
-
-    @Test
     void aFullBufferDropsTheOldestAndCountsThem() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.down = true;
