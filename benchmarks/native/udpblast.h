@@ -1,7 +1,8 @@
-/* The paced sendmmsg loop shared by the listener benchmarks' load generators (StatsD, collectd): a generator
- * supplies how to fill one datagram and how to take back a filled datagram the kernel did not accept; this
- * sends batches of up to UDPBLAST_BATCH datagrams over a connected UDP socket to 127.0.0.1, paced so that by
- * any time t about t * packets_per_sec datagrams have gone out (0: as fast as possible). Header only. */
+/* What the listener benchmarks' load generators (StatsD, collectd) share: their command line, and the paced
+ * sendmmsg loop. A generator supplies how to fill one datagram and how to take back a filled datagram the kernel
+ * did not accept; this sends batches of up to UDPBLAST_BATCH datagrams over a connected UDP socket to 127.0.0.1,
+ * paced so that by any time t about t * packets_per_sec datagrams have gone out (0: as fast as possible).
+ * Header only. */
 #ifndef UDPBLAST_H
 #define UDPBLAST_H
 
@@ -9,9 +10,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define UDPBLAST_BATCH 64
 #define UDPBLAST_MAX 1452 /* bytes per datagram at most: collectd's default MaxPacketSize */
@@ -79,6 +82,40 @@ static unsigned long long udpblast_run(int fd, double packets_per_sec, double se
     }
     *took = udpblast_now() - start;
     return packets;
+}
+
+/* Every generator's command line: -p PORT -r UNITS_PER_SEC (0 = as fast as possible) -d SECONDS
+ * -l UNITS_PER_DATAGRAM -k NAMES, where a unit is what the generator counts (a StatsD line, a collectd value). */
+struct udpblast_options {
+    int port;
+    double rate, secs;
+    int per_datagram, names;
+};
+
+/* Parses argv into *o, which holds the generator's defaults; prints usage and returns 0 on an unknown option. */
+static int udpblast_parse(int argc, char **argv, struct udpblast_options *o, const char *usage) {
+    int c;
+    while ((c = getopt(argc, argv, "p:r:d:l:k:")) != -1) {
+        switch (c) {
+        case 'p': o->port = atoi(optarg); break;
+        case 'r': o->rate = atof(optarg); break;
+        case 'd': o->secs = atof(optarg); break;
+        case 'l': o->per_datagram = atoi(optarg); break;
+        case 'k': o->names = atoi(optarg); break;
+        default: fputs(usage, stderr); return 0;
+        }
+    }
+    return 1;
+}
+
+/* Sends to 127.0.0.1:o->port for o->secs seconds at o->rate units a second, counting o->per_datagram units a
+ * datagram for the pacing; stores the datagrams sent and the seconds taken. -1 when the socket cannot be had. */
+static int udpblast_send(const struct udpblast_options *o, udpblast_fill fill, udpblast_unsent unsent, void *ctx,
+                         unsigned long long *packets, double *took) {
+    int fd = udpblast_connect(o->port);
+    if (fd < 0) return -1;
+    *packets = udpblast_run(fd, o->rate > 0 ? o->rate / o->per_datagram : 0, o->secs, fill, unsent, ctx, took);
+    return 0;
 }
 
 #endif

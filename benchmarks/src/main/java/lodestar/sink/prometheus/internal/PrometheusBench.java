@@ -13,10 +13,11 @@ import lodestar.api.Tags;
 import lodestar.testkit.Configs;
 
 /**
- * Not a test: run by hand (see the README). Writes batches of 5000 samples over {@code series} series
- * (default 50,000) into the sink for the given seconds (default 10), the way the core's runner does,
- * while a real Prometheus scrapes the endpoint every second; prints the write rate and what Prometheus
- * reports for its scrapes (samples per scrape, scrape duration).
+ * {@code benchmarks/run prometheus [seconds] [series]}: writes batches of 5000 samples over {@code series} series
+ * (default 50,000) into the sink for the given seconds (default 10), the way the core's runner does, while a real
+ * Prometheus scrapes the endpoint every second; prints the write rate and what Prometheus reports for its scrapes
+ * (samples per scrape, scrape duration). The endpoint and the Prometheus process are the sink's test fixtures
+ * ({@code ScrapeServer}, {@code PrometheusProcess}, from its test jar).
  */
 public final class PrometheusBench {
 
@@ -56,6 +57,14 @@ public final class PrometheusBench {
             System.out.printf("prometheus sink: %d samples written in %.1f s = %.0f samples/s into %d series%n",
                     samples, s, samples / s, sink.table().size());
             Thread.sleep(2500);
+            // Prometheus hands its targets to the scrape loop about 5 s after it starts, so a short run can end first
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (prometheus.query("scrape_samples_scraped").isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Prometheus recorded no scrape of the sink; its log: " + dir);
+                }
+                Thread.sleep(250);
+            }
             System.out.println("prometheus: samples per scrape " + prometheus.query("scrape_samples_scraped").get(0).get("value")
                     + ", scrape duration (s) " + prometheus.query("scrape_duration_seconds").get(0).get("value")
                     + ", max scrape duration over the run (s) "

@@ -8,8 +8,6 @@
 
 #include <endian.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #define PKT 1452 /* collectd's default MaxPacketSize */
 
@@ -80,27 +78,15 @@ static void unsent(void *ctx, int i) {
 }
 
 int main(int argc, char **argv) {
-    int port = 25826;
-    double rate = 10000, secs = 10;
+    struct udpblast_options o = {25826, 10000, 10, 50, 10000};
+    if (!udpblast_parse(argc, argv, &o, "usage: blast -p port -r values/s -d secs -l values/packet -k names\n")) return 2;
     struct gen g;
     memset(&g, 0, sizeof g);
-    g.vpp = 50;
-    g.names = 10000;
-    int o;
-    while ((o = getopt(argc, argv, "p:r:d:l:k:")) != -1) {
-        switch (o) {
-        case 'p': port = atoi(optarg); break;
-        case 'r': rate = atof(optarg); break;
-        case 'd': secs = atof(optarg); break;
-        case 'l': g.vpp = atoi(optarg); break;
-        case 'k': g.names = atoi(optarg); break;
-        default: fprintf(stderr, "usage: blast -p port -r values/s -d secs -l values/packet -k names\n"); return 2;
-        }
-    }
-    int fd = udpblast_connect(port);
-    if (fd < 0) return 1;
+    g.vpp = o.per_datagram;
+    g.names = o.names;
+    unsigned long long packets;
     double took;
-    unsigned long long packets = udpblast_run(fd, rate > 0 ? rate / g.vpp : 0, secs, fill, unsent, &g, &took);
+    if (udpblast_send(&o, fill, unsent, &g, &packets, &took) < 0) return 1;
     printf("{\"packets\": %llu, \"values\": %llu, \"seconds\": %.3f, \"sent_vps\": %.0f}\n", packets, g.values, took,
            g.values / took);
     return 0;

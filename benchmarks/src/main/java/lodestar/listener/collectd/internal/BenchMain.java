@@ -4,16 +4,18 @@ import java.util.List;
 import java.util.Map;
 
 import lodestar.api.Sample;
+import lodestar.testkit.Configs;
 
 /**
- * Runs one listener outside OSGi for bench/bench.py: {@code BenchMain <port> [receiveBuffer]}. The pipeline
- * counts the samples named {@code collectd.benchhost.bench.*}; every 250 ms it prints the running total with
- * the listener's drop counters. Not a test.
+ * Runs one listener outside OSGi for benchmarks/collectd/bench.py: {@code BenchMain <port> [receiveBuffer]}. The
+ * pipeline counts the samples named {@code collectd.benchhost.bench.*}; every 250 ms it prints the running total
+ * with the listener's drop counters. Lives in the listener's package to reach its {@code Engine}.
  */
 public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
-        Settings s = SettingsTest.of("port", Integer.parseInt(args[0]), "receiveBuffer", args.length > 1 ? args[1] : "8MB");
+        Settings s = Settings.from(Configs.of(CollectdListener.Config.class, "port", Integer.parseInt(args[0]),
+                "receiveBuffer", args.length > 1 ? args[1] : "8MB"));
         long[] count = new long[1];
         Engine e = new Engine("bench", s, TypesDb.load(List.of()), new Converters(true, false), (List<Sample> samples) -> {
             long n = 0;

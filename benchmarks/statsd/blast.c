@@ -4,9 +4,6 @@
  * "bench.s<j>:<0..99>|s"). Prints one JSON line: packets, lines, counters (= expected counter total). */
 #include "udpblast.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
 struct gen {
     int lpp, names;
     unsigned long long seq, lines, counters;
@@ -44,24 +41,12 @@ static void unsent(void *ctx, int i) {
 }
 
 int main(int argc, char **argv) {
-    int port = 8125;
-    double rate = 10000, secs = 10;
-    struct gen g = {1, 10000, 0, 0, 0, 12345};
-    int o;
-    while ((o = getopt(argc, argv, "p:r:d:l:k:")) != -1) {
-        switch (o) {
-        case 'p': port = atoi(optarg); break;
-        case 'r': rate = atof(optarg); break;
-        case 'd': secs = atof(optarg); break;
-        case 'l': g.lpp = atoi(optarg); break;
-        case 'k': g.names = atoi(optarg); break;
-        default: fprintf(stderr, "usage: blast -p port -r rate -d secs -l lines/packet -k names\n"); return 2;
-        }
-    }
-    int fd = udpblast_connect(port);
-    if (fd < 0) return 1;
+    struct udpblast_options o = {8125, 10000, 10, 1, 10000};
+    if (!udpblast_parse(argc, argv, &o, "usage: blast -p port -r lines/s -d secs -l lines/packet -k names\n")) return 2;
+    struct gen g = {o.per_datagram, o.names, 0, 0, 0, 12345};
+    unsigned long long packets;
     double took;
-    unsigned long long packets = udpblast_run(fd, rate > 0 ? rate / g.lpp : 0, secs, fill, unsent, &g, &took);
+    if (udpblast_send(&o, fill, unsent, &g, &packets, &took) < 0) return 1;
     printf("{\"packets\": %llu, \"lines\": %llu, \"counters\": %llu, \"seconds\": %.3f, \"sent_lps\": %.0f}\n",
            packets, g.lines, g.counters, took, g.lines / took);
     return 0;

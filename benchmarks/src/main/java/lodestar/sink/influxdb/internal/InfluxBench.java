@@ -15,10 +15,11 @@ import lodestar.testkit.Configs;
 import lodestar.support.secrets.Secrets;
 
 /**
- * Not a test: samples per second through the sink into a real influxd on loopback, run by hand
- * (see the README). Starts influxd in a temporary folder, writes batches of 5000 samples over 1000
- * series for the given seconds (default 10) the way the core's runner calls the sink (one thread,
- * one batch at a time), then checks InfluxDB's count. Also prints the encoder's own rate.
+ * Samples per second through the sink into a real influxd on loopback:
+ * {@code benchmarks/run influx [seconds] [samplesPerBatch] [linesPerRequest]}. Starts influxd in a temporary
+ * folder, writes batches of 5000 samples over 1000 series for the given seconds (default 10) the way the core's
+ * runner calls the sink (one thread, one batch at a time), then checks InfluxDB's count. Also prints the
+ * encoder's own rate. Lives in the sink's package to reach its package-private constructor and encoder.
  */
 public final class InfluxBench {
 

@@ -4,8 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import lodestar.api.Sample;
+import lodestar.testkit.Configs;
 
-/** Single-thread decode speed on bench-like packets (50 gauges each, 10 000 names); not a test. */
+/**
+ * Single-thread decode speed on the collectd benchmark's packets (50 gauges each, 10 000 names):
+ * {@code benchmarks/run collectd-decode}. Builds them with the listener's test fixture {@code Packets} and decodes
+ * through {@code Harness} (decoder and processor without sockets or threads), both from its test jar.
+ */
 public final class DecodeSpeed {
 
     public static void main(String[] args) {
@@ -20,7 +25,7 @@ public final class DecodeSpeed {
             }
             packets.add(b.build());
         }
-        Harness h = new Harness(SettingsTest.of(), TypesDb.load(List.of()));
+        Harness h = new Harness(Settings.from(Configs.of(CollectdListener.Config.class)), TypesDb.load(List.of()));
         for (int round = 0; round < 8; round++) {
             long t0 = System.nanoTime();
             long values = 0;

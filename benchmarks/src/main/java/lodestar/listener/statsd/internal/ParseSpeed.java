@@ -4,16 +4,18 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 
+import lodestar.testkit.Configs;
+
 /**
- * Rough single-thread parse+aggregate speed (not a test): {@code java ... ParseSpeed [linesPerPacket]}.
- * The traffic is bench/blast.c's (10 000 names cycling through c, ms, g, s; the same pseudo-random values),
+ * Rough single-thread parse+aggregate speed: {@code benchmarks/run statsd-parse [linesPerPacket]}.
+ * The traffic is benchmarks/statsd/blast.c's (10 000 names cycling through c, ms, g, s; the same pseudo-random values),
  * joined into packets as the receiver hands them to a shard; a snapshot (flush) every 500 000 lines.
  * Prints lines per second of wall time and of this thread's CPU time.
  */
 public final class ParseSpeed {
     public static void main(String[] a) {
         int lpp = a.length > 0 ? Integer.parseInt(a[0]) : 20;
-        Settings s = EngineTest.configured();
+        Settings s = Settings.from(Configs.of(StatsdListener.Config.class));
         Aggregator agg = new Aggregator(s, new lodestar.support.log.RateLimitedLog(1000, System.out::println));
         int total = 1_000_000;
         StringBuilder b = new StringBuilder();

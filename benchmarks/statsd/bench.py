@@ -5,20 +5,23 @@ bisection) for the highest rate with < 0.1 % loss. Loss: counters flushed vs cou
 lines counted vs lines sent). Every run starts the peer afresh, sends a warm-up at the same rate (default
 5 s, not measured: JIT, first GCs and creating the 10k keys happen there, for every peer alike), waits until
 the peer's output is stable, then measures one 10 s blast; every phase is bounded (at most 15 s to settle).
---warmup 0 measures from a cold start instead.
+--warmup 0 measures from a cold start instead. Every run is appended to benchmarks/results/<date>-statsd[-<run>].jsonl.
 
-  bench/run.sh [--steps 4] [--peers sink,lodestar,etsy,collectd] [--lpp 1,20] [--warmup 5]
+  benchmarks/run statsd [--steps 5] [--peers sink,lodestar,etsy,collectd] [--lpp 1,20] [--warmup 5] [--run NAME]
 
-Needs gcc, java 17, node + Etsy statsd (bench/run.sh installs it with npm into target/statsd-ref), collectd-core.
+Needs gcc, java 17 and Maven (the benchmarks module is built when stale), node + npm for Etsy statsd (installed into
+benchmarks/target/statsd-ref, or STATSD_REF names its folder), collectd-core. README.md in this folder.
 """
-import argparse, json, os, re, signal, socket, subprocess, sys, threading, time
+import argparse, json, os, re, socket, subprocess, sys, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MOD = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(MOD, '..', '..', 'benchmarks', 'python'))
-from benchutil import free_port, proc_stat  # noqa: E402  (shared with the other listener benchmarks)
-WORK = os.path.join(MOD, 'target', 'bench')
+sys.path.insert(0, os.path.join(HERE, '..', 'python'))
+# shared with the other listener benchmarks
+from benchutil import (ROOT, Results, blast, build_c, collectd_program, free_port, lodestar_classpath,  # noqa: E402
+                       proc_stat, stop, work_dir)
+WORK = work_dir('statsd')
 NAMES = 10000
+ETSY_VERSION = '0.9.0'
 
 
 class Capture(threading.Thread):
@@ -85,13 +88,7 @@ def start_peer(peer, port, cap, rcvbuf):
                 lines.append(l.strip())
         threading.Thread(target=reader, daemon=True).start()
     elif peer == 'lodestar':
-        m2 = os.path.expanduser('~/.m2/repository')
-        cp = ':'.join([os.path.join(MOD, 'target', 'classes'), os.path.join(MOD, 'target', 'test-classes'),
-                       m2 + '/lodestar/lodestar.api/0.1.0-SNAPSHOT/lodestar.api-0.1.0-SNAPSHOT.jar',
-                       m2 + '/lodestar/lodestar-testkit/0.1.0-SNAPSHOT/lodestar-testkit-0.1.0-SNAPSHOT.jar',
-                       m2 + '/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar',
-                       m2 + '/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar'])
-        p = subprocess.Popen(['java'] + LODESTAR_OPTS.split() + ['-cp', cp, 'lodestar.listener.statsd.internal.BenchMain', str(port),
+        p = subprocess.Popen(['java'] + LODESTAR_OPTS.split() + ['-cp', CLASSPATH, 'lodestar.listener.statsd.internal.BenchMain', str(port),
                               str(rcvbuf)], stdout=subprocess.PIPE, stderr=log, text=True)
 
         def reader():
@@ -107,8 +104,7 @@ def start_peer(peer, port, cap, rcvbuf):
         open(conf, 'w').write('{ port: %d, address: "127.0.0.1", mgmt_address: "127.0.0.1", mgmt_port: %d, '
                               'graphiteHost: "127.0.0.1", graphitePort: %d, flushInterval: 1000, '
                               'backends: ["./backends/graphite"] }\n' % (port, free_port(socket.SOCK_STREAM), cap.port))
-        p = subprocess.Popen(['node', 'stats.js', conf], cwd=os.path.join(MOD, 'target', 'statsd-ref', 'node_modules', 'statsd'),
-                             stdout=log, stderr=log)
+        p = subprocess.Popen(['node', 'stats.js', conf], cwd=ETSY, stdout=log, stderr=log)
     elif peer == 'collectd':
         conf = os.path.join(WORK, 'collectd.conf')
         open(conf, 'w').write('''Hostname "bench"
@@ -137,7 +133,7 @@ LoadPlugin write_graphite
   </Node>
 </Plugin>
 ''' % (WORK, WORK, port, cap.port))
-        p = subprocess.Popen(['collectd', '-f', '-C', conf], stdout=log, stderr=log)
+        p = subprocess.Popen([collectd_program(), '-f', '-C', conf], stdout=log, stderr=log)
     else:
         raise SystemExit('unknown peer ' + peer)
     time.sleep(2.0)
@@ -166,10 +162,8 @@ def received(peer, p, lines, cap):
     return 0.0
 
 
-def blast(port, rate, secs, lpp):
-    b = subprocess.run([os.path.join(WORK, 'blast'), '-p', str(port), '-r', str(rate), '-d', str(secs), '-l', str(lpp),
-                        '-k', str(NAMES)], capture_output=True, text=True)
-    return json.loads(b.stdout)
+def send(port, rate, secs, lpp):
+    return blast(os.path.join(WORK, 'blast'), port, rate, secs, lpp, NAMES)
 
 
 def settle(peer, p, lines, cap):
@@ -194,10 +188,10 @@ def run(peer, lpp, rate, secs, rcvbuf, warmup):
     p, lines = start_peer(peer, port, cap, rcvbuf)
     base = 0.0
     if warmup > 0:
-        blast(port, rate, warmup, lpp)
+        send(port, rate, warmup, lpp)
         base, _ = settle(peer, p, lines, cap)
     cpu0 = total_cpu(p.pid)
-    sent = blast(port, rate, secs, lpp)
+    sent = send(port, rate, secs, lpp)
     cpu1, rss, hwm = proc_stat(p.pid)
     res = {'peer': peer, 'lpp': lpp, 'rate': rate, 'warmup_s': warmup, 'sent_lps': sent['sent_lps'],
            'peer_cpu_pct': round(100 * (cpu1 - cpu0) / secs, 1), 'rss_mb': round(rss, 1), 'rss_peak_mb': round(hwm, 1)}
@@ -207,29 +201,25 @@ def run(peer, lpp, rate, secs, rcvbuf, warmup):
     if peer == 'lodestar':
         kd = [l for l in lines if l.startswith('flush')]
         res['lodestar'] = kd[-1] if kd else ''
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+    stop(p)
     cap.close()
     res['loss_pct'] = round(res['loss_pct'], 4)
     res['load1'] = os.getloadavg()[0]
     res.update(TAG)
-    print(json.dumps(res), flush=True)
-    with open(os.path.join(WORK, 'results.jsonl'), 'a') as f:
-        f.write(json.dumps(res) + '\n')
+    RESULTS.add(res)
     return res
 
 
 TAG = {}
+RESULTS = None
+CLASSPATH = None
+ETSY = os.environ.get('STATSD_REF') or os.path.join(ROOT, 'benchmarks', 'target', 'statsd-ref', 'node_modules', 'statsd')
 
 
 def launcher_opts():
     """The JVM options the platform's launcher (./lodestar) runs with by default, so the benchmark measures
     the listener as it is deployed."""
-    src = open(os.path.join(MOD, '..', '..', 'lodestar')).read()
+    src = open(os.path.join(ROOT, 'lodestar')).read()
     m = re.search(r'default_opts="([^"]*)"', src)
     return ' '.join(m.group(1).replace('\\\n', ' ').split())
 
@@ -257,8 +247,24 @@ def search(peer, lpp, steps, secs, rcvbuf, warmup):
     return best
 
 
+def prepare(peers):
+    """Builds the C tools, and what the asked peers need: Lodestar's classes, Etsy statsd."""
+    global CLASSPATH
+    build_c(os.path.join(HERE, 'blast.c'), os.path.join(WORK, 'blast'))
+    build_c(os.path.join(HERE, 'sink.c'), os.path.join(WORK, 'sink'))
+    if 'lodestar' in peers:
+        CLASSPATH = lodestar_classpath()
+    if 'etsy' in peers and not os.path.isfile(os.path.join(ETSY, 'stats.js')):
+        if os.environ.get('STATSD_REF'):
+            raise SystemExit('STATSD_REF=%s: no stats.js there' % ETSY)
+        subprocess.run(['npm', 'install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefix',
+                        os.path.dirname(os.path.dirname(ETSY)), 'statsd@' + ETSY_VERSION], check=True)
+    if 'collectd' in peers:
+        collectd_program()
+
+
 def main():
-    global LODESTAR_OPTS
+    global LODESTAR_OPTS, RESULTS
     a = argparse.ArgumentParser()
     a.add_argument('--peers', default='sink,lodestar,etsy,collectd')
     a.add_argument('--lpp', default='1,20')
@@ -268,11 +274,14 @@ def main():
     a.add_argument('--lodestar-opts', default=LODESTAR_OPTS,
                    help='JVM options of the Lodestar peer (default: the launcher\'s, ' + LODESTAR_OPTS + ')')
     a.add_argument('--tag', default='', help='key=value[,key=value] added to every result line')
+    a.add_argument('--run', default='', help='names the results file: benchmarks/results/<date>-statsd-<run>.jsonl')
     a.add_argument('--no-goal', action='store_true', help='skip the run of Lodestar at half the C receiver\'s rate')
     a.add_argument('--rcvbuf', type=int, default=8 << 20, help='SO_RCVBUF asked by Lodestar and the C receiver')
     o = a.parse_args()
     TAG.update(kv.split('=', 1) for kv in o.tag.split(',') if '=' in kv)
     LODESTAR_OPTS = o.lodestar_opts
+    RESULTS = Results('statsd', o.run)
+    prepare(o.peers.split(','))
     table = []
     goals = []
     for lpp in [int(x) for x in o.lpp.split(',')]:

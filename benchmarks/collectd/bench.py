@@ -1,23 +1,25 @@
 #!/usr/bin/env python3
 """collectd ingest benchmark: Lodestar's collectd listener against collectd 5.12's own network server, in one
-run, on UDP loopback, ~50 GAUGE values per packet (bench/blast.c). For each peer it searches (geometric
+run, on UDP loopback, ~50 GAUGE values per packet (blast.c). For each peer it searches (geometric
 bisection) for the highest rate with < 0.1 % loss AND no backlog (the peer has written everything within
 --maxlag seconds after the blast), then runs once at 2x that rate. Every run is bounded (10 s blast + at most
-20 s to settle).
+20 s to settle) and appended to benchmarks/results/<date>-collectd[-<run>].jsonl.
 
-  bench/run.sh [--steps 5] [--peers collectd,lodestar] [--secs 10]
+  benchmarks/run collectd [--steps 5] [--peers collectd,lodestar] [--secs 10] [--run NAME]
 
 collectd: network plugin as server, csv plugin writing to stdout (DataDir "stdout"), read and counted by this
 script and otherwise discarded. Lodestar: the listener's Engine outside OSGi with a counting pipeline (BenchMain).
 Loss = values sent - values written (collectd) / emitted (Lodestar).
+Needs gcc, python3, Java 17 and Maven (the benchmarks module is built when stale), collectd-core. README.md here.
 """
-import argparse, json, os, re, signal, socket, subprocess, sys, threading, time
+import argparse, os, re, subprocess, sys, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MOD = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(MOD, '..', '..', 'benchmarks', 'python'))
-from benchutil import free_port, proc_stat  # noqa: E402  (shared with the other listener benchmarks)
-WORK = os.path.join(MOD, 'target', 'bench')
+sys.path.insert(0, os.path.join(HERE, '..', 'python'))
+# shared with the other listener benchmarks
+from benchutil import (Results, blast, build_c, collectd_program, free_port, lodestar_classpath, proc_stat,  # noqa: E402
+                       stop, work_dir)
+WORK = work_dir('collectd')
 NAMES = 10000
 VPP = 50
 
@@ -51,15 +53,10 @@ LoadPlugin csv
   StoreRates false
 </Plugin>
 ''' % (WORK, WORK, WORK, port))
-            self.p = subprocess.Popen(['collectd', '-f', '-C', conf], stdout=subprocess.PIPE, stderr=self.log)
+            self.p = subprocess.Popen([collectd_program(), '-f', '-C', conf], stdout=subprocess.PIPE, stderr=self.log)
             threading.Thread(target=self.count_csv, daemon=True).start()
         else:
-            m2 = os.path.expanduser('~/.m2/repository')
-            cp = ':'.join([os.path.join(MOD, 'target', 'classes'), os.path.join(MOD, 'target', 'test-classes'),
-                           m2 + '/lodestar/lodestar.api/0.1.0-SNAPSHOT/lodestar.api-0.1.0-SNAPSHOT.jar',
-                           m2 + '/org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar',
-                           m2 + '/org/slf4j/slf4j-simple/1.7.36/slf4j-simple-1.7.36.jar'])
-            self.p = subprocess.Popen(['java', '-Xmx256m', '-cp', cp, 'lodestar.listener.collectd.internal.BenchMain',
+            self.p = subprocess.Popen(['java', '-Xmx256m', '-cp', CLASSPATH, 'lodestar.listener.collectd.internal.BenchMain',
                                        str(port), str(rcvbuf)], stdout=subprocess.PIPE, stderr=self.log, text=True)
             threading.Thread(target=self.read_lodestar, daemon=True).start()
         t0 = time.time()
@@ -95,12 +92,7 @@ LoadPlugin csv
                 self.info = l.strip()
 
     def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
+        stop(self.p)
         if self.kind == 'collectd':
             try:
                 os.unlink(os.path.join(WORK, 'collectd.pid'))
@@ -120,9 +112,7 @@ def run(kind, rate, secs, rcvbuf, maxlag):
     peer = Peer(kind, port, rcvbuf)
     cpu0 = proc_stat(peer.p.pid)[0]
     kd0 = rcvbuf_errors()
-    b = subprocess.run([os.path.join(WORK, 'blast'), '-p', str(port), '-r', str(rate), '-d', str(secs), '-l', str(VPP),
-                        '-k', str(NAMES)], capture_output=True, text=True)
-    sent = json.loads(b.stdout)
+    sent = blast(os.path.join(WORK, 'blast'), port, rate, secs, VPP, NAMES)
     t_end = time.time()
     cpu1, rss_end_blast, _ = proc_stat(peer.p.pid)
     at_end = peer.count
@@ -148,12 +138,12 @@ def run(kind, rate, secs, rcvbuf, maxlag):
         res['lodestar'] = peer.info
     peer.stop()
     res['ok'] = res['loss_pct'] < 0.1 and res['settled_after_s'] <= maxlag
-    print(json.dumps(res), flush=True)
-    with open(os.path.join(WORK, 'results.jsonl'), 'a') as f:
-        f.write(json.dumps(res) + '\n')
+    RESULTS.add(res)
     return res
 
 
+RESULTS = None
+CLASSPATH = None
 RANGES = {'collectd': (40000, 600000), 'lodestar': (200000, 3000000)}
 
 
@@ -171,14 +161,28 @@ def search(kind, steps, secs, rcvbuf, maxlag):
     return best, over
 
 
+def prepare(peers):
+    """Builds the generator, and what the asked peers need: Lodestar's classes, collectd."""
+    global CLASSPATH
+    build_c(os.path.join(HERE, 'blast.c'), os.path.join(WORK, 'blast'))
+    if 'lodestar' in peers:
+        CLASSPATH = lodestar_classpath()
+    if 'collectd' in peers:
+        collectd_program()
+
+
 def main():
+    global RESULTS
     a = argparse.ArgumentParser()
     a.add_argument('--peers', default='collectd,lodestar')
     a.add_argument('--steps', type=int, default=5)
     a.add_argument('--secs', type=int, default=10)
     a.add_argument('--maxlag', type=float, default=2.0, help='seconds after the blast by which everything must be out')
     a.add_argument('--rcvbuf', default='8MB', help='SO_RCVBUF asked by Lodestar (collectd uses the default)')
+    a.add_argument('--run', default='', help='names the results file: benchmarks/results/<date>-collectd-<run>.jsonl')
     o = a.parse_args()
+    RESULTS = Results('collectd', o.run)
+    prepare(o.peers.split(','))
     table = []
     for kind in o.peers.split(','):
         table.append((kind,) + search(kind, o.steps, o.secs, o.rcvbuf, o.maxlag))

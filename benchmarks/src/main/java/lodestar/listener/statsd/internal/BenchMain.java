@@ -1,17 +1,20 @@
 package lodestar.listener.statsd.internal;
 
 import lodestar.api.Sample;
+import lodestar.testkit.Configs;
 
 /**
- * Runs one listener outside OSGi for bench/bench.py: {@code BenchMain <port> [receiveBuffer] [shards]}.
+ * Runs one listener outside OSGi for benchmarks/statsd/bench.py: {@code BenchMain <port> [receiveBuffer] [shards]}.
  * The pipeline is a counter: after every 1 s flush it prints the running totals of the {@code bench.c*}
- * counters ({@code stats_counts}), lines received and kernel drops. Not a test.
+ * counters ({@code stats_counts}), lines received and kernel drops. Lives in the listener's package to reach
+ * its {@code Engine}.
  */
 public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
-        Settings s = EngineTest.configured("port", Integer.parseInt(args[0]), "receiveBuffer", args.length > 1 ? args[1] : "8MB",
-                "shards", args.length > 2 ? Integer.parseInt(args[2]) : 0, "flushInterval", "1s");
+        Settings s = Settings.from(Configs.of(StatsdListener.Config.class, "port", Integer.parseInt(args[0]),
+                "receiveBuffer", args.length > 1 ? args[1] : "8MB", "shards", args.length > 2 ? Integer.parseInt(args[2]) : 0,
+                "flushInterval", "1s"));
         double[] totals = new double[4];
         Engine e = new Engine("bench", s, samples -> {
             for (Sample x : samples) {
