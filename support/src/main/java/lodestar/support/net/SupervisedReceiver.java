@@ -7,7 +7,6 @@ import java.nio.channels.ClosedSelectorException;
 import java.util.concurrent.TimeUnit;
 
 import lodestar.support.log.RateLimitedLog;
-
 import lodestar.support.retry.Backoff;
 
 /**
