@@ -32,15 +32,20 @@ import java.util.zip.GZIPOutputStream;
  * }
  * </pre>
  *
- * A failed connection or a timeout throws from {@link #post} and replaces the underlying client, so the
- * runner's retry starts on a fresh connection, as the {@code Sink} contract asks. Meant for one writer
- * thread at a time (the core's runner calls a sink's {@code write} from one thread); {@link #renew()}
- * and {@link #post} are safe to call from others. {@link #close()} at deactivation.
+ * A failed connection or a timeout throws from {@link #post}; the JDK's client never reuses a connection that
+ * failed, so the runner's retry starts on a fresh one, as the {@code Sink} contract asks. One {@code HttpClient}
+ * serves the sink's whole life: each one owns a selector thread and descriptors until it is closed (Java 21+)
+ * or collected, so a dead backend retried for hours must not make one per attempt. Meant for one writer thread at
+ * a time (the core's runner calls a sink's {@code write} from one thread); {@link #renew()} and {@link #post} are
+ * safe to call from others. {@link #close()} at deactivation.
  */
 public final class HttpSinkClient implements AutoCloseable {
 
     /** How much of an answer {@link #abbreviate(String)} keeps for a log line or an exception message. */
     public static final int ERROR_CHARS = 300;
+
+    /** Where clients cannot be closed (Java 17 to 20), how often {@link #renew()} may make a new one. */
+    private static final long RENEW_AT_MOST_EVERY_NANOS = 60_000_000_000L;
 
     /**
      * A backend's answer.
@@ -63,6 +68,7 @@ public final class HttpSinkClient implements AutoCloseable {
     private final boolean gzip;
     private final String authorization;
     private volatile HttpClient client;
+    private volatile long renewedAt = System.nanoTime() - RENEW_AT_MOST_EVERY_NANOS - 1;
 
     /**
      * @param backend       the backend's name for messages ({@code "OpenTSDB"}): {@code "<backend> at <endpoint>: ..."}
@@ -193,7 +199,7 @@ public final class HttpSinkClient implements AutoCloseable {
             HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(r.statusCode(), r.body() == null ? "" : r.body());
         } catch (IOException e) {
-            renew(); // a fresh connection pool for the retry
+            // no renew(): the failed connection is gone already, and a client per failure leaks threads
             throw new IOException(backend + " at " + endpoint + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,12 +216,28 @@ public final class HttpSinkClient implements AutoCloseable {
     }
 
     /**
-     * Drops the connections: the next request opens a new one. For answers after which the connection
-     * is not to be trusted (a 5xx from a proxy, a backend restarting); {@link #post} does it itself when
-     * a request fails.
+     * Drops the kept-alive connections: the next request opens a new one. For answers after which a connection
+     * is not to be trusted (a 5xx from a proxy, a backend restarting). The old client is closed where the JDK
+     * can (21 and later); before that its thread ends only when it is collected, so it is replaced at most once
+     * a minute, however often a failing backend is retried.
      */
     public void renew() {
-        client = newClient();
+        HttpClient old = client;
+        if (old instanceof AutoCloseable closeable) {
+            client = newClient();
+            closeQuietly(closeable);
+        } else if (System.nanoTime() - renewedAt > RENEW_AT_MOST_EVERY_NANOS) {
+            renewedAt = System.nanoTime();
+            client = newClient();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // it was being replaced anyway
+        }
     }
 
     private HttpClient newClient() {
@@ -236,11 +258,7 @@ public final class HttpSinkClient implements AutoCloseable {
     @Override
     public void close() {
         if (client instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // nothing left to do: the client goes away with the sink
-            }
+            closeQuietly(c);
         }
     }
 

@@ -221,4 +221,26 @@ class HttpSinkClientTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new HttpSinkClient("Test", base(), "text/plain", 0, false, null));
     }
+
+    /** Issue 11, finding 11: every retry of a dead sink made an HttpClient whose thread lived until GC. */
+    @Test
+    void aDeadBackendRetriedAgainAndAgainCostsNoNewThreads() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        client = new HttpSinkClient("Test", URI.create("http://127.0.0.1:" + port + "/w"), "text/plain", 2000, false, null);
+        assertThrows(IOException.class, () -> client.post(new byte[] {1}));
+        long before = selectorThreads();
+        for (int i = 0; i < 20; i++) {
+            assertThrows(IOException.class, () -> client.post(new byte[] {1}));
+            client.renew(); // what a sink does after a 5xx: at most once a minute on Java 17, closed on 21+
+        }
+        assertTrue(selectorThreads() <= before + 1, "selector threads: " + before + " before, " + selectorThreads() + " after");
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains("SelectorManager")).count();
+    }
 }

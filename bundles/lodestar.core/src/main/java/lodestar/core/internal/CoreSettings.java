@@ -9,10 +9,10 @@ import lodestar.support.filter.TagFilter;
 
 /**
  * The {@code lodestar.core} configuration, parsed and validated: global tags, the default beacon interval,
- * the runner defaults every sink starts from, and the core's own limits.
+ * the runner defaults every sink starts from, and the core's own limits (on threads, shutdown, sample size).
  */
 record CoreSettings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSettings runnerDefaults,
-        long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads, Path spoolDirectory) {
+        long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads, Path spoolDirectory, SampleLimits limits) {
 
     /**
      * @param home the platform home, for the default spool directory
@@ -35,6 +35,7 @@ record CoreSettings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSet
                 Units.durationMillis("shutdownTimeout", c.shutdownTimeout()),
                 Units.durationMillis("selfInterval", c.selfInterval()),
                 c.beaconThreads(),
-                c.spoolDirectory().isBlank() ? Path.of(home, "data", "spool") : Path.of(c.spoolDirectory().trim()));
+                c.spoolDirectory().isBlank() ? Path.of(home, "data", "spool") : Path.of(c.spoolDirectory().trim()),
+                new SampleLimits(c.maxNameLength(), c.maxTags()));
     }
 }

@@ -100,6 +100,13 @@ public final class PipelineComponent implements Pipeline {
 
         @AttributeDefinition(description = "Most beacons running at the same moment; a beacon that finds none free skips its turn (counted as an overrun).")
         int beaconThreads() default 8;
+
+        @AttributeDefinition(description = "Longest name, tag key or tag value a sample may have, in characters; a longer"
+                + " one is refused once, before any sink, counted (rejected) and logged (16..16384).")
+        int maxNameLength() default 4096;
+
+        @AttributeDefinition(description = "Most tags a sample may have; a sample with more is refused, counted and logged (1..1024).")
+        int maxTags() default 128;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineComponent.class);
@@ -221,7 +228,7 @@ public final class PipelineComponent implements Pipeline {
         if (samples.isEmpty()) {
             return;
         }
-        List<Sample> out = processors.process(samples, settings.globalTags());
+        List<Sample> out = processors.process(samples, settings.globalTags(), settings.limits());
         if (!out.isEmpty()) {
             sinks.offer(out);
         }
@@ -238,6 +245,7 @@ public final class PipelineComponent implements Pipeline {
         l.add(new ComponentStatus("pipeline", "core", stopped ? State.STOPPED : State.OK, Map.of(
                 "received", processors.received(),
                 "dropped_by_processors", processors.dropped(),
+                "rejected", processors.rejected(),
                 "processor_errors", processors.errors(),
                 "processors", (long) processors.size()), null));
         l.addAll(beacons.status());

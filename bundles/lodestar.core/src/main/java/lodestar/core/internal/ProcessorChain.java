@@ -30,6 +30,8 @@ final class ProcessorChain {
     private final LongAdder received = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final RateLimitedLog rejectedLog = new RateLimitedLog(60_000, LOG::warn);
     private volatile Processor[] chain = new Processor[0];
 
     void put(Processor p, Map<String, Object> properties) {
@@ -50,15 +52,21 @@ final class ProcessorChain {
         chain = props.entrySet().stream().sorted(byRank).map(Map.Entry::getKey).toArray(Processor[]::new);
     }
 
-    /** The samples to hand to the sinks: processed, those a processor dropped left out, global tags added. */
-    List<Sample> process(Collection<Sample> in, GlobalTags tags) {
+    /**
+     * The samples to hand to the sinks: processed, those a processor dropped left out, global tags added, and
+     * those over the size limits refused (counted, logged at most once a minute).
+     */
+    List<Sample> process(Collection<Sample> in, GlobalTags tags, SampleLimits limits) {
         received.add(in.size());
         Processor[] c = chain;
-        if (c.length == 0 && tags.isEmpty()) {
+        if (c.length == 0 && tags.isEmpty() && withinLimits(in, limits)) {
             return in instanceof List<Sample> l ? l : new ArrayList<>(in);
         }
         List<Sample> out = new ArrayList<>(in.size());
         for (Sample s : in) {
+            if (refused(s, limits)) {
+                continue;
+            }
             Sample cur = s;
             for (Processor p : c) {
                 try {
@@ -82,6 +90,39 @@ final class ProcessorChain {
         return out;
     }
 
+    private static boolean withinLimits(Collection<Sample> in, SampleLimits limits) {
+        for (Sample s : in) {
+            if (limits.violation(s) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean refused(Sample s, SampleLimits limits) {
+        String why = limits.violation(s);
+        if (why == null) {
+            return false;
+        }
+        rejected.increment();
+        rejectedLog.log(() -> "refused a sample with " + why + ": " + excerpt(s.name()) + "; " + rejected.sum() + " so far");
+        return true;
+    }
+
+    /** A name as a log line may carry it: at most 120 characters, control characters escaped. */
+    private static String excerpt(String name) {
+        StringBuilder b = new StringBuilder(140).append('\'');
+        for (int i = 0; i < Math.min(120, name.length()); i++) {
+            char ch = name.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                b.append(String.format("\\x%02x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append(name.length() > 120 ? "'..." : "'").toString();
+    }
+
     long received() {
         return received.sum();
     }
@@ -92,6 +133,11 @@ final class ProcessorChain {
 
     long errors() {
         return errors.sum();
+    }
+
+    /** Samples refused for their size. */
+    long rejected() {
+        return rejected.sum();
     }
 
     int size() {

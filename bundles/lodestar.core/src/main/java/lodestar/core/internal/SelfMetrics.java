@@ -32,6 +32,7 @@ final class SelfMetrics {
         List<Sample> out = new ArrayList<>();
         out.add(counter(P + "pipeline.received", chain.received(), now));
         out.add(counter(P + "pipeline.dropped", chain.dropped(), now));
+        out.add(counter(P + "pipeline.rejected", chain.rejected(), now));
         for (BeaconRunner b : beacons) {
             String p = prefix("beacon", b.name());
             out.add(counter(p + "runs", b.runs(), now));

@@ -280,4 +280,31 @@ class PipelineComponentTest {
         assertEquals(State.FAILED.code(), (int) last.get("lodestar.self.listener.statsd-edge.state").value());
         assertEquals(State.OK.code(), (int) last.get("lodestar.self.sink.test.state").value());
     }
+
+    /** Issue 11, finding 9: one name over 64 KiB dropped a whole spooled batch of good samples, unlogged. */
+    @Test
+    void anOversizedSampleIsRefusedOnceAndTheGoodOnesBesideItAreSpooledAndDelivered(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spool)
+            throws Exception {
+        PipelineComponent p = pipeline(Map.of("bufferDisk", "16MB", "spoolDirectory", spool.toString(), "retryInitial", "20ms",
+                "retryMax", "50ms"));
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        java.util.List<Sample> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(Sample.gauge(i == 500 ? "x".repeat(70_000) : "good." + i, i));
+        }
+        batch.add(new Sample("many.tags", lodestar.api.Tags.of(java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> new String[] {"k" + i, "v"}).flatMap(java.util.Arrays::stream).toArray(String[]::new)),
+                1, 1, lodestar.api.Kind.GAUGE));
+        p.emitAll(batch);
+        SinkRunnerTest.await(() -> p.status().stream().anyMatch(c -> c.name().equals("test") && c.counters().get("spooled") == 999L), 5000);
+        sink.down = false;
+        SinkRunnerTest.await(() -> sink.taken().size() == 999, 5000);
+        assertEquals(999, sink.taken().size(), "every good sample of the batch, through the disk buffer");
+        assertTrue(sink.taken().stream().allMatch(x -> x.name().startsWith("good.")));
+        ComponentStatus core = p.status().get(0);
+        assertEquals(2L, core.counters().get("rejected"), "the long name and the 300 tags, counted");
+        assertEquals(0L, p.status().stream().filter(c -> c.name().equals("test")).findFirst().orElseThrow().counters().get("dropped"));
+    }
 }

@@ -110,4 +110,82 @@ class SpoolTest {
         List<Sample> first = s.peek();
         assertTrue(first.get(0).value() > 0.5, "the oldest went first");
     }
+
+    /** Issue 11, finding 7: one flipped byte cost every good sample after it. */
+    @Test
+    void aDamagedRecordCostsOnlyItsOwnSamplesAndTheReaderResynchronises() throws Exception {
+        Spool s = new Spool(dir, 64 << 20);
+        for (int i = 0; i < 50; i++) {
+            s.append(batch(i * 100, 100));
+        }
+        Path seg = segments().get(0);
+        byte[] b = Files.readAllBytes(seg);
+        b[b.length / 3] ^= 0x5a; // inside one record of the 50
+        Files.write(seg, b);
+        Spool again = new Spool(dir, 64 << 20);
+        List<Sample> delivered = new ArrayList<>();
+        for (List<Sample> batch = again.peek(); batch != null; batch = again.peek()) {
+            delivered.addAll(batch);
+            again.ack(batch.size());
+        }
+        assertEquals(4900, delivered.size(), "49 of 50 batches: only the damaged one is lost");
+        assertEquals(100, again.dropped(), "and it is counted");
+        assertEquals(batch(4900, 100), delivered.subList(4800, 4900), "the ones after it, in order");
+        assertTrue(again.isEmpty());
+    }
+
+    /** Issue 11, finding 7: a read position that points nowhere made a whole segment disappear. */
+    @Test
+    void aReadPositionThatPointsNowhereReplaysTheSegmentInsteadOfLosingIt() throws Exception {
+        Spool s = new Spool(dir, 64 << 20);
+        s.append(batch(0, 10));
+        s.append(batch(10, 10));
+        s.append(batch(20, 10));
+        s.peek();
+        s.ack(10);
+        Path ack = segments().get(0).resolveSibling(segments().get(0).getFileName() + ".ack");
+        Files.write(ack, java.nio.ByteBuffer.allocate(8).putLong(17).array()); // inside a record
+        Spool again = new Spool(dir, 64 << 20);
+        assertEquals(30, again.samples(), "the whole segment again: duplicates beat loss");
+        assertEquals(batch(0, 10), again.peek());
+        Files.write(ack, java.nio.ByteBuffer.allocate(8).putLong(Long.MAX_VALUE).array());
+        assertEquals(30, new Spool(dir, 64 << 20).samples(), "beyond the end too");
+        Files.write(ack, new byte[] {1, 2, 3});
+        assertEquals(30, new Spool(dir, 64 << 20).samples(), "and a torn position file");
+    }
+
+    /** Issue 11, finding 11: a 1 MB limit grew to 7.7 MB because segments were 8 MB whatever the limit. */
+    @Test
+    void theDiskUsedStaysNearTheLimitWhateverTheLimit() throws Exception {
+        long limit = 1 << 20;
+        Spool s = new Spool(dir, limit);
+        for (int i = 0; i < 400; i++) {
+            s.append(batch(i * 100, 100));
+        }
+        long onDisk = 0;
+        for (Path p : segments()) {
+            onDisk += Files.size(p);
+        }
+        assertTrue(onDisk <= limit + limit / 8 + 64 * 1024, "on disk: " + onDisk + " bytes for a limit of " + limit);
+        assertEquals(40_000, s.samples() + s.dropped(), "every sample kept or counted");
+    }
+
+    /** Segments written before records carried a magic (issue 10's format) are still read after an upgrade. */
+    @Test
+    void segmentsOfTheFormerFormatAreStillDelivered() throws Exception {
+        byte[] payload = SampleCodec.encode(batch(0, 10));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(payload);
+        java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(8 + payload.length);
+        old.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+        Files.write(dir.resolve(String.format("%016d.seg", 7)), old.array());
+        Spool s = new Spool(dir, 1 << 20);
+        assertEquals(10, s.samples());
+        assertEquals(batch(0, 10), s.peek());
+        s.append(batch(10, 5)); // new batches go to a new segment of the current format, after it
+        s.ack(10);
+        assertEquals(batch(10, 5), s.peek());
+        s.ack(5);
+        assertTrue(s.isEmpty());
+    }
 }
