@@ -200,7 +200,7 @@ public final class CardinalityGuard {
         if (full + rate > 0) {
             CardinalityLimits l = limits;
             log.accept(owner + ": cardinality limit reached: " + (full + rate) + " new series refused" + since + " ("
-                    + full + " over maxSeries, " + rate + " over maxNewSeries), "
+                    + full + " at the series limit, " + rate + " over the new-series rate), "
                     + (l.overflow() == Overflow.FOLD ? "their values folded into the overflow series" : "their values dropped")
                     + "; " + series + " series held; limits: " + l.describe() + "; top new-series prefixes: " + tally.top(5));
             reportedRefusals = true;

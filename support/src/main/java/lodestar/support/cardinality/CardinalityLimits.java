@@ -52,9 +52,9 @@ public record CardinalityLimits(int maxSeries, int maxNewSeries, long newSeriesI
         return of(maxSeries, maxNewSeries, newSeriesInterval, "drop");
     }
 
-    /** For the log: {@code maxSeries 100000, maxNewSeries 20000 per 1m, drop}. */
+    /** For the log, in words that do not depend on a component's property names: {@code 100000 series, 20000 new per 1m0s, drop}. */
     String describe() {
-        String rate = maxNewSeries == 0 ? "no limit on new series" : "maxNewSeries " + maxNewSeries + " per " + Units.formatAge(newSeriesIntervalMillis);
-        return "maxSeries " + maxSeries + ", " + rate + ", " + overflow.word();
+        String rate = maxNewSeries == 0 ? "no limit on new ones" : maxNewSeries + " new per " + Units.formatAge(newSeriesIntervalMillis);
+        return maxSeries + " series, " + rate + ", " + overflow.word();
     }
 }

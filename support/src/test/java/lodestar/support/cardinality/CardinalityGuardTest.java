@@ -97,8 +97,8 @@ class CardinalityGuardTest {
         }
         assertEquals(1, logged.size(), logged.toString());
         String first = logged.get(0);
-        assertTrue(first.startsWith("statsd-edge: cardinality limit reached: 1 new series refused (1 over maxSeries, 0 over maxNewSeries),"
-                + " their values dropped; 10 series held; limits: maxSeries 10, no limit on new series, drop; top new-series prefixes: "
+        assertTrue(first.startsWith("statsd-edge: cardinality limit reached: 1 new series refused (1 at the series limit, 0 over the new-series rate),"
+                + " their values dropped; 10 series held; limits: 10 series, no limit on new ones, drop; top new-series prefixes: "
                 + "flood (9), good (2)"), first);
         now.addAndGet(30_000);
         g.tick();
@@ -107,7 +107,7 @@ class CardinalityGuardTest {
         g.tick();
         assertEquals(2, logged.size());
         // 1,000 flood names: 8 let in, 1 refused before the first line, 991 since
-        assertTrue(logged.get(1).startsWith("statsd-edge: cardinality limit reached: 991 new series refused in the last 60 s (991 over maxSeries,"),
+        assertTrue(logged.get(1).startsWith("statsd-edge: cardinality limit reached: 991 new series refused in the last 60 s (991 at the series limit,"),
                 logged.get(1));
         assertTrue(logged.get(1).contains("top new-series prefixes: flood (991), flood."), logged.get(1));
         now.addAndGet(60_000);
@@ -118,7 +118,7 @@ class CardinalityGuardTest {
         assertEquals(3, logged.size(), "quiet stays quiet");
         g.admit("again.x");
         assertEquals(4, logged.size(), "a new onset is reported at once");
-        assertTrue(logged.get(3).startsWith("statsd-edge: cardinality limit reached: 1 new series refused (1 over maxSeries"), logged.get(3));
+        assertTrue(logged.get(3).startsWith("statsd-edge: cardinality limit reached: 1 new series refused (1 at the series limit"), logged.get(3));
     }
 
     @Test
@@ -126,8 +126,8 @@ class CardinalityGuardTest {
         CardinalityGuard g = guard(100, 1, "1h", "fold");
         g.admit("a");
         g.admit("b");
-        assertTrue(logged.get(0).contains("(0 over maxSeries, 1 over maxNewSeries), their values folded into the overflow series"), logged.get(0));
-        assertTrue(logged.get(0).contains("maxNewSeries 1 per 1h0m, fold"), logged.get(0));
+        assertTrue(logged.get(0).contains("(0 at the series limit, 1 over the new-series rate), their values folded into the overflow series"), logged.get(0));
+        assertTrue(logged.get(0).contains("limits: 100 series, 1 new per 1h0m, fold"), logged.get(0));
     }
 
     @Test
