@@ -50,15 +50,6 @@ final class Registry {
         return buckets;
     }
 
-    /** Metrics held now, overflow metrics included. */
-    int size() {
-        int n = 0;
-        for (Bucket b : buckets) {
-            n += b.size();
-        }
-        return n;
-    }
-
     /**
      * Applies one command from {@code host}. Called from the receiver thread only, so the lookup and the
      * insert of a new metric cannot race with each other.

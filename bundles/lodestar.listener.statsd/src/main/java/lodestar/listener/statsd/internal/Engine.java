@@ -1,6 +1,7 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -302,7 +303,7 @@ final class Engine implements AutoCloseable {
         dropping = kdNew > 0 || qdNew > 0;
         Snapshot folded = Snapshot.overflow(snaps);
         if (folded != null) {
-            snaps = java.util.Arrays.copyOf(snaps, snaps.length + 1);
+            snaps = Arrays.copyOf(snaps, snaps.length + 1);
             snaps[snaps.length - 1] = folded;
         }
         guard.tick();
