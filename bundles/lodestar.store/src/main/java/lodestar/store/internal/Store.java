@@ -17,11 +17,19 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.SeriesStore.SeriesInfo;
 import lodestar.api.TimeSeries;
+import lodestar.support.cardinality.CardinalityGuard;
+import lodestar.support.cardinality.CardinalityLimits;
+import lodestar.support.cardinality.Overflow;
 import lodestar.support.log.RateLimitedLog;
 
 /**
  * The in-memory store without any OSGi: series by key, writes, queries, retention and eviction. The
  * component wraps it; tests drive it directly with an explicit clock.
+ *
+ * <p>A new series is created only when the {@link CardinalityGuard} lets it in ({@code maxSeries},
+ * {@code maxNewSeries}); a refused series' points are dropped (counted by the guard) and it asks again with its
+ * next point. While the guard refuses and the store is full, maintenance removes the series idle for
+ * {@code reclaimAfter}, longest idle first, so a store filled by a flood of names recovers.
  *
  * <p>Concurrency: one writer (the core's runner for this sink), any number of readers, one
  * maintenance pass at a time. The map is concurrent; each series locks itself (see
@@ -37,6 +45,9 @@ final class Store {
     private final Object maintenanceLock = new Object();
     private final RateLimitedLog tooSmall = new RateLimitedLog(60_000, LOG::warn);
     private volatile StoreLimits limits;
+    private final CardinalityGuard guard;
+    /** series idle this long may be removed to make room while new ones are refused; 0 never */
+    private volatile long reclaimAfterMillis;
 
     private final AtomicLong rawPoints = new AtomicLong();
     private final AtomicLong rollupBuckets = new AtomicLong();
@@ -47,10 +58,33 @@ final class Store {
     private final AtomicLong expiredSeries = new AtomicLong();
     private final AtomicLong evictedPoints = new AtomicLong();
     private final AtomicLong evictedSeries = new AtomicLong();
+    private final AtomicLong reclaimedSeries = new AtomicLong();
 
-    Store(StoreLimits limits, LongSupplier clock) {
+    /**
+     * @param guard              the limits on series, whose clock should be {@code clock}
+     * @param reclaimAfterMillis series idle this long may be removed to make room while the guard refuses; 0 never
+     */
+    Store(StoreLimits limits, CardinalityGuard guard, long reclaimAfterMillis, LongSupplier clock) {
         this.limits = limits;
+        this.guard = guard;
+        this.reclaimAfterMillis = reclaimAfterMillis;
         this.clock = clock;
+    }
+
+    /** A store with no limit on series that matters (tests of retention and memory). */
+    Store(StoreLimits limits, LongSupplier clock) {
+        this(limits, new CardinalityGuard("store", new CardinalityLimits(Integer.MAX_VALUE, 0, 60_000, Overflow.DROP), clock, m -> { }), 0,
+                clock);
+    }
+
+    CardinalityGuard guard() {
+        return guard;
+    }
+
+    /** New limits on series and a new reclaim age, from the next write and maintenance pass. */
+    void setSeriesLimits(CardinalityLimits l, long reclaimAfter) {
+        guard.limits(l);
+        reclaimAfterMillis = reclaimAfter;
     }
 
     StoreLimits limits() {
@@ -65,7 +99,8 @@ final class Store {
 
     /**
      * Appends a batch. Points not newer than their series' latest are dropped and counted
-     * ({@link #droppedOutOfOrder()}): chunks are append-only.
+     * ({@link #droppedOutOfOrder()}): chunks are append-only. Points of a new series the guard refuses are dropped
+     * and counted by the guard.
      */
     void write(List<Sample> batch) {
         long chunkSpan = limits.chunkSpan();
@@ -76,6 +111,10 @@ final class Store {
             SeriesBuffer sb = series.get(key);
             while (true) {
                 if (sb == null) {
+                    if (guard.admit(s.name()) != CardinalityGuard.Verdict.ADMIT) {
+                        break;
+                    }
+                    // the only writer: nobody created it since the lookup
                     sb = series.computeIfAbsent(key, k -> new SeriesBuffer(k, s.name(), s.tags(), memory));
                 }
                 int r = sb.append(s.timestamp(), s.value(), s.kind(), chunkSpan);
@@ -154,9 +193,12 @@ final class Store {
                     int[] held = removeSeries(s);
                     expiredPoints.addAndGet(held[0] + held[1]);
                     expiredSeries.incrementAndGet();
+                    guard.expired(1);
                 }
             }
             rolledUpPoints.addAndGet(counts[0]);
+            reclaimIdle(now);
+            guard.tick();
             if (memory.used() > l.maxMemory()) {
                 evict(l);
             }
@@ -183,6 +225,7 @@ final class Store {
                 int[] held = removeSeries(s);
                 evictedPoints.addAndGet(held[0] + held[1]);
                 evictedSeries.incrementAndGet();
+                guard.removed(1);
             }
         }
         if (memory.used() > target) {
@@ -194,6 +237,38 @@ final class Store {
             tooSmall.log(() -> "maxMemory " + l.maxMemory() + " bytes is too small for " + series.size()
                     + " series even with all history evicted; raise maxMemory");
         }
+    }
+
+    /**
+     * While new series are refused and {@code maxSeries} are held, removes the series that received no point for
+     * {@code reclaimAfter}, longest idle first, down to 95 % of {@code maxSeries}: the points of names a flood left
+     * behind make room for new series. Their points count as evicted, the series as expired (for the guard).
+     */
+    private void reclaimIdle(long now) {
+        long after = reclaimAfterMillis;
+        int max = guard.limits().maxSeries();
+        if (after <= 0 || !guard.tripping() || series.size() < max) {
+            return;
+        }
+        List<SeriesBuffer> idle = new ArrayList<>();
+        for (SeriesBuffer s : series.values()) {
+            if (s.lastTimestamp() < now - after) {
+                idle.add(s);
+            }
+        }
+        idle.sort(Comparator.comparingLong(SeriesBuffer::lastTimestamp));
+        int target = max - max / 20;
+        int removed = 0;
+        for (SeriesBuffer s : idle) {
+            if (series.size() <= target) {
+                break;
+            }
+            int[] held = removeSeries(s);
+            evictedPoints.addAndGet(held[0] + held[1]);
+            removed++;
+        }
+        reclaimedSeries.addAndGet(removed);
+        guard.expired(removed);
     }
 
     /** Drops the globally oldest chunk, one at a time, until at {@code target} bytes or nothing is left. */
@@ -236,8 +311,9 @@ final class Store {
         return memory;
     }
 
-    /** Installs series read from a snapshot, before any write. */
+    /** Installs series read from a snapshot, before any write; they count against the limits without asking. */
     void restore(List<SeriesBuffer> loaded) {
+        int before = series.size();
         for (SeriesBuffer s : loaded) {
             SeriesBuffer previous = series.put(s.key(), s);
             if (previous != null) {
@@ -247,6 +323,7 @@ final class Store {
             rawPoints.addAndGet(s.rawPoints());
             rollupBuckets.addAndGet(s.rollupBuckets());
         }
+        guard.adopted(series.size() - before);
     }
 
     /** One series, or null. */
@@ -296,5 +373,10 @@ final class Store {
 
     long evictedSeries() {
         return evictedSeries.get();
+    }
+
+    /** Idle series removed to make room for new ones while the guard refused them. */
+    long reclaimedSeries() {
+        return reclaimedSeries.get();
     }
 }

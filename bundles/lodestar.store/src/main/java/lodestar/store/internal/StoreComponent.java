@@ -3,7 +3,11 @@ package lodestar.store.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,27 +26,34 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
 import lodestar.api.Sample;
 import lodestar.api.SeriesStore;
 import lodestar.api.Sink;
+import lodestar.api.State;
 import lodestar.api.TimeSeries;
+import lodestar.support.cardinality.CardinalityGuard;
+import lodestar.support.cardinality.CardinalityLimits;
 import lodestar.support.config.Units;
 
 /**
  * The embedded default store: a {@link Sink} that keeps every sample in bounded memory (full
  * resolution for {@code rawRetention}, min/max/sum/count per {@code rollupStep} beyond it) and a
  * {@link SeriesStore} that answers the shell and the dashboard. Snapshotted to
- * {@code <lodestar.home>/data/store/store.snap} so a restart keeps history.
+ * {@code <lodestar.home>/data/store/store.snap} so a restart keeps history. A cardinality guard
+ * ({@code maxSeries}, {@code maxNewSeries}) bounds the series it creates.
  *
- * <p>The public counters ({@link #seriesCount()}, {@link #bytesUsed()}, {@link #evictedPoints()} ...)
- * are there for self-metrics and status pages.
+ * <p>Also {@link Monitored} (type {@code store}, name {@code store}): its series, points, memory and the
+ * guard's counters show in {@code lodestar:status}, and the core emits them as self-metrics. The public
+ * counters ({@link #seriesCount()}, {@link #bytesUsed()}, {@link #evictedPoints()} ...) are the same numbers.
  */
 @Component(name = StoreComponent.PID, configurationPid = StoreComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {Sink.class, SeriesStore.class},
+        service = {Sink.class, SeriesStore.class, Monitored.class},
         property = Sink.NAME + "=store")
 @Designate(ocd = StoreComponent.Config.class)
-public final class StoreComponent implements Sink, SeriesStore {
+public final class StoreComponent implements Sink, SeriesStore, Monitored {
 
     static final String PID = "lodestar.store";
     /** How often raw points are rolled up and retention and the memory cap are enforced. */
@@ -84,6 +95,24 @@ public final class StoreComponent implements Sink, SeriesStore {
                 description = "How often the store is snapshotted to disk, besides on shutdown (a duration: 1m; 0 "
                         + "only on shutdown).")
         String persistInterval() default "1m";
+
+        @AttributeDefinition(name = "Maximum series",
+                description = "Most series held at once; points of a new series beyond them are dropped and counted "
+                        + "(series_refused) until there is room again.")
+        int maxSeries() default 100000;
+
+        @AttributeDefinition(name = "Maximum new series",
+                description = "Most new series taken per newSeriesInterval (0: no such limit); more are dropped like "
+                        + "over maxSeries.")
+        int maxNewSeries() default 50000;
+
+        @AttributeDefinition(name = "New series interval", description = "The window maxNewSeries counts in (a duration: 1m).")
+        String newSeriesInterval() default "1m";
+
+        @AttributeDefinition(name = "Reclaim after",
+                description = "While new series are refused and maxSeries are held, series that received no point for "
+                        + "this long are removed to make room, longest idle first (a duration: 1h; 0: never).")
+        String reclaimAfter() default "1h";
     }
 
     private final Store store;
@@ -91,16 +120,19 @@ public final class StoreComponent implements Sink, SeriesStore {
     private final ScheduledExecutorService scheduler;
     private final AtomicLong snapshots = new AtomicLong();
     private final AtomicLong snapshotErrors = new AtomicLong();
+    private volatile String lastSnapshotError;
     private volatile SnapshotFile snapshot;
     private ScheduledFuture<?> snapshotTask;
 
     @Activate
     public StoreComponent(Config config, BundleContext context) {
         StoreLimits limits = limits(config);
+        CardinalityLimits seriesLimits = seriesLimits(config);
+        long reclaimAfter = Units.durationMillis("reclaimAfter", config.reclaimAfter());
         long persist = Units.durationMillis("persistInterval", config.persistInterval());
         String h = context.getProperty("lodestar.home");
         this.home = Paths.get(h == null || h.isBlank() ? "." : h);
-        this.store = new Store(limits, System::currentTimeMillis);
+        this.store = new Store(limits, new CardinalityGuard("store", seriesLimits, LOG::warn), reclaimAfter, System::currentTimeMillis);
         this.snapshot = new SnapshotFile(directory(config));
         long started = System.nanoTime();
         store.restore(snapshot.load(store.memory()));
@@ -122,8 +154,11 @@ public final class StoreComponent implements Sink, SeriesStore {
     @Modified
     void modified(Config config) {
         StoreLimits limits = limits(config);
+        CardinalityLimits seriesLimits = seriesLimits(config);
+        long reclaimAfter = Units.durationMillis("reclaimAfter", config.reclaimAfter());
         long persist = Units.durationMillis("persistInterval", config.persistInterval());
         snapshot = new SnapshotFile(directory(config));
+        store.setSeriesLimits(seriesLimits, reclaimAfter);
         store.setLimits(limits);
         scheduleSnapshots(persist);
         LOG.info("store reconfigured: {}, persistInterval {}ms, directory {}", limits, persist, snapshot.file());
@@ -146,6 +181,10 @@ public final class StoreComponent implements Sink, SeriesStore {
                 Units.positiveDurationMillis("rollupStep", c.rollupStep()),
                 Units.durationMillis("rollupRetention", c.rollupRetention()),
                 positiveBytes(c.maxMemory()));
+    }
+
+    private static CardinalityLimits seriesLimits(Config c) {
+        return CardinalityLimits.dropping(c.maxSeries(), c.maxNewSeries(), c.newSeriesInterval());
     }
 
     private static long positiveBytes(String text) {
@@ -189,10 +228,12 @@ public final class StoreComponent implements Sink, SeriesStore {
         try {
             long size = target.save(store.series(), store.limits().rollupStep(), System.currentTimeMillis());
             snapshots.incrementAndGet();
+            lastSnapshotError = null;
             LOG.debug("store snapshot {}: {} bytes in {} ms", target.file(), size,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (IOException | RuntimeException e) {
             snapshotErrors.incrementAndGet();
+            lastSnapshotError = "snapshot to " + target.file() + " failed: " + e;
             LOG.warn("store snapshot to {} failed: {}", target.file(), e.toString());
         }
     }
@@ -210,6 +251,40 @@ public final class StoreComponent implements Sink, SeriesStore {
     @Override
     public TimeSeries query(String seriesKey, long from, long to, long step) {
         return store.query(seriesKey, from, to, step);
+    }
+
+    /**
+     * Type {@code store}, name {@code store}: {@code series} (a gauge) and the cardinality guard's
+     * {@code series_created}, {@code series_refused} (points of new series refused), {@code series_expired} (past
+     * retention, or reclaimed while full); then {@code points}, {@code bytes_used} and {@code max_memory} (gauges),
+     * {@code written}, {@code dropped_out_of_order}, {@code evicted_points}, {@code evicted_series},
+     * {@code expired_points}, {@code snapshots}, {@code snapshot_errors}. {@code degraded} ({@code cardinality-limit})
+     * while new series are refused and a minute after; the last snapshot error as the last error.
+     */
+    @Override
+    public ComponentStatus status() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        Set<String> gauges = new HashSet<>();
+        CardinalityGuard guard = store.guard();
+        guard.counters((k, v) -> {
+            c.put(k, v);
+            gauges.add(k);
+        }, c::put);
+        c.put(CardinalityGuard.SERIES, (long) store.seriesCount()); // the map itself, which the guard's count follows
+        c.put("points", pointCount());
+        c.put("bytes_used", bytesUsed());
+        c.put("max_memory", maxMemoryBytes());
+        gauges.addAll(List.of("points", "bytes_used", "max_memory"));
+        c.put("written", writtenPoints());
+        c.put("dropped_out_of_order", droppedOutOfOrder());
+        c.put("evicted_points", evictedPoints());
+        c.put("evicted_series", evictedSeries());
+        c.put("expired_points", expiredPoints());
+        c.put("snapshots", snapshotsWritten());
+        c.put("snapshot_errors", snapshotErrors());
+        boolean limited = guard.tripping();
+        return new ComponentStatus("store", "store", limited ? State.DEGRADED : State.OK, limited ? CardinalityGuard.DETAIL : null, c,
+                gauges, lastSnapshotError);
     }
 
     /** Series held. */

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 
+import lodestar.api.ComponentStatus;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
+import lodestar.api.State;
 import lodestar.api.Tags;
 
 class StoreComponentTest {
@@ -32,7 +34,11 @@ class StoreComponentTest {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.getName().equals("hashCode") ? 0 : method.getName();
                     }
-                    return values.getOrDefault(method.getName(), (String) method.getDefaultValue());
+                    String v = values.get(method.getName());
+                    if (v == null) {
+                        return method.getDefaultValue();
+                    }
+                    return method.getReturnType() == int.class ? (Object) Integer.parseInt(v) : v;
                 });
     }
 
@@ -90,10 +96,41 @@ class StoreComponentTest {
     @Test
     void badValuesAreRejectedNamingTheProperty() {
         for (String[] bad : new String[][] {{"maxMemory", "lots"}, {"maxMemory", "0"}, {"rawRetention", "0"},
-                {"rollupStep", "-1m"}, {"rollupRetention", "soon"}, {"persistInterval", "x"}}) {
+                {"rollupStep", "-1m"}, {"rollupRetention", "soon"}, {"persistInterval", "x"}, {"maxSeries", "0"},
+                {"maxNewSeries", "-1"}, {"newSeriesInterval", "0"}, {"reclaimAfter", "later"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new StoreComponent(config(Map.of(bad[0], bad[1])), context()));
             assertTrue(e.getMessage().startsWith(bad[0] + ":"), e.getMessage());
+        }
+    }
+
+    @Test
+    void statusShowsTheSeriesTheGuardAndTheMemoryAndNewLimitsApplyLive() throws Exception {
+        StoreComponent c = new StoreComponent(config(Map.of("persistInterval", "0", "maxSeries", "3", "maxNewSeries", "0")), context());
+        try {
+            long now = System.currentTimeMillis();
+            List<Sample> batch = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                batch.add(new Sample("app.s" + i, Tags.EMPTY, i, now, Kind.GAUGE));
+            }
+            c.write(batch);
+            ComponentStatus s = c.status();
+            assertEquals("store", s.type());
+            assertEquals("store", s.name());
+            assertEquals(State.DEGRADED, s.state());
+            assertEquals("cardinality-limit", s.detail());
+            assertEquals(List.of("series", "series_created", "series_refused", "series_expired", "points", "bytes_used", "max_memory",
+                    "written", "dropped_out_of_order", "evicted_points", "evicted_series", "expired_points", "snapshots",
+                    "snapshot_errors"), List.copyOf(s.counters().keySet()));
+            assertEquals(java.util.Set.of("series", "points", "bytes_used", "max_memory"), s.gauges());
+            assertEquals(3L, s.counters().get("series"));
+            assertEquals(2L, s.counters().get("series_refused"));
+            assertEquals(3L, s.counters().get("written"));
+            c.modified(config(Map.of("persistInterval", "0", "maxSeries", "10", "maxNewSeries", "0")));
+            c.write(List.of(new Sample("app.s4", Tags.EMPTY, 4, now + 1, Kind.GAUGE)));
+            assertEquals(4, c.seriesCount(), "the new maxSeries lets it in");
+        } finally {
+            c.deactivate();
         }
     }
 }

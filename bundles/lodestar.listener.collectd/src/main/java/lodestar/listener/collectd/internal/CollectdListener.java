@@ -70,8 +70,15 @@ public final class CollectdListener implements Monitored {
         @AttributeDefinition(description = "Accept a COUNTER where types.db says DERIVE and the other way round (Bucky's collectd_counter_eq_derive); types.db decides the arithmetic.")
         boolean counterEqDerive() default false;
 
-        @AttributeDefinition(description = "Most series (host, plugin, instance, type, type instance) remembered for rates; the least recently updated is evicted first.")
+        @AttributeDefinition(description = "Most series (host, plugin, instance, type, type instance) remembered for rates and names;"
+                + " values of a new series beyond them are dropped and counted (series_refused) until idle ones are forgotten.")
         int maxSeries() default 200000;
+
+        @AttributeDefinition(description = "Most new series taken per newSeriesInterval (0: no such limit); more are dropped like over maxSeries.")
+        int maxNewSeries() default 20000;
+
+        @AttributeDefinition(description = "The window maxNewSeries counts in (a duration: 1m).")
+        String newSeriesInterval() default "1m";
 
         @AttributeDefinition(description = "A series not updated for this long is forgotten (duration: 10m); its next value primes it again.")
         String seriesTimeout() default "10m";

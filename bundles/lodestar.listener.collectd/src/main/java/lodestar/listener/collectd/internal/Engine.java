@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.net.ListenerHealth;
 import lodestar.support.net.ListenerStatus;
 import lodestar.support.net.NetLog;
@@ -38,6 +39,8 @@ final class Engine implements AutoCloseable {
     private final ListenerHealth health;
     /** the listener's UDP sockets, for the kernel drops of all of them: passed on */
     private final UdpSockets sockets;
+    /** the limits on series, their counters and report: the listener's, passed on with the new limits */
+    private final CardinalityGuard guard;
     final Converters converters;
     private final Consumer<List<Sample>> pipeline;
     private final Processor processor;
@@ -68,14 +71,18 @@ final class Engine implements AutoCloseable {
         this.stats = previous == null ? new Stats() : previous.stats;
         this.health = previous == null ? new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error)) : previous.health;
         this.sockets = previous == null ? new UdpSockets(health.log()) : previous.sockets;
+        this.guard = previous == null ? new CardinalityGuard(name, s.cardinality(), LOG::warn) : previous.guard;
+        guard.limits(s.cardinality());
         this.settings = s;
         this.types = types;
         this.converters = converters;
         this.pipeline = pipeline;
         AuthFile auth = s.authFile() == null ? null : new AuthFile(s.authFile());
-        this.processor = new Processor(types, converters, stats, s);
+        this.processor = new Processor(types, converters, stats, s, guard);
         if (previous != null && previous.settings.typesDb().equals(s.typesDb())) {
             processor.adopt(previous.processor);
+        } else if (previous != null) {
+            previous.processor.release();
         }
         this.decoder = new Decoder(s.securityLevel(), auth, processor, stats);
         this.ownReceiver = previous == null || !previous.handedOver;
@@ -175,8 +182,10 @@ final class Engine implements AutoCloseable {
 
     /**
      * The counters every listener shows ({@code packets, samples, bad_input, queue_drops, kernel_drops, restarts,
-     * port}), then collectd's own in {@link Stat} order and {@code queued_bytes}; {@code series} and
-     * {@code queued_bytes} are levels. {@code stopped} once closed, {@code failed} while the receiver is down.
+     * port}), then collectd's own in {@link Stat} order, the cardinality guard's {@code series_created} and
+     * {@code series_refused}, and {@code queued_bytes}; {@code series} and {@code queued_bytes} are levels.
+     * {@code stopped} once closed, {@code failed} while the receiver is down, {@code degraded}
+     * ({@code cardinality-limit}) while new series are refused and a minute after.
      */
     ComponentStatus status() {
         ListenerStatus st = new ListenerStatus(name, health)
@@ -193,7 +202,11 @@ final class Engine implements AutoCloseable {
                 st.counter(s.key, stats.get(s));
             }
         }
-        return st.gauge("queued_bytes", receiver.queuedBytes()).stopped(!running, "stopped").build();
+        st.counter(CardinalityGuard.SERIES_CREATED, guard.created()).counter(CardinalityGuard.SERIES_REFUSED, guard.refused());
+        return st.gauge("queued_bytes", receiver.queuedBytes())
+                .degraded(guard.tripping(), CardinalityGuard.DETAIL)
+                .stopped(!running, "stopped")
+                .build();
     }
 
     /** For tests that break the socket. */

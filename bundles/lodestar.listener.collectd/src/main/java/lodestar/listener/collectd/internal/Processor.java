@@ -2,7 +2,6 @@ package lodestar.listener.collectd.internal;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.log.RateLimitedLog;
 import lodestar.listener.collectd.CollectdConverter;
 import lodestar.listener.collectd.CollectdValue;
@@ -23,9 +23,11 @@ import lodestar.listener.collectd.internal.TypesDb.TypeSpec;
  * data source's bounds, and names them through the converters (names cached per series).
  *
  * <p>Single-threaded (the worker). Series live in a chained hash table keyed by the raw identity bytes, so a
- * known series is found without decoding Strings. The state is bounded: at most {@code maxSeries} series (when
- * full, the least recently updated of 8 sampled series is evicted, an approximate LRU) and series idle for
- * {@code seriesTimeout} are removed by {@link #sweep}.
+ * known series is found without decoding Strings. The state is bounded by the listener's {@link CardinalityGuard}:
+ * a new series is remembered only when the guard lets it in ({@code maxSeries}, {@code maxNewSeries} per
+ * interval), else its values are dropped (counted by the guard) and it asks again with its next values; series
+ * idle for {@code seriesTimeout} are removed by {@link #sweep}, which makes room again. A flood of invented
+ * identities therefore costs neither memory nor the rate state of the series already known.
  */
 final class Processor {
 
@@ -39,7 +41,9 @@ final class Processor {
     private final String prefix;
     private final boolean hostInName;
     private final boolean counterEqDerive;
-    private final int maxSeries;
+    private final CardinalityGuard guard;
+    /** whether {@link #release} let this processor's series go from the guard's count */
+    private boolean released;
     private final long seriesTimeoutMillis;
     private final RateLimitedLog errorLog = new RateLimitedLog(10_000, LOG::warn);
     private final RateLimitedLog converterLog = new RateLimitedLog(10_000, LOG::warn);
@@ -156,14 +160,15 @@ final class Processor {
         }
     }
 
-    Processor(TypesDb types, Converters converters, Stats stats, Settings s) {
+    /** @param guard the listener's, which outlives processors (a configuration change makes a new one) */
+    Processor(TypesDb types, Converters converters, Stats stats, Settings s, CardinalityGuard guard) {
         this.types = types;
         this.converters = converters;
         this.stats = stats;
         this.prefix = s.prefix();
         this.hostInName = s.hostInName();
         this.counterEqDerive = s.counterEqDerive();
-        this.maxSeries = s.maxSeries();
+        this.guard = guard;
         this.seriesTimeoutMillis = s.seriesTimeoutMillis();
     }
 
@@ -175,12 +180,27 @@ final class Processor {
     void adopt(Processor old) {
         table = old.table;
         size = old.size;
+        if (old.released) {
+            guard.adopted(size); // a failed change had let them go: they are held again
+            old.released = false;
+        }
         for (Series head : table) {
             for (Series x = head; x != null; x = x.next) {
                 x.generation = -1;
             }
         }
         stats.set(Stat.SERIES, size);
+    }
+
+    /**
+     * This processor's series leave with it (the next one reads other types.db files and starts empty): the guard
+     * no longer counts them. Call only when its worker no longer runs.
+     */
+    void release() {
+        if (!released) {
+            guard.removed(size);
+            released = true;
+        }
     }
 
     /** Where samples go until the next call. */
@@ -287,8 +307,8 @@ final class Processor {
                 error(Stat.UNKNOWN_TYPE, () -> "type '" + type + "' (plugin " + f.plugin() + ") is not in types.db; add it with typesDb");
                 return null;
             }
-            if (size >= maxSeries) {
-                evictOne();
+            if (guard.admit(identity(f, type)) != CardinalityGuard.Verdict.ADMIT) {
+                return null;
             }
             s = new Series(new Key(f.host(), f.plugin(), f.pluginInstance(), type, f.typeInstance()), spec, f, h);
             insert(s);
@@ -318,51 +338,14 @@ final class Processor {
         stats.set(Stat.SERIES, size);
     }
 
-    private void remove(Series s) {
-        int i = s.hash & (table.length - 1);
-        Series prev = null;
-        for (Series x = table[i]; x != null; prev = x, x = x.next) {
-            if (x == s) {
-                if (prev == null) {
-                    table[i] = x.next;
-                } else {
-                    prev.next = x.next;
-                }
-                size--;
-                stats.inc(Stat.SERIES_EVICTED);
-                if (lastSeries == s) {
-                    lastSeries = null;
-                }
-                return;
-            }
-        }
+    /** A new series' identity for the guard's report: the host (dots made '_'), plugin, type, so prefixes are host and host.plugin. */
+    private static String identity(Decoder.Frame f, String type) {
+        return f.host().replace('.', '_') + "." + f.plugin() + "." + type;
     }
 
-    /** Table full: evicts the least recently updated of a few sampled series (approximate LRU, constant cost). */
-    private void evictOne() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        Series oldest = null;
-        for (int tries = 0; tries < 64 && (tries < 8 || oldest == null); tries++) {
-            Series s = table[r.nextInt(table.length)];
-            if (s != null && (oldest == null || s.lastSeen < oldest.lastSeen)) {
-                oldest = s;
-            }
-        }
-        if (oldest == null) {
-            for (Series head : table) {
-                if (head != null) {
-                    oldest = head;
-                    break;
-                }
-            }
-        }
-        if (oldest != null) {
-            remove(oldest);
-        }
-    }
-
-    /** Removes series not updated for seriesTimeout. */
+    /** Removes series not updated for seriesTimeout, and tells the guard. */
     void sweep(long nowMillis) {
+        int before = size;
         for (int i = 0; i < table.length; i++) {
             Series prev = null;
             for (Series x = table[i]; x != null; x = x.next) {
@@ -383,6 +366,8 @@ final class Processor {
             }
         }
         stats.set(Stat.SERIES, size);
+        guard.expired(before - size);
+        guard.tick();
     }
 
     /** Names each data source through the converter for the plugin; null for a value the converter drops. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import lodestar.support.cardinality.CardinalityLimits;
 import lodestar.support.config.Units;
 
 /**
@@ -13,10 +14,11 @@ import lodestar.support.config.Units;
  *
  * @param authFile null without one
  * @param typesDb  the extra types.db files, in order
+ * @param cardinality how many series are remembered and how fast new ones come in (refused ones are dropped)
  */
 record Settings(String bind, int port, Level securityLevel, Path authFile, List<String> typesDb, long receiveBuffer,
         String prefix, boolean hostInName, boolean alwaysAppendDs, boolean builtinConverters, boolean counterEqDerive,
-        int maxSeries, long seriesTimeoutMillis, long queueMemory) {
+        CardinalityLimits cardinality, long seriesTimeoutMillis, long queueMemory) {
 
     /** collectd's security levels; the ordinal is the level (0 none, 1 sign, 2 encrypt). */
     enum Level {
@@ -60,16 +62,14 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
         if (prefix.startsWith(".") || prefix.endsWith(".") || prefix.contains("..")) {
             throw new IllegalArgumentException("prefix: must not start or end with '.' or contain '..', got '" + c.prefix() + "'");
         }
-        if (c.maxSeries() < 1) {
-            throw new IllegalArgumentException("maxSeries: must be at least 1, got " + c.maxSeries());
-        }
+        CardinalityLimits cardinality = CardinalityLimits.dropping(c.maxSeries(), c.maxNewSeries(), c.newSeriesInterval());
         long seriesTimeoutMillis = Units.positiveDurationMillis("seriesTimeout", c.seriesTimeout());
         long queueMemory = Units.bytes("queueMemory", c.queueMemory());
         if (queueMemory < 65536) {
             throw new IllegalArgumentException("queueMemory: at least 64KB, got '" + c.queueMemory() + "'");
         }
         return new Settings(bind, port, securityLevel, authFile, List.copyOf(typesDb), receiveBuffer, prefix, c.hostInName(),
-                c.alwaysAppendDs(), c.builtinConverters(), c.counterEqDerive(), c.maxSeries(), seriesTimeoutMillis, queueMemory);
+                c.alwaysAppendDs(), c.builtinConverters(), c.counterEqDerive(), cardinality, seriesTimeoutMillis, queueMemory);
     }
 
     /** What the socket and its queue are opened with: a change of it needs a new socket. */
@@ -88,6 +88,6 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
     /** A copy listening on {@code port} (the port actually bound, when the configured one was 0). */
     Settings withPort(int port) {
         return new Settings(bind, port, securityLevel, authFile, typesDb, receiveBuffer, prefix, hostInName, alwaysAppendDs,
-                builtinConverters, counterEqDerive, maxSeries, seriesTimeoutMillis, queueMemory);
+                builtinConverters, counterEqDerive, cardinality, seriesTimeoutMillis, queueMemory);
     }
 }

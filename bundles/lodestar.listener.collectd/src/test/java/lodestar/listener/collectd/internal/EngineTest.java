@@ -267,7 +267,7 @@ class EngineTest {
                     "bad_input.malformed", "bad_input.unknown_type", "bad_input.value_count", "bad_input.kind_mismatch",
                     "values_received", "out_of_range", "unknown_values", "stale_values", "ignored", "rejected", "rejected.unsigned",
                     "rejected.unencrypted", "rejected.unknown_user", "rejected.bad_signature", "rejected.bad_checksum",
-                    "rejected.no_auth_file", "notifications", "unknown_parts", "series", "series_evicted", "queued_bytes"),
+                    "rejected.no_auth_file", "notifications", "unknown_parts", "series", "series_evicted", "series_created", "series_refused", "queued_bytes"),
                     List.copyOf(st.counters().keySet()));
             assertEquals(java.util.Set.of("port", "series", "queued_bytes"), st.gauges());
             assertEquals((long) l.port(), st.counters().get("port"));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import lodestar.api.Sample;
+import lodestar.support.cardinality.CardinalityGuard;
 
 /** Decoder + processor without sockets or threads, for unit tests over captures and built packets. */
 final class Harness {
@@ -25,6 +26,8 @@ final class Harness {
             """;
 
     final Stats stats = new Stats();
+    final List<String> guardLog = new ArrayList<>();
+    final CardinalityGuard guard;
     final Settings settings;
     final Converters converters;
     final Processor processor;
@@ -34,7 +37,8 @@ final class Harness {
     Harness(Settings s, TypesDb types) {
         this.settings = s;
         this.converters = new Converters(s.builtinConverters(), s.alwaysAppendDs());
-        this.processor = new Processor(types, converters, stats, s);
+        this.guard = new CardinalityGuard("collectd", s.cardinality(), guardLog::add);
+        this.processor = new Processor(types, converters, stats, s, guard);
         this.decoder = new Decoder(s.securityLevel(), s.authFile() == null ? null : new AuthFile(s.authFile()), processor, stats);
         processor.output(samples);
     }

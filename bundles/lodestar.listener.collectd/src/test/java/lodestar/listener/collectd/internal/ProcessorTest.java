@@ -80,6 +80,11 @@ class ProcessorTest {
         assertTrue(s.timestamp() >= before - 1 && s.timestamp() <= System.currentTimeMillis() + 1);
     }
 
+    /**
+     * At maxSeries a new series is refused (its values dropped, counted by the guard) rather than evicting one the
+     * listener knows: a flood of new identities must not cost the known series their rates. Idle ones expire,
+     * which makes room again.
+     */
     @Test
     void seriesAreBoundedAndIdleOnesExpire() {
         Settings st = SettingsTest.of("maxSeries", 10, "seriesTimeout", "1s");
@@ -88,10 +93,31 @@ class ProcessorTest {
             h.feed(one("h", "p", "", "counter", "c" + i, 10, Packets.COUNTER, 1));
         }
         assertEquals(10, h.processor.seriesCount());
-        assertEquals(15, h.stat(Stat.SERIES_EVICTED));
+        assertEquals(15, h.guard.refused());
+        assertEquals(0, h.stat(Stat.SERIES_EVICTED), "none of the known series was evicted for a new one");
         h.processor.sweep(System.currentTimeMillis() + 5000);
         assertEquals(0, h.processor.seriesCount());
         assertEquals(0, h.stat(Stat.SERIES));
+        assertEquals(10, h.stat(Stat.SERIES_EVICTED));
+        assertEquals(0, h.guard.series());
+        assertEquals(10, h.guard.expired());
+        h.feed(one("h", "p", "", "counter", "c24", 10, Packets.COUNTER, 1));
+        assertEquals(1, h.processor.seriesCount(), "room again");
+    }
+
+    /** A flood of new identities leaves a known COUNTER series its previous value, so its rate goes on. */
+    @Test
+    void aFloodOfNewSeriesKeepsTheRatesOfTheKnownOnes() {
+        Harness h = new Harness(SettingsTest.of("maxSeries", 100, "maxNewSeries", 0));
+        h.feed(one("good", "p", "", "counter", "", 10, Packets.COUNTER, 1000));
+        for (int i = 0; i < 5000; i++) {
+            h.feed(one("flood" + i, "p", "", "counter", "", 10, Packets.COUNTER, i));
+        }
+        h.feed(one("good", "p", "", "counter", "", 20, Packets.COUNTER, 3000));
+        assertEquals(List.of(200.0), h.values("collectd.good.p.counter"), "(3000 - 1000) / 10 s");
+        assertEquals(100, h.processor.seriesCount());
+        assertEquals(4901, h.guard.refused());
+        assertTrue(h.guardLog.get(0).contains("top new-series prefixes: flood"), h.guardLog.toString());
     }
 
     @Test

@@ -70,6 +70,8 @@ class SettingsTest {
         bad("receiveBuffer", "receiveBuffer", "4GB");
         bad("prefix", "prefix", "a..b");
         bad("maxSeries", "maxSeries", 0);
+        bad("maxNewSeries", "maxNewSeries", -1);
+        bad("newSeriesInterval", "newSeriesInterval", "never");
         bad("seriesTimeout", "seriesTimeout", "0s");
         bad("queueMemory", "queueMemory", "1KB");
     }

@@ -27,6 +27,7 @@ import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.config.InstanceNames;
 import lodestar.support.net.ListenerHealth;
 import lodestar.support.net.ListenerStatus;
@@ -73,8 +74,23 @@ public final class MetricsdListener implements Monitored {
                         @Option(label = "tag", value = "tag")})
         String hostNaming() default "reverse";
 
-        @AttributeDefinition(description = "Most metrics held at once; commands creating more are refused and counted.")
+        @AttributeDefinition(description = "Most metrics held at once; a command creating one more is refused (seriesOverflow),"
+                + " counted (metrics_refused) and reported in the log.")
         int maxMetrics() default 100000;
+
+        @AttributeDefinition(description = "Most new metrics taken per newSeriesInterval (0: no such limit); more are refused like over maxMetrics.")
+        int maxNewSeries() default 20000;
+
+        @AttributeDefinition(description = "The window maxNewSeries counts in (a duration: 1m).")
+        String newSeriesInterval() default "1m";
+
+        @AttributeDefinition(description = "What becomes of a refused metric's values: drop, or fold into metricsd.overflow.<kind>.",
+                options = {@Option(label = "drop", value = "drop"), @Option(label = "fold", value = "fold")})
+        String seriesOverflow() default "drop";
+
+        @AttributeDefinition(description = "A metric no command touched for this long is forgotten and no longer reported (a duration:"
+                + " 1h; 0: never, as Coda Hale reporters). This is how a table filled with junk names recovers.")
+        String seriesTimeout() default "1h";
     }
 
     private final String name;
@@ -84,14 +100,15 @@ public final class MetricsdListener implements Monitored {
     private final List<ScheduledFuture<?>> flushTasks = new ArrayList<>();
     private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
     private final UdpSockets sockets = new UdpSockets(health.log());
+    /** admits new metrics into whichever registry is current; its counters run on across registries */
+    private final CardinalityGuard guard;
     /** decodes for whichever receiver is open; its counters run on across receivers and registries */
     private final PacketHandler handler;
     private Settings settings;
     private volatile Registry registry;
     private volatile SupervisedReceiver<UdpSocket> receiver;
-    /** kind conflicts and refused metrics of registries already replaced */
+    /** kind conflicts of registries already replaced */
     private volatile long conflictsBefore;
-    private volatile long refusedBefore;
     private volatile boolean closed;
 
     @Activate
@@ -100,7 +117,8 @@ public final class MetricsdListener implements Monitored {
         this.name = instanceName(props);
         this.pipeline = pipeline;
         this.settings = s;
-        this.registry = s.newRegistry();
+        this.guard = new CardinalityGuard(name, s.cardinality(), LOG::warn);
+        this.registry = s.newRegistry(guard);
         this.handler = new PacketHandler(registry);
         this.receiver = listen(s.bind(), s.port());
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -138,9 +156,10 @@ public final class MetricsdListener implements Monitored {
 
     /**
      * A configuration change without recreating the component: a new address reopens the socket and keeps
-     * every metric; new flush intervals, handlers, host naming or maxMetrics report the current metrics once
-     * and start a new registry (Coda Hale state cannot move between buckets of other intervals). Counters of
-     * {@code lodestar:status} run on either way. A bad value changes nothing and is logged by SCR.
+     * every metric; new flush intervals, handlers or host naming report the current metrics once and start a new
+     * registry (Coda Hale state cannot move between buckets of other intervals); new limits and a new
+     * {@code seriesTimeout} apply to the metrics as they are. Counters of {@code lodestar:status} run on either
+     * way. A bad value changes nothing and is logged by SCR.
      */
     @Modified
     synchronized void modified(Config config) {
@@ -157,16 +176,19 @@ public final class MetricsdListener implements Monitored {
                 throw e;
             }
         }
+        guard.limits(s.cardinality());
         boolean newRegistry = !s.sameRegistry(old);
         if (newRegistry) {
             Registry previous = registry;
-            Registry r = s.newRegistry();
+            Registry r = s.newRegistry(guard);
             handler.registry(r);
             registry = r;
             schedule(r);
             flushAll(previous);
+            previous.discard();
             conflictsBefore += previous.kindConflicts.sum();
-            refusedBefore += previous.refused.sum();
+        } else {
+            registry.seriesTimeout(s.seriesTimeoutMillis());
         }
         settings = s;
         LOG.info("metricsd listener {}: reconfigured ({}:{}{})", name, s.bind(), port(), newRegistry ? ", metrics reported and reset" : "");
@@ -218,8 +240,11 @@ public final class MetricsdListener implements Monitored {
     }
 
     /**
-     * The counters every listener shows, then {@code commands} (applied), {@code kind_conflicts},
-     * {@code metrics} (held now, a gauge) and {@code metrics_refused} (over {@code maxMetrics}).
+     * The counters every listener shows, then {@code commands} (applied), {@code kind_conflicts}, and the
+     * cardinality guard's: {@code metrics} (held now, a gauge), {@code metrics_refused} (commands for new metrics
+     * refused over {@code maxMetrics} or {@code maxNewSeries}), {@code metrics_created}, {@code metrics_expired}
+     * (forgotten after {@code seriesTimeout}). {@code degraded} ({@code cardinality-limit}) while new metrics are
+     * refused and a minute after.
      */
     @Override
     public ComponentStatus status() {
@@ -232,8 +257,11 @@ public final class MetricsdListener implements Monitored {
                 .port(port())
                 .counter("commands", handler.commands.sum())
                 .counter("kind_conflicts", conflictsBefore + r.kindConflicts.sum())
-                .gauge("metrics", r.size())
-                .counter("metrics_refused", refusedBefore + r.refused.sum())
+                .gauge("metrics", guard.series())
+                .counter("metrics_refused", guard.refused())
+                .counter("metrics_created", guard.created())
+                .counter("metrics_expired", guard.expired())
+                .degraded(guard.tripping(), CardinalityGuard.DETAIL)
                 .stopped(closed, "stopped")
                 .build();
     }

@@ -1,43 +1,53 @@
 package lodestar.listener.metricsd.internal;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.listener.metricsd.Action;
+import lodestar.listener.metricsd.MetricKind;
+import lodestar.support.cardinality.CardinalityGuard;
 
 /**
- * All metrics, in one {@link Bucket} per flush interval, with a bound on how many there are so a sender
- * inventing names cannot exhaust memory.
+ * All metrics, in one {@link Bucket} per flush interval, behind the listener's {@link CardinalityGuard}: a command
+ * that would create a metric asks it first, so a sender inventing names cannot exhaust memory; a refused metric's
+ * value is dropped, or folded into the overflow metric of its kind ({@code metricsd.overflow.<kind>}). Metrics no
+ * command touched for {@code seriesTimeout} are forgotten at their bucket's flush, so a table filled with junk
+ * recovers and the junk stops being reported.
  */
 final class Registry {
+
+    /** Base name of the overflow metrics, one per kind: {@code metricsd.overflow.counter} ... */
+    static final String OVERFLOW = "metricsd.overflow";
 
     private final Routes routes;
     private final Bucket[] buckets;
     private final HostNaming naming;
-    private final int maxMetrics;
-    private final AtomicInteger size = new AtomicInteger();
+    private final CardinalityGuard guard;
+    private volatile long timeoutNanos;
     final LongAdder kindConflicts = new LongAdder();
-    final LongAdder refused = new LongAdder();
 
-    Registry(Routes routes, HostNaming naming, int maxMetrics) {
+    /** @param seriesTimeoutMillis idle metrics are forgotten after this long; 0 never */
+    Registry(Routes routes, HostNaming naming, CardinalityGuard guard, long seriesTimeoutMillis) {
         this.routes = routes;
         this.naming = naming;
-        this.maxMetrics = maxMetrics;
+        this.guard = guard;
+        this.timeoutNanos = seriesTimeoutMillis * 1_000_000L;
         this.buckets = new Bucket[routes.size()];
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = new Bucket(routes.intervalMillis(i));
         }
     }
 
-    Bucket[] buckets() {
-        return buckets;
+    /** A new {@code seriesTimeout}, from the next flush on. */
+    void seriesTimeout(long millis) {
+        timeoutNanos = millis * 1_000_000L;
     }
 
-    int size() {
-        return size.get();
+    Bucket[] buckets() {
+        return buckets;
     }
 
     /**
@@ -51,8 +61,9 @@ final class Registry {
         Bucket b = buckets[routes.route(base)];
         Bucket.Entry e = b.get(key);
         if (c.action() == Action.DELETE) {
-            if (b.remove(key)) {
-                size.decrementAndGet();
+            Bucket.Entry gone = b.remove(key);
+            if (gone != null && !gone.overflow) {
+                guard.removed(1);
             }
             return;
         }
@@ -63,23 +74,50 @@ final class Registry {
         }
         if (c.action() == Action.CLEAR) {
             if (e != null) {
-                b.with(e, m -> m.clear(nanos));
+                b.with(e, nanos, m -> m.clear(nanos));
             }
             return;
         }
         if (e == null) {
-            if (size.get() >= maxMetrics) {
-                refused.increment();
-                return;
+            switch (guard.admit(base)) {
+                case DROP -> {
+                    return;
+                }
+                case FOLD -> e = overflow(c.kind(), nanos);
+                default -> {
+                    e = new Bucket.Entry(base, tags, Metric.create(c.kind(), nanos), false, nanos);
+                    b.put(key, e);
+                }
             }
-            e = new Bucket.Entry(base, tags, Metric.create(c.kind(), nanos));
-            b.put(key, e);
-            size.incrementAndGet();
         }
-        b.with(e, m -> m.update(c.value(), nanos));
+        b.with(e, nanos, m -> m.update(c.value(), nanos));
     }
 
+    /** The overflow metric of {@code kind}, made when the first value is folded into it (and after it aged out). */
+    private Bucket.Entry overflow(MetricKind kind, long nanos) {
+        String base = OVERFLOW + "." + kind.name().toLowerCase(Locale.ROOT);
+        Bucket b = buckets[routes.route(base)];
+        Bucket.Entry e = b.get(base);
+        if (e == null) {
+            e = new Bucket.Entry(base, Tags.EMPTY, Metric.create(kind, nanos), true, nanos);
+            b.put(base, e);
+        }
+        return e;
+    }
+
+    /** Forgets the bucket's idle metrics, then reports the others. */
     List<Sample> report(int bucket, long millis, long nanos) {
+        guard.expired(buckets[bucket].expire(nanos, timeoutNanos));
+        guard.tick();
         return buckets[bucket].report(millis, nanos);
+    }
+
+    /** Every metric this registry holds leaves with it (a configuration that needs a new registry). */
+    void discard() {
+        int n = 0;
+        for (Bucket b : buckets) {
+            n += b.limited();
+        }
+        guard.removed(n);
     }
 }

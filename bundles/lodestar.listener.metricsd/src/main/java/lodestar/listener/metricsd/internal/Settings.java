@@ -2,6 +2,8 @@ package lodestar.listener.metricsd.internal;
 
 import java.util.List;
 
+import lodestar.support.cardinality.CardinalityGuard;
+import lodestar.support.cardinality.CardinalityLimits;
 import lodestar.support.config.Units;
 
 /**
@@ -9,8 +11,11 @@ import lodestar.support.config.Units;
  *
  * @param flushMillis the interval of metrics no handler rule matches
  * @param handlers    the rules as configured ({@code regex=interval[:priority]}, several per entry with ';')
+ * @param cardinality {@code maxMetrics} and the other limits on metrics, for the listener's guard
+ * @param seriesTimeoutMillis a metric no command touched for this long is forgotten; 0 never
  */
-record Settings(String bind, int port, long flushMillis, List<String> handlers, HostNaming hostNaming, int maxMetrics) {
+record Settings(String bind, int port, long flushMillis, List<String> handlers, HostNaming hostNaming, CardinalityLimits cardinality,
+        long seriesTimeoutMillis) {
 
     /** @throws IllegalArgumentException whose message starts with the property at fault */
     static Settings from(MetricsdListener.Config c) {
@@ -21,8 +26,10 @@ record Settings(String bind, int port, long flushMillis, List<String> handlers, 
         if (c.maxMetrics() < 1) {
             throw new IllegalArgumentException("maxMetrics: must be at least 1, got " + c.maxMetrics());
         }
+        CardinalityLimits limits = CardinalityLimits.of(c.maxMetrics(), c.maxNewSeries(), c.newSeriesInterval(), c.seriesOverflow());
+        long seriesTimeout = Units.durationMillis("seriesTimeout", c.seriesTimeout());
         String bind = c.bind() == null || c.bind().isBlank() ? "127.0.0.1" : c.bind().trim();
-        return new Settings(bind, Units.port("port", c.port()), flushMillis, handlers, naming, c.maxMetrics());
+        return new Settings(bind, Units.port("port", c.port()), flushMillis, handlers, naming, limits, seriesTimeout);
     }
 
     /** What the socket is opened with: a change of it needs a new socket. */
@@ -38,13 +45,15 @@ record Settings(String bind, int port, long flushMillis, List<String> handlers, 
         return socket().equals(other.socket());
     }
 
-    /** Whether {@code other} can keep this configuration's metrics (same intervals, names and bound). */
+    /**
+     * Whether {@code other} can keep this configuration's metrics (same intervals and names); the limits and the
+     * timeout apply to a registry as it is.
+     */
     boolean sameRegistry(Settings other) {
-        return flushMillis == other.flushMillis && handlers.equals(other.handlers) && hostNaming == other.hostNaming
-                && maxMetrics == other.maxMetrics;
+        return flushMillis == other.flushMillis && handlers.equals(other.handlers) && hostNaming == other.hostNaming;
     }
 
-    Registry newRegistry() {
-        return new Registry(Routes.parse(handlers.toArray(new String[0]), flushMillis), hostNaming, maxMetrics);
+    Registry newRegistry(CardinalityGuard guard) {
+        return new Registry(Routes.parse(handlers.toArray(new String[0]), flushMillis), hostNaming, guard, seriesTimeoutMillis);
     }
 }

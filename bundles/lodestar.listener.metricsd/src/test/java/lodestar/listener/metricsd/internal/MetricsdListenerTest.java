@@ -152,6 +152,55 @@ class MetricsdListenerTest {
         assertEquals(2, counter("metrics"));
     }
 
+    /**
+     * Issue 11, finding 6: a table filled with junk names must not be permanent nor silent. Refusals show in the
+     * status ({@code degraded}, {@code cardinality-limit}); junk that is no longer sent ages out after
+     * {@code seriesTimeout}, stops being reported, and new legitimate metrics are taken again. On ea8311d the
+     * status stayed {@code ok}, the junk was reported every flush and new metrics were refused until the
+     * configuration was removed.
+     */
+    @Test
+    void aTableFullOfJunkRecoversAndRefusalsShow() throws Exception {
+        start("maxMetrics", 100, "maxNewSeries", 0, "seriesTimeout", "1s");
+        MetricsdEncoder junk = new MetricsdEncoder("h");
+        for (int i = 0; i < 100; i++) {
+            junk.counter("junk." + i, 1);
+        }
+        send(junk);
+        await(() -> counter("commands") == 100);
+        send(new MetricsdEncoder("h").gauge("legit", 7));
+        await(() -> counter("commands") == 101);
+        assertEquals(1, counter("metrics_refused"));
+        ComponentStatus s = listener.status();
+        assertEquals(State.DEGRADED, s.state(), "refusing new metrics is not ok");
+        assertEquals("cardinality-limit", s.detail());
+        Thread.sleep(1100);
+        listener.flushAll();
+        assertTrue(pipeline.samples.stream().noneMatch(x -> x.name().startsWith("h.junk.")),
+                "idle for seriesTimeout: aged out, not reported again");
+        assertEquals(0, counter("metrics"));
+        assertEquals(100, counter("metrics_expired"));
+        send(new MetricsdEncoder("h").gauge("legit", 8));
+        await(() -> counter("commands") == 102);
+        listener.flushAll();
+        assertEquals(Map.of("h.legit", 8.0), pipeline.latest(), "a new metric is taken again");
+    }
+
+    @Test
+    void newLimitsApplyToTheMetricsAsTheyAre() throws Exception {
+        start("maxMetrics", 1);
+        send(new MetricsdEncoder("h").counter("a", 2).counter("b", 1));
+        await(() -> counter("commands") == 2);
+        assertEquals(1, counter("metrics_refused"));
+        listener.modified(config("port", listener.port(), "maxMetrics", 2));
+        assertTrue(pipeline.samples.isEmpty(), "no new registry, nothing reported and reset");
+        send(new MetricsdEncoder("h").counter("a", 3).counter("b", 1));
+        await(() -> counter("commands") == 4);
+        listener.flushAll();
+        assertEquals(Map.of("h.a", 5.0, "h.b", 1.0), pipeline.latest());
+        assertEquals(2, counter("metrics"));
+    }
+
     @Test
     void handlersFlushOnTheirOwnInterval() throws Exception {
         start("handlers", new String[] {"^h\\.fast\\..*=200ms:10"});
@@ -268,7 +317,7 @@ class MetricsdListenerTest {
         listener.flushAll();
         ComponentStatus s = listener.status();
         assertEquals(List.of("packets", "samples", "bad_input", "kernel_drops", "restarts", "port", "commands", "kind_conflicts",
-                "metrics", "metrics_refused"), List.copyOf(s.counters().keySet()));
+                "metrics", "metrics_refused", "metrics_created", "metrics_expired"), List.copyOf(s.counters().keySet()));
         assertEquals(java.util.Set.of("port", "metrics"), s.gauges());
         assertEquals(2, counter("packets"));
         assertEquals(2, counter("samples"));

@@ -3,12 +3,18 @@ package lodestar.listener.statsd.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.log.RateLimitedLog;
 
 /**
  * Parses StatsD lines straight from bytes and aggregates them with Etsy statsd's semantics (stats.js
  * {@code handlePacket}, helpers.js {@code is_valid_packet}). One per shard; only the shard's thread calls it,
  * so there is no locking. Allocates only when it meets a new key or a new set member.
+ *
+ * <p>A new key is created only when the listener's {@link CardinalityGuard} lets it in (the guard is shared by the
+ * shards, so its limits hold for the listener); a refused key's value is dropped, or folded into this shard's
+ * overflow key of its type ({@code <prefixStats>.overflow}, merged across shards by {@link Snapshot#overflow}).
+ * A key that received nothing for {@code seriesTimeout} is forgotten at a flush, which tells the guard.
  */
 final class Aggregator {
 
@@ -16,8 +22,20 @@ final class Aggregator {
     private static final byte[] METRICS = "metrics_received".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BAD = "bad_lines_seen".getBytes(StandardCharsets.US_ASCII);
 
+    private static final int COUNTER = 0;
+    private static final int TIMER = 1;
+    private static final int GAUGE = 2;
+    private static final int SET = 3;
+
     private volatile Settings settings;
     private final RateLimitedLog badLog;
+    private final CardinalityGuard guard;
+    /** the key being parsed, as characters for the guard's report (no copy) */
+    private final KeyChars keyChars = new KeyChars();
+    /** this window's overflow keys by type, made at the first value folded into each */
+    private final Metric[] overflow = new Metric[4];
+    /** when the overflow gauge was last set, so the flush takes the latest of all shards */
+    private long overflowGaugeAt;
 
     final MetricMap counters = new MetricMap();
     final MetricMap timers = new MetricMap();
@@ -33,9 +51,10 @@ final class Aggregator {
     private int keyLen;
     private boolean ws;
 
-    Aggregator(Settings settings, RateLimitedLog badLog) {
+    Aggregator(Settings settings, RateLimitedLog badLog, CardinalityGuard guard) {
         this.settings = settings;
         this.badLog = badLog;
+        this.guard = guard;
         this.key = new byte[settings.maxLineLength() + 8];
     }
 
@@ -265,32 +284,45 @@ final class Aggregator {
                 bad(b, ls, le, "bad number");
                 return;
             }
-            Metric m = find(counters, hash);
-            m.value += v * (1 / rate);
+            Metric m = find(counters, hash, COUNTER);
+            if (m != null) {
+                m.value += v * (1 / rate);
+            }
         } else if ((tl == 2 && t0 == 'm' && b[ts + 1] == 's') || (tl == 1 && t0 == 'h')) {
             double v = Bytes.parseNumber(b, fs, p1);
             if (Double.isNaN(v) || v < 0) {
                 bad(b, ls, le, Double.isNaN(v) ? "bad number" : "negative timer value");
                 return;
             }
-            Metric m = find(timers, hash);
-            m.addTimerValue(v);
-            m.count += 1 / rate;
+            Metric m = find(timers, hash, TIMER);
+            if (m != null) {
+                m.addTimerValue(v);
+                m.count += 1 / rate;
+            }
         } else if (tl == 1 && t0 == 'g') {
             double v = Bytes.parseNumber(b, fs, p1);
             if (Double.isNaN(v)) {
                 bad(b, ls, le, "bad number");
                 return;
             }
-            Metric m = find(gauges, hash);
+            Metric m = find(gauges, hash, GAUGE);
+            if (m == null) {
+                return;
+            }
             if (b[fs] == '+' || b[fs] == '-') {
                 m.value += v;
             } else {
                 m.value = v;
             }
             m.ttl = st.gaugesMaxTTL();
+            if (m == overflow[GAUGE]) {
+                overflowGaugeAt = System.nanoTime();
+            }
         } else if (tl == 1 && t0 == 's') {
-            Metric m = find(sets, hash);
+            Metric m = find(sets, hash, SET);
+            if (m == null) {
+                return;
+            }
             if (m.set == null) {
                 m.set = new ByteSet();
             }
@@ -306,14 +338,37 @@ final class Aggregator {
 
     private static final byte[] ZERO = {'0'};
 
-    private Metric find(MetricMap map, int hash) {
+    /**
+     * The metric of the key just parsed, created if the guard lets it in; the overflow metric of the type when the
+     * guard folds it; null when the guard drops it (counted there).
+     */
+    private Metric find(MetricMap map, int hash, int type) {
         Metric m = map.get(key, keyLen, hash);
         if (m == null) {
-            SeriesId id = SeriesId.of(key, keyLen);
-            // the key right before its metric: a lookup's two reads tend to share cache lines
-            byte[] k = Arrays.copyOf(key, keyLen);
-            m = new Metric(k, hash, id);
-            map.put(m);
+            CardinalityGuard.Verdict v = guard.admit(keyChars.of(key, keyLen));
+            if (v == CardinalityGuard.Verdict.DROP) {
+                return null;
+            }
+            if (v == CardinalityGuard.Verdict.FOLD) {
+                m = overflow(type);
+            } else {
+                SeriesId id = SeriesId.of(key, keyLen);
+                // the key right before its metric: a lookup's two reads tend to share cache lines
+                byte[] k = Arrays.copyOf(key, keyLen);
+                m = new Metric(k, hash, id);
+                map.put(m);
+            }
+        }
+        m.touched = true;
+        return m;
+    }
+
+    private Metric overflow(int type) {
+        Metric m = overflow[type];
+        if (m == null) {
+            byte[] k = (settings.prefixStats() + ".overflow").getBytes(StandardCharsets.US_ASCII);
+            m = new Metric(k, Bytes.hash(k, 0, k.length), SeriesId.of(k, k.length));
+            overflow[type] = m;
         }
         return m;
     }
@@ -341,29 +396,36 @@ final class Aggregator {
 
     /**
      * Hands the window's aggregates over and resets them as Etsy does after a flush: counters to 0, timers
-     * and sets emptied, gauges kept; or deleted per the delete options.
+     * and sets emptied, gauges kept; or deleted per the delete options. Then forgets the keys that went
+     * {@code seriesTimeout} without an update (this window's flush still has them): Etsy keeps an idle key
+     * flushing its zero or last value forever, which a flood of invented names would make a permanent table.
      */
     Snapshot snapshot() {
         Settings st = settings;
         Snapshot sn = new Snapshot();
+        int expired = 0;
         Metric[] a = new Metric[counters.size()];
         int n = counters.values(a);
         sn.counterIds = new SeriesId[n];
         sn.counterValues = new double[n];
+        boolean idle = false;
         for (int i = 0; i < n; i++) {
             sn.counterIds[i] = a[i].id;
             sn.counterValues[i] = a[i].value;
             a[i].value = 0;
+            idle |= aged(a[i], st);
         }
         if (st.deleteCounters()) {
-            counters.retain(m -> contains(m.key, PACKETS) || contains(m.key, METRICS) || contains(m.key, BAD));
+            guard.removed(counters.retain(m -> contains(m.key, PACKETS) || contains(m.key, METRICS) || contains(m.key, BAD)));
         }
+        expired += expire(counters, idle, st);
         a = new Metric[timers.size()];
         n = timers.values(a);
         sn.timerIds = new SeriesId[n];
         sn.timerValues = new double[n][];
         sn.timerCounts = new double[n];
         sn.timerKeys = new String[n];
+        idle = false;
         for (int i = 0; i < n; i++) {
             Metric m = a[i];
             sn.timerIds[i] = m.id;
@@ -375,35 +437,45 @@ final class Aggregator {
             }
             m.n = 0;
             m.count = 0;
+            idle |= aged(m, st);
         }
         if (st.deleteTimers()) {
-            timers.clear();
+            guard.removed(timers.clear());
         }
+        expired += expire(timers, idle, st);
         a = new Metric[gauges.size()];
         n = gauges.values(a);
         sn.gaugeIds = new SeriesId[n];
         sn.gaugeValues = new double[n];
+        idle = false;
         for (int i = 0; i < n; i++) {
             sn.gaugeIds[i] = a[i].id;
             sn.gaugeValues[i] = a[i].value;
+            idle |= aged(a[i], st);
         }
         if (st.deleteGauges()) {
-            gauges.retain(m -> --m.ttl >= 1);
+            guard.removed(gauges.retain(m -> --m.ttl >= 1));
         }
+        expired += expire(gauges, idle, st);
         a = new Metric[sets.size()];
         n = sets.values(a);
         sn.setIds = new SeriesId[n];
         sn.setSizes = new int[n];
+        idle = false;
         for (int i = 0; i < n; i++) {
             sn.setIds[i] = a[i].id;
             sn.setSizes[i] = a[i].set == null ? 0 : a[i].set.size();
             if (a[i].set != null) {
                 a[i].set.clear();
             }
+            idle |= aged(a[i], st);
         }
         if (st.deleteSets()) {
-            sets.clear();
+            guard.removed(sets.clear());
         }
+        expired += expire(sets, idle, st);
+        guard.expired(expired);
+        foldedInto(sn);
         sn.metricsReceived = metricsReceived;
         sn.badLines = badLines;
         metricsBefore += metricsReceived;
@@ -411,6 +483,45 @@ final class Aggregator {
         metricsReceived = 0;
         badLines = 0;
         return sn;
+    }
+
+    /** One more window of {@code m}'s life: whether it has now gone {@code seriesTimeout} without an update. */
+    private static boolean aged(Metric m, Settings st) {
+        m.idleMillis = m.touched ? 0 : m.idleMillis + st.flushMillis();
+        m.touched = false;
+        return st.seriesTimeoutMillis() > 0 && m.idleMillis >= st.seriesTimeoutMillis();
+    }
+
+    /** Removes the metrics {@link #aged} found expired, when it found any; returns how many went. */
+    private static int expire(MetricMap map, boolean any, Settings st) {
+        long timeout = st.seriesTimeoutMillis();
+        return any ? map.retain(m -> m.idleMillis < timeout) : 0;
+    }
+
+    /** Hands over what was folded into the overflow keys in this window; they start afresh with the next fold. */
+    private void foldedInto(Snapshot sn) {
+        for (int type = 0; type < overflow.length; type++) {
+            Metric m = overflow[type];
+            if (m == null) {
+                continue;
+            }
+            sn.overflowId = m.id;
+            switch (type) {
+                case COUNTER -> sn.overflowCounter = m.value;
+                case TIMER -> {
+                    sn.overflowTimerValues = m.n == 0 ? EMPTY : Arrays.copyOf(m.values, m.n);
+                    sn.overflowTimerCount = m.count;
+                }
+                case GAUGE -> {
+                    sn.overflowGauge = m.value;
+                    sn.overflowGaugeAt = overflowGaugeAt;
+                }
+                default -> sn.overflowSetSize = m.set == null ? 0 : m.set.size();
+            }
+        }
+        sn.foldedCounter = overflow[COUNTER] != null;
+        sn.foldedGauge = overflow[GAUGE] != null;
+        Arrays.fill(overflow, null);
     }
 
     /** Lines (metrics) seen since this aggregator was created. */
@@ -424,6 +535,38 @@ final class Aggregator {
     }
 
     private static final double[] EMPTY = new double[0];
+
+    /** Bytes of an ASCII key seen as characters, without copying; reused for every new key of the shard. */
+    private static final class KeyChars implements CharSequence {
+        private byte[] b;
+        private int len;
+
+        KeyChars of(byte[] bytes, int length) {
+            b = bytes;
+            len = length;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return len;
+        }
+
+        @Override
+        public char charAt(int i) {
+            return (char) (b[i] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return new String(b, 0, len, StandardCharsets.ISO_8859_1);
+        }
+    }
 
     private static boolean contains(byte[] hay, byte[] needle) {
         outer:

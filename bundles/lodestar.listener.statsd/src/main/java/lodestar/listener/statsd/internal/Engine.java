@@ -1,6 +1,7 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Sample;
+import lodestar.api.State;
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.log.RateLimitedLog;
 import lodestar.support.net.ListenerHealth;
 import lodestar.support.net.ListenerStatus;
@@ -26,7 +29,8 @@ import lodestar.support.net.UdpSockets;
 
 /**
  * One listener without OSGi: the shards (state that survives rebinding), the receivers (replaced when the
- * address changes; each reopens its socket by itself after a failure) and the flush schedule. Thread-safe.
+ * address changes; each reopens its socket by itself after a failure), the cardinality guard the shards share,
+ * and the flush schedule. Thread-safe.
  */
 final class Engine implements AutoCloseable {
 
@@ -42,6 +46,8 @@ final class Engine implements AutoCloseable {
     private final LongAdder samples = new LongAdder();
     private final RateLimitedLog badLog = new RateLimitedLog(10_000, LOG::warn);
     private final RateLimitedLog flushLog = new RateLimitedLog(60_000, LOG::error);
+    private final RateLimitedLog shardLog = new RateLimitedLog(10_000, LOG::error);
+    private final CardinalityGuard guard;
     private final ListenerHealth health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
     private final UdpSockets sockets = new UdpSockets(health.log());
     private final TcpConnections connections;
@@ -57,6 +63,8 @@ final class Engine implements AutoCloseable {
     private long kernelDropsReported;
     /** whether the last flush window saw queue or kernel drops */
     private volatile boolean dropping;
+    /** why the last flush failed, or null when it delivered */
+    private volatile String flushFailure;
     private volatile boolean closed;
 
     /**
@@ -68,9 +76,10 @@ final class Engine implements AutoCloseable {
         this.out = out;
         this.flusher = new Flusher(s);
         this.connections = new TcpConnections(s.maxConnections(), health.log());
+        this.guard = new CardinalityGuard(name, s.cardinality(), LOG::warn);
         this.shards = new Shard[s.shards()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, s, badLog, e -> health.inputFailed("a batch of lines", e), name);
+            shards[i] = new Shard(i, s, badLog, guard, this::batchFailed, name);
             shards[i].start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -80,6 +89,20 @@ final class Engine implements AutoCloseable {
         });
         if (autoFlush) {
             schedule(s.flushMillis());
+        }
+    }
+
+    /**
+     * A batch a shard could not take: a parser bug the input found (bad input, as every listener counts it), or an
+     * Error such as no memory left for a new key, which is the listener's problem, not the sender's. Either way the
+     * batch is lost and the shard goes on.
+     */
+    private void batchFailed(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            health.inputFailed("a batch of lines", e);
+        } else {
+            health.error("a shard lost a batch of lines: " + t);
+            shardLog.log(() -> "statsd listener " + name + ": a shard lost a batch of lines: " + t + " (the shard goes on)");
         }
     }
 
@@ -180,9 +203,12 @@ final class Engine implements AutoCloseable {
 
     /**
      * Running totals since start, for {@code lodestar:status}; thread-safe and does not wait for a flush: the
-     * counters every listener shows, then {@code lines} (parsed, good and bad, as {@code statsd.metrics_received}).
-     * State: {@code closed}; {@code failed} while a receiver is down; {@code dropping} (degraded) when the last
-     * flush window lost datagrams or lines; else {@code ok}.
+     * counters every listener shows, then {@code lines} (parsed, good and bad, as {@code statsd.metrics_received})
+     * and the cardinality guard's ({@code series} held now, {@code series_created}, {@code series_refused},
+     * {@code series_expired}). State: {@code closed}; {@code failed} while a receiver is down, or
+     * {@code flush-failed} while flushes fail (with the reason as the last error); {@code dropping} (degraded)
+     * when the last flush window lost datagrams or lines; {@code cardinality-limit} (degraded) while new keys are
+     * refused (and a minute after); else {@code ok}.
      */
     ComponentStatus status() {
         long lines = 0;
@@ -191,7 +217,7 @@ final class Engine implements AutoCloseable {
             lines += sh.metricsSeen;
             bad += sh.badSeen;
         }
-        return new ListenerStatus(name, health)
+        ListenerStatus st = new ListenerStatus(name, health)
                 .packets(packets.sum())
                 .samples(samples.sum())
                 .badInput(bad)
@@ -199,10 +225,18 @@ final class Engine implements AutoCloseable {
                 .kernelDrops(sockets)
                 .tcp(connections)
                 .port(port())
-                .counter("lines", lines)
-                .degraded(dropping, "dropping")
+                .counter("lines", lines);
+        guard.counters(st::gauge, st::counter);
+        boolean limited = guard.tripping();
+        ComponentStatus s = st.degraded(dropping || limited, dropping ? "dropping" : CardinalityGuard.DETAIL)
                 .stopped(closed, "closed")
                 .build();
+        String failure = flushFailure;
+        if (failure != null && (s.state() == State.OK || s.state() == State.DEGRADED)) {
+            // nothing reaches the pipeline: that is not doing the job, whatever the receivers do
+            return new ComponentStatus(s.type(), s.name(), State.FAILED, "flush-failed", s.counters(), s.gauges(), failure);
+        }
+        return s;
     }
 
     /**
@@ -229,6 +263,7 @@ final class Engine implements AutoCloseable {
         }
         settings = s;
         connections.limit(s.maxConnections());
+        guard.limits(s.cardinality());
         for (Shard sh : shards) {
             sh.aggregator.settings(s);
         }
@@ -266,6 +301,12 @@ final class Engine implements AutoCloseable {
         long kdNew = Math.max(0, kd - kernelDropsReported);
         long qdNew = qd - queueDropsReported;
         dropping = kdNew > 0 || qdNew > 0;
+        Snapshot folded = Snapshot.overflow(snaps);
+        if (folded != null) {
+            snaps = Arrays.copyOf(snaps, snaps.length + 1);
+            snaps[snaps.length - 1] = folded;
+        }
+        guard.tick();
         List<Sample> l = flusher.flush(snaps, p - packetsReported, kdNew, qdNew, System.currentTimeMillis());
         packetsReported = p;
         queueDropsReported = qd;
@@ -273,14 +314,21 @@ final class Engine implements AutoCloseable {
         return l;
     }
 
+    /**
+     * One scheduled flush. A failure (an OutOfMemoryError included) loses that window, shows as {@code failed}
+     * until a flush delivers again, and never ends the schedule.
+     */
     private void flushAndEmit() {
         try {
             List<Sample> flushed = flushNow();
             out.accept(flushed);
             samples.add(flushed.size());
+            flushFailure = null;
         } catch (Throwable t) {
-            health.error("flush failed: " + t);
-            flushLog.log(() -> "statsd listener " + name + ": flush failed: " + t);
+            String why = "flush failed: " + t;
+            flushFailure = why;
+            health.error(why);
+            flushLog.log(() -> "statsd listener " + name + ": " + why);
         }
     }
 

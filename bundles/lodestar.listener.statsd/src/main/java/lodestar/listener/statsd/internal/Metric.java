@@ -21,8 +21,10 @@ final class Metric {
     double count;
     /** set members */
     ByteSet set;
-    /** touched in this window (for gauges' TTL) */
+    /** updated in this window */
     boolean touched;
+    /** how long it has gone without an update, in whole flush intervals (for seriesTimeout) */
+    long idleMillis;
 
     Metric(byte[] key, int hash, SeriesId id) {
         this.key = key;

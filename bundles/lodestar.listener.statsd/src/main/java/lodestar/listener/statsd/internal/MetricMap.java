@@ -85,8 +85,9 @@ final class MetricMap {
         return k;
     }
 
-    /** Keeps only the metrics {@code keep} accepts (rebuilds the table). */
-    void retain(Predicate<Metric> keep) {
+    /** Keeps only the metrics {@code keep} accepts (rebuilds the table); returns how many went. */
+    int retain(Predicate<Metric> keep) {
+        int before = size;
         Metric[] old = table;
         int cap = 64;
         while (cap < size * 2) {
@@ -101,11 +102,15 @@ final class MetricMap {
                 size++;
             }
         }
+        return before - size;
     }
 
-    void clear() {
+    /** Empties the map; returns how many metrics went. */
+    int clear() {
+        int before = size;
         table = new Metric[64];
         hashes = new long[64];
         size = 0;
+        return before;
     }
 }

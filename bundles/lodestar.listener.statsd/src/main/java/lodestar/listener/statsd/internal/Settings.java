@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
+import lodestar.support.cardinality.CardinalityLimits;
 import lodestar.support.config.Units;
 
 /**
@@ -14,12 +15,15 @@ import lodestar.support.config.Units;
  * @param percentiles timer percentiles in configuration order, each with Etsy's label ({@code 90}, {@code 99_9},
  *                    {@code top10})
  * @param histograms  the first rule whose metric is in a timer's key gives its bins
+ * @param cardinality how many keys the shards hold together, how fast new ones come in, what becomes of the rest
+ * @param seriesTimeoutMillis a key idle this long is forgotten; 0: never
  */
 record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxConnections, int shards, int maxLineLength,
         long flushMillis, boolean dogstatsdTags, boolean legacyNamespace, String prefixStats, String globalPrefix,
         String prefixCounter, String prefixTimer, String prefixGauge, String prefixSet, String globalSuffix, boolean flushCounts,
         List<Percentile> percentiles, List<Histogram> histograms, List<String> calculatedTimerMetrics, boolean deleteCounters,
-        boolean deleteTimers, boolean deleteSets, boolean deleteGauges, int gaugesMaxTTL) {
+        boolean deleteTimers, boolean deleteSets, boolean deleteGauges, int gaugesMaxTTL, CardinalityLimits cardinality,
+        long seriesTimeoutMillis) {
 
     /** One timer percentile: {@code threshold} in -100..100 but not 0 (negative: the lowest values). */
     record Percentile(double threshold, String label) {
@@ -61,7 +65,9 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
                 tri("deleteCounters", c.deleteCounters(), idle), tri("deleteTimers", c.deleteTimers(), idle),
                 tri("deleteSets", c.deleteSets(), idle), tri("deleteGauges", c.deleteGauges(), idle),
                 // Etsy forces gaugesMaxTTL to 1 unless it is an integer > 1
-                Math.max(1, c.gaugesMaxTTL()));
+                Math.max(1, c.gaugesMaxTTL()),
+                CardinalityLimits.of(c.maxSeries(), c.maxNewSeries(), c.newSeriesInterval(), c.seriesOverflow()),
+                Units.durationMillis("seriesTimeout", c.seriesTimeout()));
     }
 
     /** What the sockets are opened with: a change of it needs new sockets. */

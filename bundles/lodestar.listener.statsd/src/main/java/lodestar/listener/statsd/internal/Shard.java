@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.log.RateLimitedLog;
 
 /** One parser/aggregator thread owning a disjoint part of the keys (by hash of the sanitized name). */
@@ -20,16 +21,21 @@ final class Shard implements Runnable {
     volatile long metricsSeen;
     volatile long badSeen;
 
-    private final Consumer<RuntimeException> onFailure;
+    private final Consumer<Throwable> onFailure;
 
-    /** @param onFailure told about a batch that made the parser throw (the batch is lost, the shard goes on) */
-    Shard(int index, Settings s, RateLimitedLog badLog, Consumer<RuntimeException> onFailure, String threadName) {
-        this(index, s, QUEUE_BATCHES, badLog, onFailure, threadName);
+    /**
+     * @param guard     the listener's, shared by its shards
+     * @param onFailure told about a batch that made the parser throw, an Error included (the batch is lost, the
+     *                  shard goes on: a thread that died here would leave its keys unflushed for good)
+     */
+    Shard(int index, Settings s, RateLimitedLog badLog, CardinalityGuard guard, Consumer<Throwable> onFailure, String threadName) {
+        this(index, s, QUEUE_BATCHES, badLog, guard, onFailure, threadName);
     }
 
-    Shard(int index, Settings s, int queueBatches, RateLimitedLog badLog, Consumer<RuntimeException> onFailure, String threadName) {
+    Shard(int index, Settings s, int queueBatches, RateLimitedLog badLog, CardinalityGuard guard, Consumer<Throwable> onFailure,
+            String threadName) {
         this.queue = new ArrayBlockingQueue<>(queueBatches);
-        this.aggregator = new Aggregator(s, badLog);
+        this.aggregator = new Aggregator(s, badLog, guard);
         this.onFailure = onFailure;
         this.thread = new Thread(this, threadName + "-shard-" + index);
         thread.setDaemon(true);
@@ -51,8 +57,9 @@ final class Shard implements Runnable {
             if (o instanceof Batch b) {
                 try {
                     aggregator.packet(b.data, 0, b.len);
-                } catch (RuntimeException e) {
-                    onFailure.accept(e); // a parser bug the input found: losing the batch beats losing the shard
+                } catch (Throwable e) {
+                    // a parser bug the input found, or no memory for a new key: losing the batch beats losing the shard
+                    onFailure.accept(e);
                 } finally {
                     b.recycle();
                     metricsSeen = aggregator.metricsTotal();

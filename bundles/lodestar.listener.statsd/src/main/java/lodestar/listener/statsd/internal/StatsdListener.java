@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
@@ -112,6 +113,24 @@ public final class StatsdListener implements Monitored {
 
         @AttributeDefinition(description = "Flushes an idle gauge survives when gauges are deleted.")
         int gaugesMaxTTL() default 1;
+
+        @AttributeDefinition(description = "Most keys (name, tags and type) held at once; a line for a new key beyond them is refused"
+                + " (seriesOverflow) and counted (series_refused). Each key costs a few hundred bytes and its flushed samples.")
+        int maxSeries() default 100000;
+
+        @AttributeDefinition(description = "Most new keys taken per newSeriesInterval (0: no such limit); more are refused like over maxSeries.")
+        int maxNewSeries() default 20000;
+
+        @AttributeDefinition(description = "The window maxNewSeries counts in (a duration: 1m).")
+        String newSeriesInterval() default "1m";
+
+        @AttributeDefinition(description = "What becomes of a refused key's values: drop, or fold into one <prefixStats>.overflow key per type.",
+                options = {@Option(label = "drop", value = "drop"), @Option(label = "fold", value = "fold")})
+        String seriesOverflow() default "drop";
+
+        @AttributeDefinition(description = "A key that received nothing for this long is forgotten and stops being flushed (a duration:"
+                + " 1h; 0: never, as Etsy statsd). This is how a table filled by a flood of names recovers.")
+        String seriesTimeout() default "1h";
     }
 
     private final Engine engine;

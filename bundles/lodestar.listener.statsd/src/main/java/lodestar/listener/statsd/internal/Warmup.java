@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.support.log.RateLimitedLog;
 
 /**
@@ -23,8 +24,10 @@ final class Warmup {
     static void run(Settings settings, int shards) {
         Shard[] dummy = new Shard[shards];
         RateLimitedLog quiet = new RateLimitedLog(60_000, m -> { });
+        // a guard of their own: the synthetic keys must not count against the listener's limits
+        CardinalityGuard guard = new CardinalityGuard("statsd-warmup", settings.cardinality(), m -> { });
         for (int i = 0; i < shards; i++) {
-            dummy[i] = new Shard(i, settings, quiet, e -> { }, "statsd-warmup"); // never started
+            dummy[i] = new Shard(i, settings, quiet, guard, e -> { }, "statsd-warmup"); // never started
         }
         Router router = new Router(dummy, new LongAdder());
         StringBuilder b = new StringBuilder();

@@ -37,7 +37,7 @@ class AggregatorTest {
     /** A fresh aggregator and flusher with these configuration values (defaults for the others). */
     void configure(Object... kv) {
         settings = EngineTest.configured(kv);
-        agg = new Aggregator(settings, new RateLimitedLog(60_000, logged::add));
+        agg = new Aggregator(settings, new RateLimitedLog(60_000, logged::add), EngineTest.guard(settings));
         flusher = new Flusher(settings);
     }
 

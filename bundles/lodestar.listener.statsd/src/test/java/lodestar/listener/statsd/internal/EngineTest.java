@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import lodestar.api.Sample;
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.testkit.Configs;
 
 /** The receivers, shards and flush schedule together, over loopback. */
@@ -33,6 +34,11 @@ class EngineTest {
         List<Object> kv = new ArrayList<>(List.of("port", 0, "shards", shards, "flushInterval", "1s", "receiveBuffer", "1MB"));
         kv.addAll(List.of(more));
         return configured(kv.toArray());
+    }
+
+    /** A guard with the settings' limits, for aggregators and shards built without an engine. */
+    static CardinalityGuard guard(Settings s) {
+        return new CardinalityGuard("test", s.cardinality(), m -> { });
     }
 
     static void udp(int port, String... packets) throws Exception {

@@ -72,8 +72,8 @@ class HotPathTest {
                 variant.equals("shortLines") ? 40 : 4096);
         Random r = new Random(42 + variant.hashCode());
         for (int round = 0; round < 20; round++) {
-            Aggregator fast = new Aggregator(s, new RateLimitedLog(60_000, x -> { }));
-            Aggregator general = new Aggregator(s, new RateLimitedLog(60_000, x -> { }));
+            Aggregator fast = new Aggregator(s, new RateLimitedLog(60_000, x -> { }), EngineTest.guard(s));
+            Aggregator general = new Aggregator(s, new RateLimitedLog(60_000, x -> { }), EngineTest.guard(s));
             for (int p = 0; p < 50; p++) {
                 ByteArrayOutputStream packet = new ByteArrayOutputStream();
                 List<byte[]> lines = new ArrayList<>();
@@ -136,7 +136,7 @@ class HotPathTest {
         Settings s = EngineTest.configured("shards", n);
         Shard[] shards = new Shard[n];
         for (int i = 0; i < n; i++) {
-            shards[i] = new Shard(i, s, new RateLimitedLog(60_000, x -> { }), e -> { }, "t"); // never started: we read the queues
+            shards[i] = new Shard(i, s, new RateLimitedLog(60_000, x -> { }), EngineTest.guard(s), e -> { }, "t"); // never started: we read the queues
         }
         Router router = new Router(shards, new LongAdder());
         Random r = new Random(n);

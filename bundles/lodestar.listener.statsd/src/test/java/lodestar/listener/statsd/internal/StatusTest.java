@@ -54,8 +54,9 @@ class StatusTest {
             assertEquals("ok", s0.detail());
             assertNull(s0.lastError());
             assertEquals(List.of("packets", "samples", "bad_input", "queue_drops", "kernel_drops", "connections", "open_connections",
-                    "refused_connections", "accept_errors", "restarts", "port", "lines"), List.copyOf(s0.counters().keySet()));
-            assertEquals(java.util.Set.of("open_connections", "port"), s0.gauges());
+                    "refused_connections", "accept_errors", "restarts", "port", "lines", "series", "series_created", "series_refused",
+                    "series_expired"), List.copyOf(s0.counters().keySet()));
+            assertEquals(java.util.Set.of("open_connections", "port", "series"), s0.gauges());
             assertEquals(0L, s0.counters().get("packets"));
             assertEquals((long) e.port(), s0.counters().get("port"));
 
@@ -99,7 +100,8 @@ class StatusTest {
         try (Engine e = new Engine("statsd", st, l -> { }, false)) {
             e.bind();
             // a shard that is never started stands for one that fell behind: its queue takes one batch
-            Shard stuck = new Shard(9, st, 1, new lodestar.support.log.RateLimitedLog(60_000, x -> { }), x -> { }, "stuck");
+            Shard stuck = new Shard(9, st, 1, new lodestar.support.log.RateLimitedLog(60_000, x -> { }), EngineTest.guard(st), x -> { },
+                    "stuck");
             Router r = new Router(new Shard[] {stuck}, queueDrops(e));
             byte[] big = "x:1|c\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 3; i++) {
