@@ -182,26 +182,29 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
         String authorization = req.getHeader("Authorization");
         boolean credentials = authorization != null && !authorization.isBlank();
 
-        if (console && credentials) {
-            long wait = throttle.waitMillis(address, System.currentTimeMillis());
-            if (wait > 0) {
-                refusedLogins.incrementAndGet();
-                refuse(resp, 429, "Too many failed logins from " + address + "; try again in "
-                        + Units.formatDuration(wait) + ".", wait);
-                return;
-            }
-        }
         String why = csrf.refusal(attempt(req));
         if (why != null) {
             csrfRefused.incrementAndGet();
-            String line = (console ? "Web console" : "HTTP") + ": refused " + req.getMethod() + " " + Printable.of(path) + " from " + address
-                    + " as a possible cross-site request forgery: " + why;
+            String line = (console ? "Web console" : "HTTP") + ": refused " + req.getMethod() + " " + Printable.of(path)
+                    + " from " + address + " as a possible cross-site request forgery: " + why;
             lastError = line;
             csrfLog.log(() -> line);
-            refuse(resp, 403, "Refused as a possible cross-site request forgery: " + why + ".\n"
+            refuse(req, resp, 403, "Refused as a possible cross-site request forgery: " + why + ".\n"
                     + "The web console's pages send a token with every change. A script reads it from the "
                     + CsrfPolicy.HEADER + " header of any authenticated console answer and sends it back in that header.", 0);
             return;
+        }
+        LoginThrottle.Admission admission = null;
+        if (console && credentials) {
+            long now = System.currentTimeMillis();
+            admission = throttle.admit(address, now);
+            if (admission == null) {
+                long wait = throttle.waitMillis(address, now);
+                refusedLogins.incrementAndGet();
+                refuse(req, resp, 429, "Too many failed logins from " + address + "; try again in "
+                        + Units.formatDuration(wait) + ".", wait);
+                return;
+            }
         }
         if (!console) {
             chain.doFilter(request, response);
@@ -225,8 +228,9 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
             }
             out.finish();
         } finally {
-            if (credentials && resp.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
-                failedLogin(address, authorization);
+            boolean failed = resp.getStatus() == HttpServletResponse.SC_UNAUTHORIZED;
+            if (admission != null) {
+                loggedIn(address, authorization, admission, failed);
             }
         }
     }
@@ -237,11 +241,18 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
                 || pathInConsole.startsWith("/config.");
     }
 
-    private void failedLogin(String address, String authorization) {
+    /** Counts and logs how a login that was let through ended, and tells the throttle. */
+    private void loggedIn(String address, String authorization, LoginThrottle.Admission admission, boolean failed) {
+        boolean throttledNow = throttle.done(address, admission,
+                failed ? LoginThrottle.Outcome.FAILED : LoginThrottle.Outcome.SUCCEEDED, System.currentTimeMillis());
+        if (!failed) {
+            return;
+        }
         long n = failedLogins.incrementAndGet();
         String user = Printable.of(user(authorization));
-        failedLoginLog.log(() -> "Web console: failed login as '" + user + "' from " + address + " (" + n + " failed logins since start)");
-        if (throttle.failed(address, System.currentTimeMillis())) {
+        failedLoginLog.log(() -> "Web console: failed login as '" + user + "' from " + address + " (" + n
+                + " failed logins since start)");
+        if (throttledNow) {
             int max = throttle.maxFailures();
             long window = throttle.windowMillis();
             String line = "Web console: too many failed logins from " + address + " (" + max + " within "
@@ -318,8 +329,13 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
         return null;
     }
 
-    private static void refuse(HttpServletResponse resp, int status, String text, long retryAfterMillis) throws IOException {
+    private static void refuse(HttpServletRequest req, HttpServletResponse resp, int status, String text, long retryAfterMillis)
+            throws IOException {
         resp.setStatus(status);
+        if (req.getContentLengthLong() != 0) {
+            // the body is left unread: the server closes the connection, and must say so before a client reuses it
+            resp.setHeader("Connection", "close");
+        }
         if (retryAfterMillis > 0) {
             resp.setHeader("Retry-After", Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
         }

@@ -7,15 +7,30 @@ import java.util.Map;
 /**
  * How many failed logins each client address may still have: at most {@code maxFailures} within {@code window},
  * as a bucket per address that holds {@code maxFailures} tries and gets one back every
- * {@code window / maxFailures}. A failed login takes one; with none left the address waits for the next (an
- * address that keeps guessing gets one guess per {@code window / maxFailures}, however fast it sends). Successful
- * logins take nothing.
+ * {@code window / maxFailures}. A failed login takes one. An address that has used them all is throttled: from
+ * then on each of its logins must take a try before it is checked, and only one at a time may be checked (so a
+ * guesser gets one guess per {@code window / maxFailures}, however many connections it opens); a login that
+ * succeeds gives its try back and ends the throttling. Until an address is throttled its logins are checked
+ * freely (a browser loading a console page sends a dozen at once).
  *
  * <p>Memory is bounded: at most {@code maxAddresses} addresses are remembered, the least recently seen forgotten
  * first (a forgotten address starts again with a full bucket, which is what an address that has not failed for a
- * whole window has anyway). Thread-safe; logins are rare, so one lock is enough.
+ * whole window has anyway). Thread-safe; one lock is enough for logins.
  */
 final class LoginThrottle {
+
+    /** How a login was let through, for {@link #done}. */
+    enum Admission {
+        /** checked freely: the address is not throttled */
+        FREE,
+        /** the address is throttled: this login took a try and is the one being checked */
+        TRY
+    }
+
+    /** What happened to an admitted login. */
+    enum Outcome {
+        FAILED, SUCCEEDED, NOT_CHECKED
+    }
 
     private final int maxAddresses;
     private int maxFailures;
@@ -35,48 +50,95 @@ final class LoginThrottle {
         limits(maxFailures, windowMillis);
     }
 
-    /** New limits; what each address has used so far counts against them. */
+    /** New limits; the failures each address has had so far count against them. */
     synchronized void limits(int maxFailures, long windowMillis) {
         if (maxFailures < 1 || windowMillis < 1) {
             throw new IllegalArgumentException("maxFailures and windowMillis must be positive");
         }
         int before = this.maxFailures;
-        buckets.values().forEach(b -> b.tokens = Math.max(0, maxFailures - (before - b.tokens)));
+        buckets.values().forEach(b -> {
+            b.tokens = Math.max(0, maxFailures - (before - b.tokens));
+            b.throttled |= b.tokens < 1;
+        });
         this.maxFailures = maxFailures;
         this.windowMillis = windowMillis;
     }
 
-    /** How long {@code address} must wait before its next login is tried: 0 when it may try now. */
+    /**
+     * Lets a login of {@code address} be checked, or not.
+     *
+     * @return how it was let through, or null when it must wait ({@link #waitMillis} says how long)
+     */
+    synchronized Admission admit(String address, long now) {
+        Bucket b = buckets.get(address);
+        if (b == null || !b.throttled) {
+            return Admission.FREE;
+        }
+        refill(b, now);
+        if (b.tokens >= maxFailures && !b.checking) {
+            b.throttled = false; // a whole window without a failure
+            return Admission.FREE;
+        }
+        if (b.checking || b.tokens < 1) {
+            return null;
+        }
+        b.tokens -= 1;
+        b.checking = true;
+        return Admission.TRY;
+    }
+
+    /** How long a login of {@code address} that was not let through should wait before it tries again (at least 1 s). */
     synchronized long waitMillis(String address, long now) {
         Bucket b = buckets.get(address);
         if (b == null) {
             return 0;
         }
         refill(b, now);
-        return b.tokens >= 1 ? 0 : (long) Math.ceil((1 - b.tokens) * windowMillis / maxFailures);
+        long next = b.tokens >= 1 ? 0 : (long) Math.ceil((1 - b.tokens) * windowMillis / maxFailures);
+        return Math.max(1000, next);
     }
 
     /**
-     * Counts a failed login of {@code address}.
+     * Records what an admitted login came to.
      *
-     * @return true when this failure used its last try, so that its next login must wait
+     * @return true when a failure made the address throttled
      */
-    synchronized boolean failed(String address, long now) {
+    synchronized boolean done(String address, Admission admission, Outcome outcome, long now) {
+        if (admission == Admission.TRY) {
+            Bucket b = buckets.get(address);
+            if (b == null) {
+                return false; // forgotten meanwhile
+            }
+            b.checking = false;
+            if (outcome != Outcome.FAILED) {
+                refill(b, now);
+                b.tokens = Math.min(maxFailures, b.tokens + 1);
+                b.throttled = outcome == Outcome.NOT_CHECKED;
+            }
+            return false;
+        }
+        if (outcome != Outcome.FAILED) {
+            return false;
+        }
         Bucket b = buckets.computeIfAbsent(address, a -> new Bucket(maxFailures, now));
         refill(b, now);
         b.tokens = Math.max(0, b.tokens - 1);
-        return b.tokens < 1;
+        if (b.tokens < 1 && !b.throttled) {
+            b.throttled = true;
+            return true;
+        }
+        return false;
     }
 
-    /** Addresses that must wait now. */
+    /** Addresses throttled now. */
     synchronized int throttled(long now) {
         int n = 0;
         for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext();) {
             Bucket b = it.next();
             refill(b, now);
-            if (b.tokens >= maxFailures) {
+            if (b.tokens >= maxFailures && !b.checking) {
                 it.remove(); // as good as never seen
-            } else if (b.tokens < 1) {
+            } else if (b.throttled) {
                 n++;
             }
         }
@@ -101,6 +163,10 @@ final class LoginThrottle {
     private static final class Bucket {
         double tokens;
         long stamp;
+        /** all tries were used: each login must take one */
+        boolean throttled;
+        /** a throttled address's login is being checked */
+        boolean checking;
 
         Bucket(double tokens, long stamp) {
             this.tokens = tokens;
