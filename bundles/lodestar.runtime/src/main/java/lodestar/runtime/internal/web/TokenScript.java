@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@code $.post}, which the configuration manager and the bundle and component pages use) and {@code fetch} get
  * the header, a form the parameter (a hidden field; in the address for a multipart form, whose body is only read
  * by the page it is posted to), also when a script submits it with {@code form.submit()}, which fires no
- * {@code submit} event.
+ * {@code submit} event. The form's action, method and encoding are read from {@code HTMLFormElement}'s own
+ * properties: the console's forms have fields named {@code action}, which hide them.
  *
  * <p>Only an inline script in the HTML can carry the token: a script file could be included by a page elsewhere
  * and read there. The text is ASCII and has neither {@code $&#123;} nor a backslash, which the console's
@@ -39,16 +40,21 @@ final class TokenScript {
                 + "var request = new Request(input, init);"
                 + "if (changes(request.method) && own(request.url)) { request.headers.set(header, token); }"
                 + "return fetch0.call(this, request); }; }"
+                // a field named "action" or "method" hides the form's own properties: read them from the prototype
+                + "var forms = HTMLFormElement.prototype;"
+                + "function own_(form, name) { return Object.getOwnPropertyDescriptor(forms, name).get.call(form); }"
                 + "function arm(form) {"
-                + "if (!(form instanceof HTMLFormElement) || !changes(form.method) || !own(form.action)) { return; }"
-                + "if (/multipart/i.test(form.enctype)) { var u = new URL(form.action, location.href);"
-                + "u.searchParams.set(param, token); form.action = u.href; return; }"
+                + "if (!(form instanceof HTMLFormElement)) { return; }"
+                + "var action = own_(form, 'action');"
+                + "if (!changes(own_(form, 'method')) || !own(action)) { return; }"
+                + "if (/multipart/i.test(own_(form, 'enctype'))) { var u = new URL(action, location.href);"
+                + "u.searchParams.set(param, token); form.setAttribute('action', u.href); return; }"
                 + "var field = form.querySelector('input[name=\"' + param + '\"]');"
                 + "if (!field) { field = document.createElement('input'); field.type = 'hidden'; field.name = param; form.appendChild(field); }"
                 + "field.value = token; }"
                 + "document.addEventListener('submit', function (e) { arm(e.target); }, true);"
-                + "var submit = HTMLFormElement.prototype.submit;"
-                + "HTMLFormElement.prototype.submit = function () { arm(this); return submit.apply(this, arguments); };"
+                + "var submit = forms.submit;"
+                + "forms.submit = function () { arm(this); return submit.apply(this, arguments); };"
                 + "})();</script>";
     }
 
