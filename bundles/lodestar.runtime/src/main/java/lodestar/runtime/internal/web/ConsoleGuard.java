@@ -102,7 +102,6 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
     private final String frameworkRoot;
     private final String token;
     private final LoginThrottle throttle;
-    private volatile GuardSettings settings;
     private volatile CsrfPolicy csrf;
     private volatile String consoleRoot;
 
@@ -140,7 +139,6 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
     private void apply(GuardSettings s) {
         throttle.limits(s.maxFailedLogins(), s.failedLoginWindowMillis());
         csrf = new CsrfPolicy(token, s.allowedOrigins());
-        settings = s;
         LOG.info("Web console guard: at most {} failed logins per address within {}; state-changing requests need the "
                 + "console's origin{} and its token", s.maxFailedLogins(), Units.formatDuration(s.failedLoginWindowMillis()),
                 s.allowedOrigins().isEmpty() ? "" : " (or " + String.join(", ", s.allowedOrigins()) + ")");
@@ -359,14 +357,5 @@ public final class ConsoleGuard implements Preprocessor, Monitored, Configuratio
         c.put("mask_refused", maskRefused.get());
         return new ComponentStatus("runtime", "console", throttled > 0 ? State.DEGRADED : State.OK,
                 throttled > 0 ? "throttling-logins" : null, c, Set.of("throttled_addresses"), lastError);
-    }
-
-    /** This run's token (tests). */
-    String token() {
-        return token;
-    }
-
-    GuardSettings settings() {
-        return settings;
     }
 }
