@@ -38,30 +38,30 @@ class ConsoleGuardTest {
 
     @Test
     void queryParametersAreReadFromTheAddressOnly() {
-        assertEquals("true", ConsoleGuard.queryParameter("a=1&post=true", "post"));
-        assertEquals("a b", ConsoleGuard.queryParameter("lodestar-csrf-token=a+b", "lodestar-csrf-token"));
-        assertEquals("true", ConsoleGuard.queryParameter("p%6Fst=true", "post"), "an escaped name is the same name");
-        assertEquals("", ConsoleGuard.queryParameter("post", "post"));
-        assertNull(ConsoleGuard.queryParameter("poster=true", "post"));
-        assertNull(ConsoleGuard.queryParameter(null, "post"));
-        assertNull(ConsoleGuard.queryParameter("%zz=1", "post"), "a bad escape is no parameter");
+        assertEquals("true", ConsoleRequests.queryParameter("a=1&post=true", "post"));
+        assertEquals("a b", ConsoleRequests.queryParameter("lodestar-csrf-token=a+b", "lodestar-csrf-token"));
+        assertEquals("true", ConsoleRequests.queryParameter("p%6Fst=true", "post"), "an escaped name is the same name");
+        assertEquals("", ConsoleRequests.queryParameter("post", "post"));
+        assertNull(ConsoleRequests.queryParameter("poster=true", "post"));
+        assertNull(ConsoleRequests.queryParameter(null, "post"));
+        assertNull(ConsoleRequests.queryParameter("%zz=1", "post"), "a bad escape is no parameter");
     }
 
     @Test
     void theUserOfABasicLoginIsWhatTheLogShows() {
         String header = "Basic " + Base64.getEncoder().encodeToString("admin:secret:with:colons".getBytes());
-        assertEquals("admin", ConsoleGuard.user(header));
-        assertEquals("?", ConsoleGuard.user("Bearer abc"));
-        assertEquals("?", ConsoleGuard.user("Basic !!!"));
+        assertEquals("admin", ConsoleRequests.user(header));
+        assertEquals("?", ConsoleRequests.user("Bearer abc"));
+        assertEquals("?", ConsoleRequests.user("Basic !!!"));
     }
 
     @Test
     void theStatusPrintersAreWhatIsMasked() {
-        assertTrue(ConsoleGuard.isStatusPrinter("/status-Services.txt"));
-        assertTrue(ConsoleGuard.isStatusPrinter("/status-Configurations/configuration-status-20260101-000000.zip"));
-        assertTrue(ConsoleGuard.isStatusPrinter("/config"));
-        assertTrue(ConsoleGuard.isStatusPrinter("/config.zip"));
-        assertFalse(ConsoleGuard.isStatusPrinter("/configMgr"), "the configuration editor posts back what it shows");
-        assertFalse(ConsoleGuard.isStatusPrinter("/bundles"));
+        assertTrue(ConsoleRequests.isStatusPrinter("/status-Services.txt"));
+        assertTrue(ConsoleRequests.isStatusPrinter("/status-Configurations/configuration-status-20260101-000000.zip"));
+        assertTrue(ConsoleRequests.isStatusPrinter("/config"));
+        assertTrue(ConsoleRequests.isStatusPrinter("/config.zip"));
+        assertFalse(ConsoleRequests.isStatusPrinter("/configMgr"), "the configuration editor posts back what it shows");
+        assertFalse(ConsoleRequests.isStatusPrinter("/bundles"));
     }
 }
