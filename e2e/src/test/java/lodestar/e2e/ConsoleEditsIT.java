@@ -129,8 +129,9 @@ class ConsoleEditsIT {
     }
 
     private int post(String pid, String form) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + "/system/console/configMgr/"
-                        + pid.replace("~", "%7E")))
+        // as a script does: the token of an authenticated answer with each change (lodestar.runtime's console guard)
+        HttpRequest r = ConsoleClient.withToken(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort
+                        + "/system/console/configMgr/" + pid.replace("~", "%7E"))), http, lodestar.httpPort, password)
                 .header("Authorization", LodestarProcess.basicAuth("admin", password))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("apply=true&action=ajaxConfigManager&" + form)).build();

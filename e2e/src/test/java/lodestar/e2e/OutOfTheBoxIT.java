@@ -125,10 +125,12 @@ class OutOfTheBoxIT {
         for (String pid : pids) {
             String body = "";
             while (System.currentTimeMillis() < end + 30_000) {
-                HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + "/system/console/configMgr/" + pid))
-                        .header("Authorization", LodestarProcess.basicAuth("admin", password))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build();
                 try {
+                    // the console reads a form with a POST, which needs the token of an authenticated answer
+                    HttpRequest post = ConsoleClient.withToken(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                    + lodestar.httpPort + "/system/console/configMgr/" + pid)), http, lodestar.httpPort, password)
+                            .header("Authorization", LodestarProcess.basicAuth("admin", password))
+                            .POST(HttpRequest.BodyPublishers.noBody()).build();
                     body = http.send(post, HttpResponse.BodyHandlers.ofString()).body();
                 } catch (java.io.IOException e) {
                     body = e.toString();

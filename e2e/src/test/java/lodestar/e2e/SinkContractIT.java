@@ -133,10 +133,12 @@ class SinkContractIT {
     }
 
     private String post(String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + path))
-                .header("Authorization", LodestarProcess.basicAuth("admin", password))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
         try {
+            // the console reads a form with a POST, which needs the token of an authenticated answer
+            HttpRequest r = ConsoleClient.withToken(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lodestar.httpPort + path)),
+                            http, lodestar.httpPort, password)
+                    .header("Authorization", LodestarProcess.basicAuth("admin", password))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
             return http.send(r, HttpResponse.BodyHandlers.ofString()).body();
         } catch (java.io.IOException e) {
             return e.toString();

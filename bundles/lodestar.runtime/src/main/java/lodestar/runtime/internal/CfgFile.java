@@ -106,6 +106,47 @@ final class CfgFile {
         return true;
     }
 
+    /**
+     * Writes the file, which must not exist yet, with {@code properties} under a comment: complete before it
+     * appears (written beside it, then moved), with owner-only permissions when a value is a secret.
+     *
+     * @return false when the file exists already (nothing is written)
+     */
+    boolean create(Map<String, ?> properties, String comment) throws IOException {
+        if (Files.exists(file)) {
+            return false;
+        }
+        TypedProperties props = new TypedProperties(substitution);
+        props.setHeader(java.util.List.of("# " + comment));
+        boolean secret = false;
+        for (Map.Entry<String, ?> e : new java.util.TreeMap<>(properties).entrySet()) {
+            if (!BOOKKEEPING.contains(e.getKey()) && e.getValue() != null) {
+                props.put(e.getKey(), e.getValue());
+                secret |= lodestar.support.secrets.Secrets.isSecret(e.getKey());
+            }
+        }
+        StringWriter text = new StringWriter();
+        props.save(text);
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".creating");
+        try {
+            Files.write(tmp, text.toString().getBytes(encoding));
+            if (secret) {
+                try {
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // nothing to narrow
+                }
+            }
+            // no REPLACE_EXISTING: a file that appeared meanwhile (an operator's) wins
+            Files.move(tmp, file);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** One version of the file: its identity (inode), modification time and size. */
     record Version(Object key, FileTime modified, long size) {
     }

@@ -39,8 +39,12 @@ import org.slf4j.LoggerFactory;
  * port, and never corrected, since the scan then took the rewritten file as already read. The bndrun turns
  * FileInstall's saving off; this writes only when the properties differ from the file's, and renames a complete
  * new file over the old one ({@link CfgFile}).
+ *
+ * <p>A configuration made in the web console has no file yet: {@link ConsoleConfigFiles} names one for it before
+ * the console saves it, and this writes it once saved ({@link #expect}).
  */
-@Component(name = "lodestar.runtime.configsave", service = {ConfigurationListener.class, Monitored.class},
+@Component(name = "lodestar.runtime.configsave",
+        service = {ConfigurationListener.class, Monitored.class, ConfigWriteBack.class},
         configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class ConfigWriteBack implements ConfigurationListener, Monitored {
 
@@ -54,9 +58,15 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
      * the file's version when the two last agreed.
      */
     private final Map<String, Known> files = new ConcurrentHashMap<>();
+    /** New files a configuration will name (made in the web console), with when they were announced. */
+    private final Map<Path, Long> expected = new ConcurrentHashMap<>();
     private final RateLimitedLog failures = new RateLimitedLog(60_000, LOG::warn);
-    /** files rewritten, files removed, files kept because they changed since read, saves or removals that failed */
+    /**
+     * files rewritten, files created for configurations made in the console, files removed, files kept because they
+     * changed since read, saves or removals that failed
+     */
     private final AtomicLong saved = new AtomicLong();
+    private final AtomicLong created = new AtomicLong();
     private final AtomicLong removed = new AtomicLong();
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -89,6 +99,17 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
         }
     }
 
+    /**
+     * A configuration about to be saved names {@code file}, which does not exist yet: write it when the saved
+     * configuration says so. Only announced files are created, so that a file an operator deleted never comes back
+     * from a configuration that still names it.
+     */
+    void expect(Path file) {
+        long now = System.currentTimeMillis();
+        expected.values().removeIf(t -> t < now - 60_000);
+        expected.put(file, now);
+    }
+
     @Override
     public void configurationEvent(ConfigurationEvent event) {
         if (event.getType() == ConfigurationEvent.CM_UPDATED) {
@@ -109,6 +130,10 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
             if (file == null && known != null) {
                 // the web console's form drops FileInstall's filename property from what it saves
                 file = known.file();
+            }
+            if (file != null && known == null && !Files.exists(file) && expected.remove(file) != null) {
+                create(pid, cfg(file), props);
+                return;
             }
             if (file == null || !Files.isRegularFile(file)) {
                 return;
@@ -139,6 +164,19 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
             saved.incrementAndGet();
             failing = false;
             LOG.info("Configuration {}: saved to {}", pid, cfg.path());
+        }
+    }
+
+    private void create(String pid, CfgFile cfg, Map<String, Object> props) throws IOException {
+        if (cfg.create(props, "Made in the web console on " + java.time.LocalDate.now()
+                + ". Edit here or in the console: each is saved to the other.")) {
+            created.incrementAndGet();
+            failing = false;
+            LOG.info("Configuration {}: made in the web console, saved to {}", pid, cfg.path());
+            seen(pid, cfg);
+        } else {
+            failure("Configuration " + pid + ": made in the web console, but " + cfg.path()
+                    + " appeared meanwhile; the configuration is not saved to conf/");
         }
     }
 
@@ -174,7 +212,10 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
         failures.log(() -> message);
     }
 
-    /** Counters {@code saved}, {@code removed}, {@code kept}, {@code failed}; "failing" while the last attempt failed. */
+    /**
+     * Counters {@code saved}, {@code removed}, {@code kept}, {@code failed}, {@code created}; "failing" while the last
+     * attempt failed.
+     */
     @Override
     public ComponentStatus status() {
         Map<String, Long> c = new java.util.LinkedHashMap<>();
@@ -182,6 +223,7 @@ public final class ConfigWriteBack implements ConfigurationListener, Monitored {
         c.put("removed", removed.get());
         c.put("kept", kept.get());
         c.put("failed", failed.get());
+        c.put("created", created.get());
         return new ComponentStatus("runtime", "configsave", failing ? State.FAILED : State.OK, failing ? "failing" : "ok", c, lastError);
     }
 
