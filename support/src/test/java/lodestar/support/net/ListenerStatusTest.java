@@ -18,14 +18,15 @@ class ListenerStatusTest {
 
     @Test
     void commonCountersComeFirstInOneOrderThenTheProtocolsOwn() {
-        TcpConnections tcp = new TcpConnections(5, t.log);
+        TcpConnections tcp = new TcpConnections(new TcpConnections.Limits(5, 60_000, 1 << 20), t.log);
         ComponentStatus s = new ListenerStatus("graphite-edge", health)
                 .counter("lines", 9).port(2003).gauge("held", 4).tcp(tcp).badInput(2).packets(7).samples(6).build();
         assertEquals("listener", s.type());
         assertEquals("graphite-edge", s.name());
         assertEquals(List.of("packets", "samples", "bad_input", "connections", "open_connections", "refused_connections",
-                "accept_errors", "restarts", "port", "lines", "held"), List.copyOf(s.counters().keySet()));
-        assertEquals(Set.of("open_connections", "port", "held"), s.gauges());
+                "replaced_connections", "idle_timeouts", "buffer_evictions", "buffered_bytes", "accept_errors", "restarts", "port",
+                "lines", "held"), List.copyOf(s.counters().keySet()));
+        assertEquals(Set.of("open_connections", "buffered_bytes", "port", "held"), s.gauges());
         assertEquals(7L, s.counters().get("packets"));
         assertEquals(2003L, s.counters().get("port"));
         assertEquals(State.OK, s.state());

@@ -81,7 +81,7 @@ final class Receivers implements AutoCloseable {
     private static SupervisedReceiver<UdpSocket> udp(Listener l, Settings s, int port) {
         Handler h = handler(l);
         return new SupervisedReceiver<UdpSocket>(l.name() + " UDP receiver",
-                previous -> l.sockets().open(s.bind(), previous == null ? port : previous.port(), 0),
+                previous -> l.sockets().open(s.bind(), previous == null ? port : previous.port(), s.receiveBuffer()),
                 socket -> socket.serve(h::datagram, l.health()), l.health());
     }
 
@@ -93,10 +93,10 @@ final class Receivers implements AutoCloseable {
     private static List<TcpServer.Port> ports(Listener l, Settings s, int port, Handler h) {
         List<TcpServer.Port> ports = new ArrayList<>();
         ports.add(new TcpServer.Port(s.bind(), port,
-                peer -> new Connection.Lines(String.valueOf(peer), l.settings().get().maxLineLength(), h, l.stats())));
+                (peer, buffer) -> new Connection.Lines(String.valueOf(peer), l.settings().get().maxLineLength(), buffer, h, l.stats())));
         if (s.picklePort() > 0) {
             ports.add(new TcpServer.Port(s.bind(), s.picklePort(),
-                    peer -> new Connection.Pickles(String.valueOf(peer), l.settings().get().maxMessageSize(), h, l.stats())));
+                    (peer, buffer) -> new Connection.Pickles(String.valueOf(peer), l.settings().get().maxMessageSize(), buffer, h, l.stats())));
         }
         return ports;
     }

@@ -260,10 +260,10 @@ class GraphiteListenerTest {
         await(() -> counter("bad_input") == 2 && counter("open_connections") == 0);
         ComponentStatus st = listener.status();
         assertEquals(List.of("packets", "samples", "bad_input", "kernel_drops", "connections", "open_connections",
-                "refused_connections", "accept_errors", "restarts", "port", "lines", "bad_lines", "udp_packets", "pickle_port",
-                "pickle_messages", "pickle_rejected", "pickle_malformed", "pickle_bad_entries", "oversize_messages"),
-                List.copyOf(st.counters().keySet()));
-        assertEquals(java.util.Set.of("open_connections", "port", "pickle_port"), st.gauges());
+                "refused_connections", "replaced_connections", "idle_timeouts", "buffer_evictions", "buffered_bytes", "accept_errors",
+                "restarts", "port", "lines", "bad_lines", "udp_packets", "pickle_port", "pickle_messages", "pickle_rejected",
+                "pickle_malformed", "pickle_bad_entries", "oversize_messages"), List.copyOf(st.counters().keySet()));
+        assertEquals(java.util.Set.of("open_connections", "buffered_bytes", "port", "pickle_port"), st.gauges());
         assertEquals(2, counter("connections"));
         assertEquals(1, counter("bad_lines"));
         assertEquals(1, counter("pickle_malformed"));

@@ -67,7 +67,7 @@ final class Engine implements AutoCloseable {
         this.settings = s;
         this.out = out;
         this.flusher = new Flusher(s);
-        this.connections = new TcpConnections(s.maxConnections(), health.log());
+        this.connections = new TcpConnections(s.tcpLimits(), health.log());
         this.shards = new Shard[s.shards()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, s, badLog, e -> health.inputFailed("a batch of lines", e), name);
@@ -142,7 +142,7 @@ final class Engine implements AutoCloseable {
         Router router = new Router(shards, queueDrops);
         String receiver = name + " TCP receiver";
         return new SupervisedReceiver<TcpServer>(receiver, previous -> TcpServer.open(receiver,
-                List.of(new TcpServer.Port(s.bind(), port, peer -> new TcpLines(router, packets, settings.maxLineLength()))),
+                List.of(new TcpServer.Port(s.bind(), port, (peer, buffer) -> new TcpLines(router, packets, settings.maxLineLength(), buffer))),
                 connections, health, router::publishAll), TcpServer::serve, health);
     }
 
@@ -209,8 +209,8 @@ final class Engine implements AutoCloseable {
      * Applies a new configuration without losing aggregates. When the address, TCP or receive buffer change,
      * the sockets are reopened first; if the new ones cannot be opened, the listener goes back to the old
      * sockets (keeps trying there should someone have taken them meanwhile), changes nothing else and throws.
-     * Then the flush schedule is restarted when the interval changed; line length, connection limit and names
-     * apply to what arrives from then on.
+     * Then the flush schedule is restarted when the interval changed; line length, the TCP guards (connection
+     * limit, idle timeout, connection memory) and names apply to what arrives from then on.
      */
     synchronized void update(Settings s) throws IOException {
         Settings old = settings;
@@ -228,7 +228,7 @@ final class Engine implements AutoCloseable {
             }
         }
         settings = s;
-        connections.limit(s.maxConnections());
+        connections.limits(s.tcpLimits());
         for (Shard sh : shards) {
             sh.aggregator.settings(s);
         }
