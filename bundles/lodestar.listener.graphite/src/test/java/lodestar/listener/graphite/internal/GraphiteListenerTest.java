@@ -193,7 +193,8 @@ class GraphiteListenerTest {
     @Test
     void badConfigurationNamesTheProperty() {
         for (Object[] bad : new Object[][] {{"port", 70000}, {"picklePort", -1}, {"maxMessageSize", "huge"},
-                {"maxLineLength", 1}, {"maxConnections", 0}}) {
+                {"maxLineLength", 1}, {"maxConnections", 0}, {"idleTimeout", "0s"}, {"idleTimeout", "later"},
+                {"connectionMemory", "512KB"}, {"connectionMemory", "much"}, {"receiveBuffer", "3GB"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new GraphiteListener(Configs.of(GraphiteListener.Config.class, bad), pipeline, Map.of()));
             assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());
