@@ -2,6 +2,7 @@ package lodestar.support.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,17 @@ class ListenerStatusTest {
         ComponentStatus s = new ListenerStatus("l", health).badInput(3).build();
         assertEquals(4L, s.counters().get("bad_input"));
         assertEquals(State.OK, s.state(), "an input is not the listener");
+    }
+
+    @Test
+    void anExceptionQuotingInputIsReportedShortAndEscaped() {
+        NumberFormatException huge = new NumberFormatException("For input string: \"\u001b[2J" + "9".repeat(1_000_000) + "\"");
+        health.inputFailed("datagram from x", huge);
+        String e = health.lastError();
+        assertTrue(e.length() < 600, "" + e.length());
+        assertTrue(e.startsWith("failed to handle datagram from x: java.lang.NumberFormatException: For input string: \"\\x1b[2J999"), e);
+        assertTrue(e.contains("...(" + huge.toString().length() + " characters) at "), e);
+        assertTrue(t.logged.stream().allMatch(l -> l.length() < 1200 && !l.contains("\u001b")), t.logged.toString());
     }
 
     @Test

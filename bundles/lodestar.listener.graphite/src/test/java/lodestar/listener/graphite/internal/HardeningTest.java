@@ -29,6 +29,7 @@ import lodestar.testkit.CapturingPipeline;
 import lodestar.testkit.Configs;
 import lodestar.testkit.Heap;
 import lodestar.testkit.LogCapture;
+import lodestar.testkit.PickleFrames;
 
 /**
  * What a hostile or careless client does to the listener (issue 11): unfinished pickle frames, idle connections

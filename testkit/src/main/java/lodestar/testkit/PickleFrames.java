@@ -1,4 +1,4 @@
-package lodestar.listener.graphite.internal;
+package lodestar.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
  * of {@code (path, (timestamp, value))} tuples, with Carbon's 4-byte length prefix: for tests that need many
  * messages without python3.
  */
-final class PickleFrames {
+public final class PickleFrames {
 
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-    PickleFrames() {
+    public PickleFrames() {
         body.write(0x80); // PROTO 2
         body.write(2);
         body.write(']'); // EMPTY_LIST
@@ -22,7 +22,7 @@ final class PickleFrames {
     }
 
     /** One {@code (path, (timestamp, value))} entry. */
-    PickleFrames add(String path, int timestamp, double value) {
+    public PickleFrames add(String path, int timestamp, double value) {
         byte[] p = path.getBytes(StandardCharsets.UTF_8);
         body.write('X'); // BINUNICODE
         body.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(p.length).array());
@@ -37,7 +37,7 @@ final class PickleFrames {
     }
 
     /** The message with its length prefix. */
-    byte[] frame() {
+    public byte[] frame() {
         ByteArrayOutputStream m = new ByteArrayOutputStream();
         m.writeBytes(body.toByteArray());
         m.write('e'); // APPENDS
@@ -45,7 +45,7 @@ final class PickleFrames {
         return withLength(m.toByteArray());
     }
 
-    static byte[] withLength(byte[] payload) {
+    public static byte[] withLength(byte[] payload) {
         return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
     }
 }
