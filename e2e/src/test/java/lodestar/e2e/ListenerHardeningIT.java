@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -111,7 +112,7 @@ class ListenerHardeningIT {
         byte[] header = ByteBuffer.allocate(4).putInt(1 << 20).array();
         byte[] body = new byte[(1 << 20) - 1];
         for (int i = 0; i < UNFINISHED_PICKLES; i++) {
-            Socket s = new Socket(InetAddress.getLoopbackAddress(), pickle);
+            Socket s = connect(pickle);
             hostile.add(s);
             try {
                 s.getOutputStream().write(header);
@@ -122,11 +123,11 @@ class ListenerHardeningIT {
         }
         // the unfinished messages are held within graphite's connectionMemory (32MB), not 250 MB
         long heldWithPickles = liveHeapBytes(lodestar.pid());
+        assertTrue(heldWithPickles < 128L << 20, "with 250 unfinished 1 MB messages the platform holds " + (heldWithPickles >> 20)
+                + " MB of its 256 MB heap");
         Map<String, Long> withPickles = listenerCounters().get("graphite-e2e");
         assertTrue(withPickles.get("buffered_bytes") > 0 && withPickles.get("buffered_bytes") <= 32L << 20, "graphite " + withPickles);
         assertTrue(withPickles.get("buffer_evictions") > 0, "graphite " + withPickles);
-        assertTrue(heldWithPickles < 128L << 20, "with 250 unfinished 1 MB messages the platform holds " + (heldWithPickles >> 20)
-                + " MB of its 256 MB heap");
 
         // fuzzed datagrams from now on, to the end
         fuzzer = new Thread(this::fuzz, "fuzzer");
@@ -134,7 +135,7 @@ class ListenerHardeningIT {
 
         // 5,000 idle connections, half to each TCP listener, held open for the whole test
         for (int i = 0; i < IDLE_CONNECTIONS; i++) {
-            hostile.add(new Socket(InetAddress.getLoopbackAddress(), i % 2 == 0 ? statsd : graphite));
+            hostile.add(connect(i % 2 == 0 ? statsd : graphite));
         }
         long hostileDone = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
 
@@ -237,7 +238,7 @@ class ListenerHardeningIT {
     private static void sendOverTcp(int port, byte[] data) throws Exception {
         long end = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < end) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            try (Socket s = connect(port)) {
                 s.setSoTimeout(300);
                 try {
                     if (s.getInputStream().read() < 0) {
@@ -256,6 +257,13 @@ class ListenerHardeningIT {
             }
         }
         throw new AssertionError("port " + port + " never kept a connection for 30 s");
+    }
+
+    /** A connection to a port of the platform; a listener that no longer accepts fails the test in 5 s. */
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+        return s;
     }
 
     private static void send(DatagramSocket u, int port, byte[] d) throws IOException {
