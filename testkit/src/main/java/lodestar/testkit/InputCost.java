@@ -31,7 +31,8 @@ public final class InputCost {
      * alternately, {@code rounds} passes each, fastest pass of each.
      */
     public static double ratio(List<byte[]> good, List<byte[]> bad, Consumer<byte[]> decoder, int rounds) {
-        for (int i = 0; i < 3; i++) { // warm-up: compile both paths before timing either
+        // warm-up: both paths compiled by the JIT's last tier (some 10,000 calls each) before either is timed
+        for (int i = 0; i < 3 || i * Math.min(good.size(), bad.size()) < 50_000; i++) {
             nanosPerInput(good, decoder, 1);
             nanosPerInput(bad, decoder, 1);
         }

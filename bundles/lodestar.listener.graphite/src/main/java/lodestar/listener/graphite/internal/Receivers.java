@@ -1,6 +1,7 @@
 package lodestar.listener.graphite.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,6 +31,9 @@ final class Receivers implements AutoCloseable {
             UdpSockets sockets, TcpConnections connections) {
     }
 
+    /** Port 0: how many TCP ports the system may pick before one is also free for UDP. */
+    static final int ANY_PORT_ATTEMPTS = 5;
+
     private final SupervisedReceiver<TcpServer> tcp;
     /** null when UDP is off */
     private final SupervisedReceiver<UdpSocket> udp;
@@ -45,9 +49,22 @@ final class Receivers implements AutoCloseable {
 
     /**
      * Opens {@code s}'s sockets now, the plaintext ones on {@code port} (0: any free port, the same for TCP and
-     * UDP); throws when one cannot be opened, leaving none open.
+     * UDP); throws when one cannot be opened, leaving none open. With port 0 the number the system picks for TCP
+     * may be taken for UDP: then another is picked, up to {@value #ANY_PORT_ATTEMPTS} times.
      */
     static Receivers open(Listener l, Settings s, int port) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return openOnce(l, s, port);
+            } catch (BindException e) {
+                if (port != 0 || !s.udp() || attempt == ANY_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Receivers openOnce(Listener l, Settings s, int port) throws IOException {
         SupervisedReceiver<TcpServer> tcp = tcp(l, s, port).start();
         int bound = tcp.socket().port(0);
         if (!s.udp()) {

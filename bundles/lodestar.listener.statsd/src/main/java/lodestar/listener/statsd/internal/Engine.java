@@ -1,6 +1,7 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -31,6 +32,8 @@ import lodestar.support.net.UdpSockets;
 final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Port 0: how many UDP ports the system may pick before one is also free for TCP. */
+    static final int ANY_PORT_ATTEMPTS = 5;
 
     private final String name;
     private final Shard[] shards;
@@ -98,11 +101,26 @@ final class Engine implements AutoCloseable {
 
     /**
      * Opens the UDP socket on {@code port} (0: any free port) and, with TCP, the TCP port of the same number.
+     * With port 0 the number the system picks for UDP may be taken for TCP (a client's port, on a busy machine):
+     * then another is picked, up to {@value #ANY_PORT_ATTEMPTS} times.
      *
      * @param retry keep trying in the background for a socket that cannot be opened now (going back to the
      *        sockets a failed change came from) rather than throwing; nothing is left open when it throws
      */
     private void open(Settings s, int port, boolean retry) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                openOnce(s, port, retry);
+                return;
+            } catch (BindException e) {
+                if (port != 0 || retry || !s.tcp() || attempt == ANY_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void openOnce(Settings s, int port, boolean retry) throws IOException {
         SupervisedReceiver<UdpReceiver.Endpoint> u = udpReceiver(s, port);
         if (retry) {
             u.startOrRetry();
