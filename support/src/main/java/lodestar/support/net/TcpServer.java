@@ -271,8 +271,8 @@ public final class TcpServer implements Closeable {
         if (idleMillis < Math.min(REPLACEABLE_AFTER_MILLIS, connections.limits().idleTimeoutMillis())) {
             return false;
         }
+        connections.replaced(idlest.peer, idleMillis, newcomer); // counted before the client can see it closed
         drop(idlest);
-        connections.replaced(idlest.peer, idleMillis, newcomer);
         return true;
     }
 
@@ -320,9 +320,8 @@ public final class TcpServer implements Closeable {
         if (largest == null) {
             return false;
         }
-        long held = largest.buffer.held();
+        connections.evicted(largest.peer, largest.buffer.held()); // counted before the client can see it closed
         drop(largest);
-        connections.evicted(largest.peer, held);
         return true;
     }
 
@@ -342,8 +341,8 @@ public final class TcpServer implements Closeable {
                 return;
             }
             it.remove();
+            connections.idleTimedOut(c.peer, TimeUnit.NANOSECONDS.toMillis(idle)); // counted before the client can see it closed
             close(c);
-            connections.idleTimedOut(c.peer, TimeUnit.NANOSECONDS.toMillis(idle));
         }
     }
 

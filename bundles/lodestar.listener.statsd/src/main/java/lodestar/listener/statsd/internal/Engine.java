@@ -73,7 +73,7 @@ final class Engine implements AutoCloseable {
         this.connections = new TcpConnections(s.tcpLimits(), health.log());
         this.shards = new Shard[s.shards()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, s, badLog, e -> health.inputFailed("a batch of lines", e), name);
+            shards[i] = new Shard(i, s, s.queueBatches(), badLog, e -> health.inputFailed("a batch of lines", e), name);
             shards[i].start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -187,6 +187,11 @@ final class Engine implements AutoCloseable {
         return sockets.kernelDrops();
     }
 
+    /** The parser/aggregator threads (tests). */
+    Shard[] shards() {
+        return shards;
+    }
+
     /** The receivers at work, for tests that break their sockets. */
     SupervisedReceiver<UdpReceiver.Endpoint> udpReceiver() {
         return udp;
@@ -234,6 +239,9 @@ final class Engine implements AutoCloseable {
         Settings old = settings;
         if (s.shards() != old.shards()) {
             LOG.warn("shards: a change from {} to {} takes effect when the listener is restarted", old.shards(), s.shards());
+        }
+        if (s.queueMemory() != old.queueMemory()) {
+            LOG.warn("queueMemory: a change takes effect when the listener is restarted");
         }
         if (!s.sameSocket(old)) {
             int port = port(); // the port in use, also when the old setting was 0 (any)

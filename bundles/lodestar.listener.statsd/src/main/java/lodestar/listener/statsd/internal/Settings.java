@@ -17,7 +17,7 @@ import lodestar.support.net.TcpConnections;
  * @param histograms  the first rule whose metric is in a timer's key gives its bins
  */
 record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxConnections, long idleTimeoutMillis,
-        long connectionMemory, int shards, int maxLineLength,
+        long connectionMemory, long queueMemory, int shards, int maxLineLength,
         long flushMillis, boolean dogstatsdTags, boolean legacyNamespace, String prefixStats, String globalPrefix,
         String prefixCounter, String prefixTimer, String prefixGauge, String prefixSet, String globalSuffix, boolean flushCounts,
         List<Percentile> percentiles, List<Histogram> histograms, List<String> calculatedTimerMetrics, boolean deleteCounters,
@@ -54,6 +54,10 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
             throw new IllegalArgumentException("maxLineLength: must be between 16 and 65536, got " + c.maxLineLength());
         }
         long idleTimeoutMillis = Units.positiveDurationMillis("idleTimeout", c.idleTimeout());
+        long queueMemory = Units.bytes("queueMemory", c.queueMemory());
+        if (queueMemory < 1024 * 1024) {
+            throw new IllegalArgumentException("queueMemory: at least 1MB, got '" + c.queueMemory() + "'");
+        }
         long connectionMemory = Units.bytes("connectionMemory", c.connectionMemory());
         if (connectionMemory <= c.maxLineLength()) {
             throw new IllegalArgumentException("connectionMemory: must hold more than one line of maxLineLength ("
@@ -62,7 +66,7 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
         List<String> calculated = c.calculatedTimerMetrics() == null ? List.of()
                 : List.of(c.calculatedTimerMetrics()).stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
         boolean idle = c.deleteIdleStats();
-        return new Settings(bind, port, c.tcp(), receiveBuffer, c.maxConnections(), idleTimeoutMillis, connectionMemory,
+        return new Settings(bind, port, c.tcp(), receiveBuffer, c.maxConnections(), idleTimeoutMillis, connectionMemory, queueMemory,
                 c.shards() == 0 ? defaultShards() : c.shards(),
                 c.maxLineLength(), flushMillis, c.dogstatsdTags(), c.legacyNamespace(), nn(c.prefixStats()), nn(c.globalPrefix()),
                 nn(c.prefixCounter()), nn(c.prefixTimer()), nn(c.prefixGauge()), nn(c.prefixSet()), nn(c.globalSuffix()), c.flushCounts(),
@@ -79,6 +83,14 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
 
     Socket socket() {
         return new Socket(bind, port, tcp, receiveBuffer);
+    }
+
+    /**
+     * Batches of received lines each shard's queue holds, so that all of them together hold at most
+     * {@code queueMemory} (at least two per shard).
+     */
+    int queueBatches() {
+        return (int) Math.max(2, Math.min(Shard.QUEUE_BATCHES, queueMemory / shards / Batch.BYTES));
     }
 
     /** The guards of the TCP connections: how many, how long silent, how much unfinished input together. */

@@ -54,6 +54,10 @@ public final class StatsdListener implements Monitored {
                 + " past it the connection holding the most is closed (buffer_evictions). More than maxLineLength.")
         String connectionMemory() default "32MB";
 
+        @AttributeDefinition(description = "Most memory the lines received but not yet parsed may hold, all shards together"
+                + " (a size: 32MB, at least 1MB); beyond it lines are dropped and counted (queue_drops). A change needs a restart.")
+        String queueMemory() default "32MB";
+
         @AttributeDefinition(description = "How often aggregates are flushed (duration: 1s, 10s). Counters' per-second rates divide by it.")
         String flushInterval() default "10s";
 

@@ -157,9 +157,23 @@ class HardeningTest {
     @Test
     void badGuardValuesNameTheProperty() {
         for (Object[] bad : new Object[][] {{"idleTimeout", "0s"}, {"idleTimeout", "soon"}, {"connectionMemory", "lots"},
-                {"connectionMemory", "4KB"}, {"maxConnections", 0}}) {
+                {"connectionMemory", "4KB"}, {"maxConnections", 0}, {"queueMemory", "512KB"}, {"queueMemory", "lots"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EngineTest.configured(bad));
             assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());
+        }
+    }
+
+    /** Lines received but not parsed yet stay within queueMemory, however many shards there are. */
+    @Test
+    void theShardQueuesHoldAtMostQueueMemory() {
+        for (Object[] c : new Object[][] {{1, "32MB", 128}, {2, "32MB", 127}, {32, "32MB", 7}, {4, "1MB", 2}, {64, "1MB", 2}}) {
+            Settings s = EngineTest.configured("shards", c[0], "queueMemory", c[1]);
+            try (Engine e = new Engine("statsd", s, l -> { }, false)) {
+                for (Shard sh : e.shards()) {
+                    assertEquals((int) c[2], sh.queue.remainingCapacity(), c[0] + " shards, queueMemory " + c[1]);
+                }
+                assertTrue((long) s.shards() * s.queueBatches() * Batch.BYTES <= Math.max(s.queueMemory(), 2L * s.shards() * Batch.BYTES));
+            }
         }
     }
 
