@@ -15,7 +15,8 @@ import lodestar.api.State;
  * refused_connections, replaced_connections, idle_timeouts, buffer_evictions, buffered_bytes, accept_errors,
  * restarts, port}); then the protocol's own, in the order given. The state
  * is {@code STOPPED} once closed, {@code FAILED} while a receiver is down (detail {@code receiver-failed}, its
- * reason as the last error), {@code DEGRADED} when the listener says so, else {@code OK}. Not thread-safe: one
+ * reason as the last error), {@code DEGRADED} while accepting TCP connections fails (detail
+ * {@code accept-failing}) or when the listener says so, else {@code OK}. Not thread-safe: one
  * per {@code status()} call.
  */
 public final class ListenerStatus {
@@ -37,6 +38,8 @@ public final class ListenerStatus {
     public static final String PORT = "port";
     /** The detail of the {@code FAILED} state while a receiver is down. */
     public static final String RECEIVER_FAILED = "receiver-failed";
+    /** The detail of the {@code DEGRADED} state while accepting TCP connections fails (too many open files). */
+    public static final String ACCEPT_FAILING = "accept-failing";
 
     private static final String[] COMMON = {PACKETS, SAMPLES, BAD_INPUT, QUEUE_DROPS, KERNEL_DROPS, CONNECTIONS,
         OPEN_CONNECTIONS, REFUSED_CONNECTIONS, REPLACED_CONNECTIONS, IDLE_TIMEOUTS, BUFFER_EVICTIONS, BUFFERED_BYTES,
@@ -103,6 +106,7 @@ public final class ListenerStatus {
         common.put(BUFFER_EVICTIONS, c.evicted());
         common.put(BUFFERED_BYTES, c.buffered());
         common.put(ACCEPT_ERRORS, c.acceptErrors());
+        degraded(c.acceptFailing(), ACCEPT_FAILING);
         return this;
     }
 
@@ -131,9 +135,14 @@ public final class ListenerStatus {
         return this;
     }
 
-    /** Working but not fully when {@code degraded} (datagrams lost in the last window); {@code detail} says how. */
+    /**
+     * Working but not fully when {@code degraded} (datagrams lost in the last window, connections not accepted);
+     * {@code detail} says how. When several reasons hold, the first one given is shown.
+     */
     public ListenerStatus degraded(boolean isDegraded, String detail) {
-        degraded = isDegraded ? detail : null;
+        if (isDegraded && degraded == null) {
+            degraded = detail;
+        }
         return this;
     }
 

@@ -40,6 +40,9 @@ public final class TcpConnections {
         }
     }
 
+    /** How long a failed accept makes the listener {@linkplain #acceptFailing() fail to accept} without another. */
+    public static final long ACCEPT_FAILING_MILLIS = 10_000;
+
     private final NetLog log;
     private final RateLimitedLog refusedLog;
     private final RateLimitedLog replacedLog;
@@ -55,6 +58,8 @@ public final class TcpConnections {
     private final LongAdder idleTimeouts = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder acceptErrors = new LongAdder();
+    /** System.nanoTime() of the last accept that failed, or 0 when the last one succeeded */
+    private volatile long acceptFailingSince;
 
     public TcpConnections(Limits limits, NetLog log) {
         this.limits = limits;
@@ -119,6 +124,15 @@ public final class TcpConnections {
         return acceptErrors.sum();
     }
 
+    /**
+     * Whether new clients cannot get in now: the last accept failed, less than {@link #ACCEPT_FAILING_MILLIS}
+     * ago (a server with no clients trying does not stay in that state forever).
+     */
+    public boolean acceptFailing() {
+        long since = acceptFailingSince;
+        return since != 0 && System.nanoTime() - since < ACCEPT_FAILING_MILLIS * 1_000_000L;
+    }
+
     /** Whether one more connection may be open; counts it as open and accepted if so. */
     boolean admit() {
         int max = limits.maxConnections();
@@ -180,7 +194,12 @@ public final class TcpConnections {
         buffered.addAndGet(-bytes);
     }
 
+    void acceptSucceeded() {
+        acceptFailingSince = 0;
+    }
+
     void acceptFailed(String server, Exception e, long pauseMillis) {
+        acceptFailingSince = Math.max(1, System.nanoTime());
         acceptErrors.increment();
         acceptLog.log(() -> server + ": accepting a connection failed: " + e + "; accepts paused for " + pauseMillis
                 + " ms, open connections are served meanwhile");

@@ -230,6 +230,7 @@ public final class TcpServer implements Closeable {
             return;
         }
         acceptBackoff.reset();
+        connections.acceptSucceeded();
         SocketAddress peer;
         try {
             peer = c.getRemoteAddress();

@@ -368,4 +368,21 @@ class TcpServerTest {
         }
         assertNull(health.failure(), "the server never stopped");
     }
+
+    @Test
+    void whileAcceptsFailTheListenerIsDegradedAndOkOnceOneSucceeds() throws Exception {
+        TcpServer server = start();
+        int port = server.port(0);
+        assertEquals(lodestar.api.State.OK, new ListenerStatus("l", health).tcp(connections).build().state());
+        server.failNextAccept(new IOException("Too many open files"));
+        try (Socket b = connect(port)) {
+            await(() -> connections.acceptErrors() == 1, "the failure");
+            lodestar.api.ComponentStatus failing = new ListenerStatus("l", health).tcp(connections).build();
+            assertEquals(lodestar.api.State.DEGRADED, failing.state());
+            assertEquals("accept-failing", failing.detail());
+            write(b, "in\n");
+            assertEquals("in", next(), "accepted after the pause");
+        }
+        assertEquals(lodestar.api.State.OK, new ListenerStatus("l", health).tcp(connections).build().state());
+    }
 }
