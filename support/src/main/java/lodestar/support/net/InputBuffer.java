@@ -75,7 +75,7 @@ public final class InputBuffer {
         }
         int need = length + len;
         if (need > limit) {
-            throw new IllegalStateException("input buffer: " + need + " bytes over its limit of " + limit);
+            throw new IllegalStateException("input buffer: " + need + " bytes would pass its limit of " + limit);
         }
         if (data == null || need > data.length) {
             int capacity = Math.min(limit, Math.max(need, data == null ? INITIAL : data.length * 2));

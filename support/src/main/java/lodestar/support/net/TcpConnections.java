@@ -58,8 +58,9 @@ public final class TcpConnections {
     private final LongAdder idleTimeouts = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final LongAdder acceptErrors = new LongAdder();
-    /** System.nanoTime() of the last accept that failed, or 0 when the last one succeeded */
-    private volatile long acceptFailingSince;
+    /** whether the last accept failed, and when (System.nanoTime()) */
+    private volatile boolean lastAcceptFailed;
+    private volatile long lastAcceptFailure;
 
     public TcpConnections(Limits limits, NetLog log) {
         this.limits = limits;
@@ -129,8 +130,7 @@ public final class TcpConnections {
      * ago (a server with no clients trying does not stay in that state forever).
      */
     public boolean acceptFailing() {
-        long since = acceptFailingSince;
-        return since != 0 && System.nanoTime() - since < ACCEPT_FAILING_MILLIS * 1_000_000L;
+        return lastAcceptFailed && System.nanoTime() - lastAcceptFailure < ACCEPT_FAILING_MILLIS * 1_000_000L;
     }
 
     /** Whether one more connection may be open; counts it as open and accepted if so. */
@@ -195,11 +195,12 @@ public final class TcpConnections {
     }
 
     void acceptSucceeded() {
-        acceptFailingSince = 0;
+        lastAcceptFailed = false;
     }
 
     void acceptFailed(String server, Exception e, long pauseMillis) {
-        acceptFailingSince = Math.max(1, System.nanoTime());
+        lastAcceptFailure = System.nanoTime();
+        lastAcceptFailed = true;
         acceptErrors.increment();
         acceptLog.log(() -> server + ": accepting a connection failed: " + e + "; accepts paused for " + pauseMillis
                 + " ms, open connections are served meanwhile");

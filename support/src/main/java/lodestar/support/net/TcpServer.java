@@ -89,7 +89,8 @@ public final class TcpServer implements Closeable {
     private final List<SelectionKey> paused = new ArrayList<>();
     private final Backoff acceptBackoff = new Backoff(ACCEPT_PAUSE_MILLIS, ACCEPT_PAUSE_MAX_MILLIS);
     private long resumeAcceptsAt;
-    private long nextSweep;
+    /** when to look for idle connections next (System.nanoTime(), whose origin is arbitrary: not 0) */
+    private long nextSweep = System.nanoTime();
     /** an accept failure to simulate (tests of the failure path: running out of descriptors is not repeatable) */
     private volatile IOException nextAcceptFailure;
 
