@@ -6,11 +6,14 @@ import java.util.function.Consumer;
 /**
  * Logs at most one line per period for one kind of problem, and says how many were suppressed in
  * between, so a flood of bad packets can't flood the log but the operator still learns the count and
- * sees a real example. Thread-safe and allocation-free when suppressing.
+ * sees a real example. The line is built only when it is written (suppressing costs no allocation), and is
+ * made safe before it goes out: cut to {@link LogText#MAX_LINE} characters with control characters escaped
+ * ({@link LogText#line}), since such lines usually quote received input. Quote each piece of input with
+ * {@link LogText#of} too, so that the reason after it survives the cut. Thread-safe.
  *
  * <pre>
  * private final RateLimitedLog badLine = new RateLimitedLog(10_000, log::warn);
- * badLine.log(() -&gt; "bad statsd line '" + line + "': " + why);
+ * badLine.log(() -&gt; "bad statsd line '" + LogText.of(bytes, off, len) + "': " + why);
  * </pre>
  */
 public final class RateLimitedLog {
@@ -43,7 +46,8 @@ public final class RateLimitedLog {
         }
         long s = suppressed.getAndSet(0);
         String m = message.get();
-        sink.accept(s == 0 ? m : m + " (" + s + " similar suppressed)");
+        String safe = LogText.line(m);
+        sink.accept(s == 0 ? safe : safe + " (" + s + " similar suppressed)");
         return true;
     }
 }

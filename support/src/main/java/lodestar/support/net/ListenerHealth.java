@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
 
 /**
@@ -60,12 +61,13 @@ public final class ListenerHealth {
     }
 
     /**
-     * An input that made a handler throw: a bug the input found, so the input is dropped, counted and logged
-     * (at most once per 10 s, with where it happened) instead of ending the receiver for everybody else.
+     * An input that made a handler throw (or run out of memory or stack): a bug the input found, so the input is
+     * dropped, counted and logged (at most once per 10 s, with where it happened) instead of ending the receiver
+     * for everybody else.
      *
      * @param what which input, for the log ({@code datagram from /10.0.0.1:4242})
      */
-    public void inputFailed(String what, RuntimeException e) {
+    public void inputFailed(String what, Throwable e) {
         failedInputs.increment();
         String m = "failed to handle " + what + ": " + describe(e);
         lastError = m;
@@ -87,9 +89,13 @@ public final class ListenerHealth {
         down.remove(receiver);
     }
 
-    /** The exception and where it was thrown, enough to find the bug from one log line. */
+    /**
+     * The exception and where it was thrown, enough to find the bug from one log line; its message may quote the
+     * input, so it is cut and escaped ({@link LogText#of}).
+     */
     static String describe(Throwable t) {
         StackTraceElement[] st = t.getStackTrace();
-        return st.length == 0 ? t.toString() : t + " at " + st[0];
+        String text = LogText.of(t.toString());
+        return st.length == 0 ? text : text + " at " + st[0];
     }
 }

@@ -12,9 +12,11 @@ import lodestar.api.State;
  * A listener's status, built the same way by every listener (docs/CONVENTIONS.md, "Listeners"): first the
  * counters all listeners share, each with one meaning and always in this order, as far as the listener has
  * them ({@code packets, samples, bad_input, queue_drops, kernel_drops, connections, open_connections,
- * refused_connections, accept_errors, restarts, port}); then the protocol's own, in the order given. The state
+ * refused_connections, replaced_connections, idle_timeouts, buffer_evictions, buffered_bytes, accept_errors,
+ * restarts, port}); then the protocol's own, in the order given. The state
  * is {@code STOPPED} once closed, {@code FAILED} while a receiver is down (detail {@code receiver-failed}, its
- * reason as the last error), {@code DEGRADED} when the listener says so, else {@code OK}. Not thread-safe: one
+ * reason as the last error), {@code DEGRADED} while accepting TCP connections fails (detail
+ * {@code accept-failing}) or when the listener says so, else {@code OK}. Not thread-safe: one
  * per {@code status()} call.
  */
 public final class ListenerStatus {
@@ -27,20 +29,27 @@ public final class ListenerStatus {
     public static final String CONNECTIONS = "connections";
     public static final String OPEN_CONNECTIONS = "open_connections";
     public static final String REFUSED_CONNECTIONS = "refused_connections";
+    public static final String REPLACED_CONNECTIONS = "replaced_connections";
+    public static final String IDLE_TIMEOUTS = "idle_timeouts";
+    public static final String BUFFER_EVICTIONS = "buffer_evictions";
+    public static final String BUFFERED_BYTES = "buffered_bytes";
     public static final String ACCEPT_ERRORS = "accept_errors";
     public static final String RESTARTS = "restarts";
     public static final String PORT = "port";
     /** The detail of the {@code FAILED} state while a receiver is down. */
     public static final String RECEIVER_FAILED = "receiver-failed";
+    /** The detail of the {@code DEGRADED} state while accepting TCP connections fails (too many open files). */
+    public static final String ACCEPT_FAILING = "accept-failing";
 
     private static final String[] COMMON = {PACKETS, SAMPLES, BAD_INPUT, QUEUE_DROPS, KERNEL_DROPS, CONNECTIONS,
-        OPEN_CONNECTIONS, REFUSED_CONNECTIONS, ACCEPT_ERRORS, RESTARTS, PORT};
+        OPEN_CONNECTIONS, REFUSED_CONNECTIONS, REPLACED_CONNECTIONS, IDLE_TIMEOUTS, BUFFER_EVICTIONS, BUFFERED_BYTES,
+        ACCEPT_ERRORS, RESTARTS, PORT};
 
     private final String name;
     private final ListenerHealth health;
     private final Map<String, Long> common = new LinkedHashMap<>();
     private final Map<String, Long> own = new LinkedHashMap<>();
-    private final Set<String> gauges = new HashSet<>(Set.of(OPEN_CONNECTIONS, PORT));
+    private final Set<String> gauges = new HashSet<>(Set.of(OPEN_CONNECTIONS, BUFFERED_BYTES, PORT));
     private String stopped;
     private String degraded;
 
@@ -83,12 +92,21 @@ public final class ListenerStatus {
         return this;
     }
 
-    /** {@code connections}, {@code open_connections}, {@code refused_connections}, {@code accept_errors}. */
+    /**
+     * {@code connections}, {@code open_connections} (a gauge), {@code refused_connections},
+     * {@code replaced_connections}, {@code idle_timeouts}, {@code buffer_evictions}, {@code buffered_bytes} (a
+     * gauge), {@code accept_errors}.
+     */
     public ListenerStatus tcp(TcpConnections c) {
         common.put(CONNECTIONS, c.accepted());
         common.put(OPEN_CONNECTIONS, (long) c.open());
         common.put(REFUSED_CONNECTIONS, c.refused());
+        common.put(REPLACED_CONNECTIONS, c.replaced());
+        common.put(IDLE_TIMEOUTS, c.idleTimeouts());
+        common.put(BUFFER_EVICTIONS, c.evicted());
+        common.put(BUFFERED_BYTES, c.buffered());
         common.put(ACCEPT_ERRORS, c.acceptErrors());
+        degraded(c.acceptFailing(), ACCEPT_FAILING);
         return this;
     }
 
@@ -117,9 +135,14 @@ public final class ListenerStatus {
         return this;
     }
 
-    /** Working but not fully when {@code degraded} (datagrams lost in the last window); {@code detail} says how. */
+    /**
+     * Working but not fully when {@code degraded} (datagrams lost in the last window, connections not accepted);
+     * {@code detail} says how. When several reasons hold, the first one given is shown.
+     */
     public ListenerStatus degraded(boolean isDegraded, String detail) {
-        degraded = isDegraded ? detail : null;
+        if (isDegraded && degraded == null) {
+            degraded = detail;
+        }
         return this;
     }
 

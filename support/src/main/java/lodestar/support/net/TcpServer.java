@@ -6,26 +6,36 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+
+import lodestar.support.retry.Backoff;
 
 /**
- * One thread serving TCP clients on one or more listening ports with a selector: accepts up to the
- * listener's connection limit ({@link TcpConnections}; more are closed at once and counted), keeps one
- * {@link Connection} (its parsing state) per client, and hands it what each read brings. Nothing a client or
- * the system does ends the loop: a failed accept (too many open files) is counted, logged and pauses accepting
- * briefly while open connections go on; a connection whose handler throws is closed and counted as a failed
- * input. Only closing the server ends {@link #serve()} (see {@link SupervisedReceiver}).
+ * One thread serving TCP clients on one or more listening ports with a selector, under the listener's guards
+ * ({@link TcpConnections.Limits}), so that no client, however many connections it opens or however it sends,
+ * can lock others out, exhaust memory or end the loop:
+ * <ul>
+ * <li>at most {@code maxConnections} open; a new connection beyond them takes the place of the one that has been
+ * idle the longest, if that one has sent nothing for at least a second ({@link #REPLACEABLE_AFTER_MILLIS}),
+ * else it is closed at once; both counted and logged;</li>
+ * <li>a connection that sends nothing for {@code idleTimeout} is closed;</li>
+ * <li>unfinished input is held in each connection's {@link InputBuffer}, all of them within the listener's
+ * {@code memory}: past it the connection holding the most is closed;</li>
+ * <li>a failed accept (too many open files) is counted, logged and pauses accepting, 100 ms doubling to 2 s while
+ * it keeps failing, while open connections are served; a connection whose handler throws (or runs out of memory
+ * or stack) is closed and counted as a failed input.</li>
+ * </ul>
+ * Only closing the server ends {@link #serve()} (see {@link SupervisedReceiver}).
  */
 public final class TcpServer implements Closeable {
 
@@ -35,7 +45,8 @@ public final class TcpServer implements Closeable {
          * What one read brought.
          *
          * @param in a heap buffer, position to limit, reused for the next read
-         * @return false to close the connection (the stream can no longer be trusted)
+         * @return false to close the connection (the stream can no longer be trusted, or its
+         *         {@link InputBuffer} could not take more)
          */
         boolean read(ByteBuffer in);
 
@@ -44,16 +55,25 @@ public final class TcpServer implements Closeable {
         }
     }
 
-    /**
-     * A listening address and the state each of its clients starts with.
-     *
-     * @param connection called with the client's address for each accepted connection
-     */
-    public record Port(String bind, int port, Function<SocketAddress, Connection> connection) {
+    /** Makes the parsing state of each accepted client. */
+    @FunctionalInterface
+    public interface ConnectionFactory {
+        /**
+         * @param buffer where the connection keeps what it cannot parse yet; its {@linkplain InputBuffer#limit()
+         *        limit} is 0 until the connection sets it
+         */
+        Connection open(SocketAddress peer, InputBuffer buffer);
     }
 
-    /** How long accepting pauses after an accept failed; the backlog keeps the clients waiting meanwhile. */
+    /** A listening address and the state each of its clients starts with. */
+    public record Port(String bind, int port, ConnectionFactory connection) {
+    }
+
+    /** A connection idle for at least this long (or the idle timeout, if shorter) may make room for a new one. */
+    public static final long REPLACEABLE_AFTER_MILLIS = 1000;
+    /** How long accepting pauses after an accept failed, at first; the backlog keeps the clients waiting meanwhile. */
     static final long ACCEPT_PAUSE_MILLIS = 100;
+    static final long ACCEPT_PAUSE_MAX_MILLIS = 2000;
     private static final int READ_BUFFER = 65536;
     private static final int BACKLOG = 128;
 
@@ -64,10 +84,13 @@ public final class TcpServer implements Closeable {
     private final TcpConnections connections;
     private final ListenerHealth health;
     private final Runnable afterReads;
-    /** the open clients, for closing them when the loop ends. Server thread only. */
-    private final Set<SocketChannel> clients = new HashSet<>();
+    /** the open clients, least recently active first. Server thread only. */
+    private final LinkedHashMap<SocketChannel, Client> clients = new LinkedHashMap<>(64, 0.75f, true);
     private final List<SelectionKey> paused = new ArrayList<>();
+    private final Backoff acceptBackoff = new Backoff(ACCEPT_PAUSE_MILLIS, ACCEPT_PAUSE_MAX_MILLIS);
     private long resumeAcceptsAt;
+    /** when to look for idle connections next (System.nanoTime(), whose origin is arbitrary: not 0) */
+    private long nextSweep = System.nanoTime();
     /** an accept failure to simulate (tests of the failure path: running out of descriptors is not repeatable) */
     private volatile IOException nextAcceptFailure;
 
@@ -86,7 +109,7 @@ public final class TcpServer implements Closeable {
      * Binds every port (all or none: a port that cannot be bound closes those already bound).
      *
      * @param name        the server's name in log lines
-     * @param connections the listener's connection limit and counts, kept across servers
+     * @param connections the listener's guards and counts, kept across servers
      * @param health      where connections whose handler throws are counted
      * @param afterReads  run after each round of reads, on the server's thread (hand batches on), or null
      */
@@ -120,8 +143,20 @@ public final class TcpServer implements Closeable {
         return ports[index];
     }
 
-    /** One client: its parsing state and address. */
-    private record Client(Connection connection, SocketAddress peer) {
+    /** One client: its socket, parsing state, unfinished input and when it last sent something. */
+    private static final class Client {
+        final SocketChannel channel;
+        final SocketAddress peer;
+        final InputBuffer buffer;
+        Connection connection;
+        long lastActive;
+
+        Client(SocketChannel channel, SocketAddress peer, InputBuffer buffer, long now) {
+            this.channel = channel;
+            this.peer = peer;
+            this.buffer = buffer;
+            this.lastActive = now;
+        }
     }
 
     /** Serves the clients until the server is closed; then it throws or returns, and every client is closed. */
@@ -129,31 +164,47 @@ public final class TcpServer implements Closeable {
         ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
         try {
             while (true) {
-                long wait = resumeAcceptsAt == 0 ? 500 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(resumeAcceptsAt - System.nanoTime()));
-                selector.select(wait);
+                selector.select(selectTimeout());
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
                     it.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.isAcceptable()) {
-                        accept(key);
-                    } else if (key.isReadable()) {
-                        read(key, buf);
+                    try {
+                        if (!key.isValid()) {
+                            continue;
+                        }
+                        if (key.isAcceptable()) {
+                            accept(key);
+                        } else if (key.isReadable()) {
+                            read(key, buf);
+                        }
+                    } catch (CancelledKeyException e) {
+                        // closed meanwhile (replaced, evicted, timed out): nothing left to do for it
                     }
                 }
                 afterReads.run();
-                resumeAccepts();
+                long now = System.nanoTime();
+                resumeAccepts(now);
+                sweepIdle(now);
             }
         } finally {
-            for (SocketChannel c : clients) {
-                closeQuietly(c);
+            for (Client c : clients.values()) {
+                closeQuietly(c.channel);
+                c.buffer.release();
                 connections.closed();
             }
             clients.clear();
         }
+    }
+
+    /** Long enough to sleep, short enough to resume accepts and close idle connections on time. */
+    private long selectTimeout() {
+        long now = System.nanoTime();
+        long wait = Math.max(10, Math.min(500, connections.limits().idleTimeoutMillis() / 10));
+        if (resumeAcceptsAt != 0) {
+            wait = Math.min(wait, Math.max(1, TimeUnit.NANOSECONDS.toMillis(resumeAcceptsAt - now)));
+        }
+        return wait;
     }
 
     private void accept(SelectionKey key) throws IOException {
@@ -167,17 +218,20 @@ public final class TcpServer implements Closeable {
             c = ((ServerSocketChannel) key.channel()).accept();
         } catch (ClosedChannelException e) {
             throw e; // the server itself is gone: that is for the supervisor
-        } catch (IOException e) {
-            // the client stays in the backlog: stop asking for a moment rather than spin on the same failure
-            connections.acceptFailed(name, e, ACCEPT_PAUSE_MILLIS);
+        } catch (IOException | RuntimeException e) {
+            // the client stays in the backlog: stop asking for a while rather than spin on the same failure
+            long pause = acceptBackoff.next();
+            connections.acceptFailed(name, e, pause);
             key.interestOps(0);
             paused.add(key);
-            resumeAcceptsAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACCEPT_PAUSE_MILLIS);
+            resumeAcceptsAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause);
             return;
         }
         if (c == null) {
             return;
         }
+        acceptBackoff.reset();
+        connections.acceptSucceeded();
         SocketAddress peer;
         try {
             peer = c.getRemoteAddress();
@@ -185,30 +239,48 @@ public final class TcpServer implements Closeable {
             closeQuietly(c); // gone before we could look at it
             return;
         }
-        if (!connections.admit(peer)) {
+        long now = System.nanoTime();
+        if (!connections.admit() && !(replaceIdlest(peer, now) && connections.admit())) {
+            connections.refused(peer);
             closeQuietly(c);
             return;
         }
-        clients.add(c);
-        Connection conn;
+        Client client = new Client(c, peer, new InputBuffer(connections, this::closeLargest, peer, 0), now);
+        clients.put(c, client);
         try {
-            conn = ((Port) key.attachment()).connection().apply(peer);
-        } catch (RuntimeException e) {
+            client.connection = ((Port) key.attachment()).connection().open(peer, client.buffer);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             health.inputFailed("a connection from " + peer, e);
-            drop(c);
+            drop(client);
             return;
         }
         try {
             c.configureBlocking(false);
-            c.register(selector, SelectionKey.OP_READ, new Client(conn, peer));
-        } catch (IOException e) {
-            drop(c);
+            c.register(selector, SelectionKey.OP_READ, client);
+        } catch (IOException | RuntimeException e) {
+            drop(client);
         }
     }
 
+    /** At the connection limit: closes the connection idle the longest if it has been idle long enough. */
+    private boolean replaceIdlest(SocketAddress newcomer, long now) {
+        Iterator<Client> it = clients.values().iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        Client idlest = it.next();
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - idlest.lastActive);
+        if (idleMillis < Math.min(REPLACEABLE_AFTER_MILLIS, connections.limits().idleTimeoutMillis())) {
+            return false;
+        }
+        connections.replaced(idlest.peer, idleMillis, newcomer); // counted before the client can see it closed
+        drop(idlest);
+        return true;
+    }
+
     private void read(SelectionKey key, ByteBuffer buf) {
-        SocketChannel c = (SocketChannel) key.channel();
         Client client = (Client) key.attachment();
+        SocketChannel c = client.channel;
         buf.clear();
         int n;
         try {
@@ -219,31 +291,82 @@ public final class TcpServer implements Closeable {
         boolean keep = true;
         try {
             if (n > 0) {
+                clients.get(c); // most recently active now
+                client.lastActive = System.nanoTime();
                 buf.flip();
-                keep = client.connection().read(buf);
+                keep = client.connection.read(buf);
             } else if (n < 0) {
                 keep = false;
-                client.connection().ended();
+                client.connection.ended();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             keep = false;
-            health.inputFailed("data from " + client.peer(), e);
+            health.inputFailed("data from " + client.peer, e);
         }
         if (!keep) {
-            key.cancel();
-            drop(c);
+            drop(client);
         }
     }
 
-    private void drop(SocketChannel c) {
-        closeQuietly(c);
-        if (clients.remove(c)) {
-            connections.closed();
+    /**
+     * Makes room in the memory budget for {@code except}: closes the other client holding the most, if it holds
+     * at least {@code atLeast} bytes (what {@code except} wants to hold).
+     */
+    private boolean closeLargest(InputBuffer except, long atLeast) {
+        Client largest = null;
+        for (Client c : clients.values()) {
+            if (c.buffer != except && c.buffer.held() >= atLeast && (largest == null || c.buffer.held() > largest.buffer.held())) {
+                largest = c;
+            }
+        }
+        if (largest == null) {
+            return false;
+        }
+        connections.evicted(largest.peer, largest.buffer.held()); // counted before the client can see it closed
+        drop(largest);
+        return true;
+    }
+
+    /** Closes the connections that sent nothing for the idle timeout (they come first in the map). */
+    private void sweepIdle(long now) {
+        if (now - nextSweep < 0) {
+            return;
+        }
+        long timeout = connections.limits().idleTimeoutMillis();
+        nextSweep = now + TimeUnit.MILLISECONDS.toNanos(Math.max(10, Math.min(500, timeout / 10)));
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeout);
+        Iterator<Client> it = clients.values().iterator();
+        while (it.hasNext()) {
+            Client c = it.next();
+            long idle = now - c.lastActive;
+            if (idle < timeoutNanos) {
+                return;
+            }
+            it.remove();
+            connections.idleTimedOut(c.peer, TimeUnit.NANOSECONDS.toMillis(idle)); // counted before the client can see it closed
+            close(c);
         }
     }
 
-    private void resumeAccepts() {
-        if (resumeAcceptsAt != 0 && System.nanoTime() - resumeAcceptsAt >= 0) {
+    private void drop(Client c) {
+        if (clients.remove(c.channel) != null) {
+            close(c);
+        }
+    }
+
+    /** Closes a client no longer in the map: its socket, its key, its memory, its place in the count. */
+    private void close(Client c) {
+        SelectionKey k = c.channel.keyFor(selector);
+        if (k != null) {
+            k.cancel();
+        }
+        closeQuietly(c.channel);
+        c.buffer.release();
+        connections.closed();
+    }
+
+    private void resumeAccepts(long now) {
+        if (resumeAcceptsAt != 0 && now - resumeAcceptsAt >= 0) {
             for (SelectionKey k : paused) {
                 if (k.isValid()) {
                     k.interestOps(SelectionKey.OP_ACCEPT);

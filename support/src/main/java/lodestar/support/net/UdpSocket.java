@@ -59,8 +59,9 @@ public final class UdpSocket implements Closeable {
 
     /**
      * Receives datagrams, blocking, and gives each to {@code handler} until the socket is closed (then it
-     * throws: {@link SupervisedReceiver} tells a requested stop from a failure). A handler that throws drops
-     * that datagram only: counted as a failed input in {@code health}, logged at most every 10 s.
+     * throws: {@link SupervisedReceiver} tells a requested stop from a failure). A handler that throws (or runs
+     * out of memory or stack) drops that datagram only: counted as a failed input in {@code health}, logged at
+     * most every 10 s.
      */
     public void serve(DatagramHandler handler, ListenerHealth health) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
@@ -70,7 +71,7 @@ public final class UdpSocket implements Closeable {
             buf.flip();
             try {
                 handler.datagram(buf, from);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 health.inputFailed("datagram from " + from, e);
             }
         }

@@ -2,6 +2,7 @@ package lodestar.support.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
@@ -18,14 +19,15 @@ class ListenerStatusTest {
 
     @Test
     void commonCountersComeFirstInOneOrderThenTheProtocolsOwn() {
-        TcpConnections tcp = new TcpConnections(5, t.log);
+        TcpConnections tcp = new TcpConnections(new TcpConnections.Limits(5, 60_000, 1 << 20), t.log);
         ComponentStatus s = new ListenerStatus("graphite-edge", health)
                 .counter("lines", 9).port(2003).gauge("held", 4).tcp(tcp).badInput(2).packets(7).samples(6).build();
         assertEquals("listener", s.type());
         assertEquals("graphite-edge", s.name());
         assertEquals(List.of("packets", "samples", "bad_input", "connections", "open_connections", "refused_connections",
-                "accept_errors", "restarts", "port", "lines", "held"), List.copyOf(s.counters().keySet()));
-        assertEquals(Set.of("open_connections", "port", "held"), s.gauges());
+                "replaced_connections", "idle_timeouts", "buffer_evictions", "buffered_bytes", "accept_errors", "restarts", "port",
+                "lines", "held"), List.copyOf(s.counters().keySet()));
+        assertEquals(Set.of("open_connections", "buffered_bytes", "port", "held"), s.gauges());
         assertEquals(7L, s.counters().get("packets"));
         assertEquals(2003L, s.counters().get("port"));
         assertEquals(State.OK, s.state());
@@ -39,6 +41,17 @@ class ListenerStatusTest {
         ComponentStatus s = new ListenerStatus("l", health).badInput(3).build();
         assertEquals(4L, s.counters().get("bad_input"));
         assertEquals(State.OK, s.state(), "an input is not the listener");
+    }
+
+    @Test
+    void anExceptionQuotingInputIsReportedShortAndEscaped() {
+        NumberFormatException huge = new NumberFormatException("For input string: \"\u001b[2J" + "9".repeat(1_000_000) + "\"");
+        health.inputFailed("datagram from x", huge);
+        String e = health.lastError();
+        assertTrue(e.length() < 600, "" + e.length());
+        assertTrue(e.startsWith("failed to handle datagram from x: java.lang.NumberFormatException: For input string: \"\\x1b[2J999"), e);
+        assertTrue(e.contains("...(" + huge.toString().length() + " characters) at "), e);
+        assertTrue(t.logged.stream().allMatch(l -> l.length() < 1200 && !l.contains("\u001b")), t.logged.toString());
     }
 
     @Test

@@ -28,14 +28,17 @@ class TcpServerTest {
     private final NetTesting t = new NetTesting();
     private final ListenerHealth health = new ListenerHealth(t.log);
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final TcpConnections connections = new TcpConnections(2, t.log);
+    private final TcpConnections connections = new TcpConnections(new TcpConnections.Limits(2, 60_000, 1 << 20), t.log);
     private SupervisedReceiver<TcpServer> receiver;
 
-    /** Newline-framed lines, each kept per connection until complete; "boom" makes the handler throw. */
+    /**
+     * Newline-framed lines, each kept per connection until complete; "boom" makes the handler throw, "oom" run
+     * out of memory.
+     */
     private final class Lines implements TcpServer.Connection {
         private final StringBuilder partial = new StringBuilder();
 
-        Lines(SocketAddress peer) {
+        Lines(SocketAddress peer, InputBuffer unused) {
         }
 
         @Override
@@ -45,6 +48,9 @@ class TcpServerTest {
                 if (c == '\n') {
                     if (partial.toString().equals("boom")) {
                         throw new IllegalStateException("a bug this line found");
+                    }
+                    if (partial.toString().equals("oom")) {
+                        throw new OutOfMemoryError("Java heap space");
                     }
                     if (partial.toString().equals("bye")) {
                         return false;
@@ -66,11 +72,49 @@ class TcpServerTest {
         }
     }
 
+    /** Lines kept in the connection's {@link InputBuffer} until their '\n', up to 1 MB each. */
+    private final class BufferedLines implements TcpServer.Connection {
+        private final InputBuffer buffer;
+
+        BufferedLines(SocketAddress peer, InputBuffer buffer) {
+            this.buffer = buffer;
+            buffer.limit(1 << 20);
+        }
+
+        @Override
+        public boolean read(ByteBuffer in) {
+            byte[] a = in.array();
+            int start = in.position();
+            for (int i = in.position(); i < in.limit(); i++) {
+                if (a[i] == '\n') {
+                    if (!buffer.append(a, start, i - start)) {
+                        return false;
+                    }
+                    lines.add(new String(buffer.array(), 0, buffer.length(), StandardCharsets.UTF_8));
+                    buffer.clear();
+                    start = i + 1;
+                }
+            }
+            return buffer.append(a, start, in.limit() - start);
+        }
+    }
+
+    private TcpServer startBuffered() throws IOException {
+        receiver = new SupervisedReceiver<>("test TCP server", previous -> TcpServer.open("test TCP server",
+                List.of(new TcpServer.Port("127.0.0.1", 0, BufferedLines::new)), connections, health, null),
+                TcpServer::serve, health).start();
+        return receiver.socket();
+    }
+
     private TcpServer start() throws IOException {
         receiver = new SupervisedReceiver<>("test TCP server", previous -> TcpServer.open("test TCP server",
                 List.of(new TcpServer.Port("127.0.0.1", previous == null ? 0 : previous.port(0), Lines::new)), connections, health, null),
                 TcpServer::serve, health).start();
         return receiver.socket();
+    }
+
+    private void limits(int maxConnections, long idleTimeoutMillis, long memory) {
+        connections.limits(new TcpConnections.Limits(maxConnections, idleTimeoutMillis, memory));
     }
 
     @AfterEach
@@ -217,5 +261,128 @@ class TcpServerTest {
             assertEquals(port, again.getLocalPort());
         }
         assertNull(health.failure());
+    }
+
+    @Test
+    void atTheLimitTheConnectionIdleTheLongestMakesRoomForANewOne() throws Exception {
+        int port = start().port(0);
+        try (Socket a = connect(port); Socket b = connect(port)) {
+            write(b, "b1\n");
+            assertEquals("b1", next());
+            write(a, "a1\n");
+            assertEquals("a1", next());
+            Thread.sleep(TcpServer.REPLACEABLE_AFTER_MILLIS + 100);
+            write(a, "a2\n"); // a is busy, b has been idle for over a second
+            assertEquals("a2", next());
+            try (Socket c = connect(port)) {
+                assertEquals(-1, b.getInputStream().read(), "the idle one made room");
+                write(c, "c1\n");
+                assertEquals("c1", next());
+                write(a, "a3\n");
+                assertEquals("a3", next(), "the busy one stays");
+            }
+        }
+        assertEquals(1, connections.replaced());
+        assertEquals(0, connections.refused());
+        assertTrue(t.loggedContaining(", to make room for /127.0.0.1:"), t.logged.toString());
+        assertTrue(t.loggedContaining("maxConnections (2) are open; raise it if these are all clients of yours"), t.logged.toString());
+    }
+
+    @Test
+    void aConnectionSilentForTheIdleTimeoutIsClosedAndABusyOneStays() throws Exception {
+        limits(2, 300, 1 << 20);
+        int port = start().port(0);
+        try (Socket idle = connect(port); Socket busy = connect(port)) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 8; i++) {
+                write(busy, "busy" + i + "\n");
+                assertEquals("busy" + i, next());
+                Thread.sleep(100);
+            }
+            assertEquals(-1, idle.getInputStream().read(), "closed for being idle");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms >= 300 && ms < 2000, "closed after " + ms + " ms");
+            write(busy, "still\n");
+            assertEquals("still", next());
+        }
+        assertEquals(1, connections.idleTimeouts());
+        assertTrue(t.loggedContaining("nothing received for"), t.logged.toString());
+        assertTrue(t.loggedContaining("(idleTimeout 300 ms)"), t.logged.toString());
+    }
+
+    @Test
+    void unfinishedInputStaysWithinTheBudgetTheConnectionHoldingTheMostIsClosed() throws Exception {
+        limits(10, 60_000, 65_536);
+        int port = startBuffered().port(0);
+        try (Socket a = connect(port); Socket b = connect(port); Socket c = connect(port); Socket d = connect(port)) {
+            write(a, "a".repeat(40_000));
+            await(() -> connections.buffered() >= 40_000, "a's begun line held");
+            write(c, "c".repeat(100));
+            write(b, "b".repeat(30_000));
+            assertEquals(-1, a.getInputStream().read(), "a held the most: closed to make room for b");
+            await(() -> connections.evicted() == 1, "counted");
+            write(d, "d".repeat(50_000)); // more than anybody else holds: d is the one that goes
+            assertEquals(-1, d.getInputStream().read());
+            await(() -> connections.evicted() == 2, "counted");
+            assertTrue(connections.buffered() <= 65_536, "buffered " + connections.buffered());
+            write(b, "\n");
+            assertEquals("b".repeat(30_000), next());
+            write(c, "\n");
+            assertEquals("c".repeat(100), next(), "the small one was never touched");
+            await(() -> connections.buffered() == 0, "memory given back as lines complete");
+        }
+        await(() -> connections.open() == 0, "all closed");
+        assertEquals(0, connections.buffered());
+        assertTrue(t.loggedContaining("which held 40000 bytes of unfinished input: the connections together reached"
+                + " connectionMemory (65536 bytes)"), t.logged.toString());
+    }
+
+    @Test
+    void aHandlerOutOfMemoryClosesOnlyItsConnection() throws Exception {
+        int port = start().port(0);
+        try (Socket a = connect(port); Socket b = connect(port)) {
+            write(a, "oom\n");
+            assertEquals(-1, a.getInputStream().read(), "closed");
+            write(b, "still here\n");
+            assertEquals("still here", next());
+        }
+        assertEquals(1, health.failedInputs());
+        assertTrue(health.lastError().contains("java.lang.OutOfMemoryError: Java heap space"), health.lastError());
+        assertNull(health.failure());
+    }
+
+    @Test
+    void acceptsThatKeepFailingPauseLongerEachTime() throws Exception {
+        TcpServer server = start();
+        int port = server.port(0);
+        server.failNextAccept(new IOException("Too many open files"));
+        long t0 = System.nanoTime();
+        try (Socket b = connect(port)) {
+            await(() -> connections.acceptErrors() == 1, "the first failure");
+            server.failNextAccept(new IOException("Too many open files"));
+            write(b, "finally\n");
+            assertEquals("finally", next());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals(2, connections.acceptErrors());
+            assertTrue(ms >= 290, "accepted after pauses of 100 and 200 ms, not " + ms + " ms");
+        }
+        assertNull(health.failure(), "the server never stopped");
+    }
+
+    @Test
+    void whileAcceptsFailTheListenerIsDegradedAndOkOnceOneSucceeds() throws Exception {
+        TcpServer server = start();
+        int port = server.port(0);
+        assertEquals(lodestar.api.State.OK, new ListenerStatus("l", health).tcp(connections).build().state());
+        server.failNextAccept(new IOException("Too many open files"));
+        try (Socket b = connect(port)) {
+            await(() -> connections.acceptErrors() == 1, "the failure");
+            lodestar.api.ComponentStatus failing = new ListenerStatus("l", health).tcp(connections).build();
+            assertEquals(lodestar.api.State.DEGRADED, failing.state());
+            assertEquals("accept-failing", failing.detail());
+            write(b, "in\n");
+            assertEquals("in", next(), "accepted after the pause");
+        }
+        assertEquals(lodestar.api.State.OK, new ListenerStatus("l", health).tcp(connections).build().state());
     }
 }

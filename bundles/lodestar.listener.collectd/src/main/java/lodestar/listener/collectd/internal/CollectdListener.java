@@ -86,6 +86,11 @@ public final class CollectdListener implements Monitored {
         @AttributeDefinition(description = "Most received bytes waiting for the worker (size: 32MB); beyond it datagrams are dropped and counted (queue_drops).")
         String queueMemory() default "32MB";
 
+        @AttributeDefinition(description = "Values stamped further ahead of this machine's clock than this (a duration: 10m) are"
+                + " dropped and counted (future_values): a sender's broken clock must not store values years ahead, nor stop"
+                + " a series' rates until then.")
+        String maxTimeAhead() default "10m";
+
         // statsInterval is gone: the core emits every listener's counters (lodestar.self.listener.<name>.*) every
         // selfInterval. An old .cfg that still sets it keeps working: DS passes unknown properties by.
     }

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -18,6 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
 
 /**
@@ -189,16 +191,17 @@ final class Decoder {
     /** @return false when the rest of the packet must be skipped */
     private boolean parse(byte[] b, int p, int end, int trust) {
         while (p < end) {
-            if (end - p < 4) {
-                return malformed("truncated part header (" + (end - p) + " bytes left)");
+            int left = end - p;
+            if (left < 4) {
+                return malformed(() -> "truncated part header (" + left + " bytes left)");
             }
             int type = u16(b, p);
             int len = u16(b, p + 2);
             if (len < 4) {
-                return malformed("part 0x" + hex(type) + " has length " + len + " (< 4)");
+                return malformed(() -> "part 0x" + hex(type) + " has length " + len + " (< 4)");
             }
             if (len > end - p) {
-                return malformed("part 0x" + hex(type) + " has length " + len + " but only " + (end - p) + " bytes are left");
+                return malformed(() -> "part 0x" + hex(type) + " has length " + len + " but only " + left + " bytes are left");
             }
             if (type == SIGNATURE) {
                 return signed(b, p, len, end, trust);
@@ -212,7 +215,7 @@ final class Decoder {
             }
             if (trust < level) {
                 return reject(level == ENCRYPTED ? Stat.REJECTED_UNENCRYPTED : Stat.REJECTED_UNSIGNED,
-                        level == ENCRYPTED ? "packet not encrypted (securityLevel encrypt)" : "packet neither signed nor encrypted (securityLevel sign)");
+                        () -> level == ENCRYPTED ? "packet not encrypted (securityLevel encrypt)" : "packet neither signed nor encrypted (securityLevel sign)");
             }
             switch (type) {
                 case HOST, PLUGIN, PLUGIN_INSTANCE, TYPE, TYPE_INSTANCE -> {
@@ -222,13 +225,13 @@ final class Decoder {
                 }
                 case MESSAGE -> {
                     if (len < 5 || b[p + len - 1] != 0) {
-                        return malformed("string part 0x" + hex(type) + " is not NUL-terminated");
+                        return malformed(() -> "string part 0x" + hex(type) + " is not NUL-terminated");
                     }
                     notification(new String(b, p + 4, len - 5, StandardCharsets.UTF_8));
                 }
                 case TIME, TIME_HR, INTERVAL, INTERVAL_HR, SEVERITY -> {
                     if (len != 12) {
-                        return malformed("numeric part 0x" + hex(type) + " has length " + len + " (expected 12)");
+                        return malformed(() -> "numeric part 0x" + hex(type) + " has length " + len + " (expected 12)");
                     }
                     long v = (long) I64_BE.get(b, p + 4);
                     switch (type) {
@@ -253,16 +256,16 @@ final class Decoder {
 
     private boolean values(byte[] b, int p, int len) {
         if (len < 6) {
-            return malformed("values part of length " + len + " (< 6)");
+            return malformed(() -> "values part of length " + len + " (< 6)");
         }
         int n = u16(b, p + 4);
         if (n == 0 || len != 6 + 9 * n) {
-            return malformed("values part of length " + len + " for " + n + " values (expected " + (6 + 9 * n) + ")");
+            return malformed(() -> "values part of length " + len + " for " + n + " values (expected " + (6 + 9 * n) + ")");
         }
         for (int i = 0; i < n; i++) {
             int k = b[p + 6 + i];
             if (k < 0 || k > 3) {
-                return malformed("unknown value type " + k + " in " + describe());
+                return malformed(() -> "unknown value type " + k + " in " + describe());
             }
         }
         processor.values(frame, b, p + 6, n);
@@ -272,7 +275,7 @@ final class Decoder {
     /** An identity string part: payload ends with NUL; kept as a byte range and hashed. */
     private boolean field(byte[] b, int p, int len, int type) {
         if (len < 5 || b[p + len - 1] != 0) {
-            return malformed("string part 0x" + hex(type) + " is not NUL-terminated");
+            return malformed(() -> "string part 0x" + hex(type) + " is not NUL-terminated");
         }
         int slot = slot(type);
         int n = len - 5;
@@ -293,13 +296,13 @@ final class Decoder {
         stats.inc(Stat.NOTIFICATIONS);
         long sev = frame.severity;
         String level = sev == 1 ? "FAILURE" : sev == 2 ? "WARNING" : sev == 4 ? "OKAY" : "severity " + sev;
-        notificationLog.log(() -> "collectd notification " + level + " from " + describe() + ": " + message);
+        notificationLog.log(() -> "collectd notification " + level + " from " + describe() + ": " + LogText.of(message));
     }
 
     /** Signature part: HMAC-SHA-256 (key: the user's password) over the user name and the rest of the packet. */
     private boolean signed(byte[] b, int p, int len, int end, int trust) {
         if (len <= SIGNATURE_FIXED) {
-            return malformed("signature part of length " + len + " has no user name");
+            return malformed(() -> "signature part of length " + len + " has no user name");
         }
         String user = new String(b, p + SIGNATURE_FIXED, len - SIGNATURE_FIXED, StandardCharsets.UTF_8);
         if (auth == null) {
@@ -308,7 +311,7 @@ final class Decoder {
         }
         String password = auth.password(user);
         if (password == null) {
-            return reject(Stat.REJECTED_UNKNOWN_USER, "signed by unknown user '" + user + "'");
+            return reject(Stat.REJECTED_UNKNOWN_USER, () -> "signed by unknown user '" + LogText.of(user) + "'");
         }
         byte[] expected;
         try {
@@ -322,7 +325,7 @@ final class Decoder {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(b, p + 4, p + SIGNATURE_FIXED))) {
-            return reject(Stat.REJECTED_BAD_SIGNATURE, "bad signature from user '" + user + "'");
+            return reject(Stat.REJECTED_BAD_SIGNATURE, () -> "bad signature from user '" + LogText.of(user) + "'");
         }
         return parse(b, p + len, end, Math.max(trust, SIGNED));
     }
@@ -333,22 +336,22 @@ final class Decoder {
      */
     private boolean encrypted(byte[] b, int p, int len, int trust) {
         if (trust == ENCRYPTED) {
-            return malformed("encryption part inside an encrypted part");
+            return malformed(() -> "encryption part inside an encrypted part");
         }
         if (len <= ENCRYPTION_FIXED) {
-            return malformed("encryption part of length " + len + " is too short");
+            return malformed(() -> "encryption part of length " + len + " is too short");
         }
         int userLen = u16(b, p + 4);
         if (userLen == 0 || userLen > len - (ENCRYPTION_FIXED + 1)) {
-            return malformed("encryption part: user name length " + userLen + " does not fit part length " + len);
+            return malformed(() -> "encryption part: user name length " + userLen + " does not fit part length " + len);
         }
         String user = new String(b, p + 6, userLen, StandardCharsets.UTF_8);
         if (auth == null) {
-            return reject(Stat.REJECTED_NO_AUTH_FILE, "encrypted packet from '" + user + "' but no authFile is configured");
+            return reject(Stat.REJECTED_NO_AUTH_FILE, () -> "encrypted packet from '" + LogText.of(user) + "' but no authFile is configured");
         }
         String password = auth.password(user);
         if (password == null) {
-            return reject(Stat.REJECTED_UNKNOWN_USER, "encrypted by unknown user '" + user + "'");
+            return reject(Stat.REJECTED_UNKNOWN_USER, () -> "encrypted by unknown user '" + LogText.of(user) + "'");
         }
         int ivAt = p + 6 + userLen;
         int dataAt = ivAt + 16;
@@ -368,7 +371,7 @@ final class Decoder {
         sha1.update(plain, 20, plainLen - 20);
         byte[] sum = sha1.digest();
         if (!MessageDigest.isEqual(sum, Arrays.copyOfRange(plain, 0, 20))) {
-            return reject(Stat.REJECTED_BAD_CHECKSUM, "checksum mismatch in packet encrypted by '" + user + "' (wrong password?)");
+            return reject(Stat.REJECTED_BAD_CHECKSUM, () -> "checksum mismatch in packet encrypted by '" + LogText.of(user) + "' (wrong password?)");
         }
         // like collectd's nested parse: the encrypted content starts a fresh identity (and the plaintext buffer
         // is reused by the next encrypted part, so nothing may point into it afterwards)
@@ -388,25 +391,27 @@ final class Decoder {
         return k;
     }
 
-    private boolean malformed(String why) {
+    /** Counts a malformed packet; {@code why} is built only if the (rate-limited) log line is written. */
+    private boolean malformed(Supplier<String> why) {
         stats.inc(Stat.BAD_INPUT);
         stats.inc(Stat.MALFORMED);
-        errorLog.log(() -> "collectd protocol error: " + why + " (rest of the packet skipped)");
+        errorLog.log(() -> "collectd protocol error: " + why.get() + " (rest of the packet skipped)");
         return false;
     }
 
-    private boolean reject(Stat reason, String why) {
+    private boolean reject(Stat reason, Supplier<String> why) {
         stats.inc(Stat.REJECTED);
         stats.inc(reason);
-        rejectLog.log(() -> "collectd packet rejected: " + why);
+        rejectLog.log(() -> "collectd packet rejected: " + why.get());
         return false;
     }
 
+    /** The identity of the values being read, for a log line (made of input: cut and escaped). */
     private String describe() {
         Frame f = frame;
         String pi = f.pluginInstance();
         String ti = f.typeInstance();
-        return f.host() + "/" + f.plugin() + (pi.isEmpty() ? "" : "-" + pi) + "/" + f.type() + (ti.isEmpty() ? "" : "-" + ti);
+        return LogText.of(f.host() + "/" + f.plugin() + (pi.isEmpty() ? "" : "-" + pi) + "/" + f.type() + (ti.isEmpty() ? "" : "-" + ti));
     }
 
     static int u16(byte[] b, int p) {

@@ -10,6 +10,7 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.support.cardinality.CardinalityGuard;
+import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
 import lodestar.listener.collectd.CollectdConverter;
 import lodestar.listener.collectd.CollectdValue;
@@ -45,8 +46,10 @@ final class Processor {
     /** whether {@link #release} let this processor's series go from the guard's count */
     private boolean released;
     private final long seriesTimeoutMillis;
+    private final long maxTimeAheadMillis;
     private final RateLimitedLog errorLog = new RateLimitedLog(10_000, LOG::warn);
     private final RateLimitedLog converterLog = new RateLimitedLog(10_000, LOG::warn);
+    private final RateLimitedLog valueLog = new RateLimitedLog(10_000, LOG::warn);
     private Series[] table = new Series[1024];
     private int size;
     private List<Sample> out;
@@ -170,6 +173,7 @@ final class Processor {
         this.counterEqDerive = s.counterEqDerive();
         this.guard = guard;
         this.seriesTimeoutMillis = s.seriesTimeoutMillis();
+        this.maxTimeAheadMillis = s.maxTimeAheadMillis();
     }
 
     /**
@@ -224,20 +228,30 @@ final class Processor {
         TypeSpec spec = s.spec;
         DataSource[] ds = spec.sources();
         if (ds.length != n) {
-            error(Stat.VALUE_COUNT, () -> s.key.type() + " has " + ds.length + " data sources in types.db but " + n + " values arrived from " + s);
+            error(Stat.VALUE_COUNT, () -> LogText.of(s.key.type()) + " has " + ds.length + " data sources in types.db but " + n
+                    + " values arrived from " + LogText.of(s.toString()));
             return;
         }
         for (int i = 0; i < n; i++) {
             DsType wire = WIRE[b[at + i]];
             if (wire != ds[i].type() && !(counterEqDerive && counterOrDerive(wire) && counterOrDerive(ds[i].type()))) {
                 int idx = i;
-                error(Stat.KIND_MISMATCH, () -> "value " + ds[idx].name() + " of " + s + " arrived as " + wire + " but types.db says " + ds[idx].type());
+                error(Stat.KIND_MISMATCH, () -> "value " + ds[idx].name() + " of " + LogText.of(s.toString()) + " arrived as " + wire
+                        + " but types.db says " + ds[idx].type());
                 return;
             }
         }
         long now = System.currentTimeMillis();
         long time = f.time != 0 ? f.time : fromMillis(now);
         long timestamp = toMillis(time);
+        if (timestamp - now > maxTimeAheadMillis || time < 0) {
+            // a broken clock: stored, such values would sit years ahead, and as a series' previous value they would
+            // make every real one after them look stale until then
+            stats.add(Stat.FUTURE, n);
+            valueLog.log(() -> "collectd values of " + LogText.of(s.toString()) + " stamped " + (time < 0 ? "beyond the year 2242"
+                    : (timestamp - now) / 1000 + " s ahead of this clock") + " dropped (maxTimeAhead " + maxTimeAheadMillis / 1000 + " s)");
+            return;
+        }
         s.lastSeen = now;
         boolean hadPrevious = s.primed;
         double dt = (time - s.previousTime) / CD_PER_SECOND;
@@ -275,6 +289,12 @@ final class Processor {
                 stats.inc(Stat.UNKNOWN_VALUES);
                 continue;
             }
+            if (Double.isInfinite(v)) {
+                stats.inc(Stat.INFINITE);
+                double inf = v;
+                valueLog.log(() -> "collectd value " + inf + " of " + LogText.of(s.toString()) + " dropped: not a measurement");
+                continue;
+            }
             if (!d.inRange(v)) {
                 stats.inc(Stat.OUT_OF_RANGE);
                 continue;
@@ -304,7 +324,7 @@ final class Processor {
             String type = f.type();
             TypeSpec spec = types.get(type);
             if (spec == null) {
-                error(Stat.UNKNOWN_TYPE, () -> "type '" + type + "' (plugin " + f.plugin() + ") is not in types.db; add it with typesDb");
+                error(Stat.UNKNOWN_TYPE, () -> "type '" + LogText.of(type) + "' (plugin " + LogText.of(f.plugin()) + ") is not in types.db; add it with typesDb");
                 return null;
             }
             if (guard.admit(identity(f, type)) != CardinalityGuard.Verdict.ADMIT) {
@@ -381,7 +401,7 @@ final class Processor {
             try {
                 parts = c.convert(s);
             } catch (RuntimeException e) {
-                converterLog.log(() -> "collectd converter " + c + " failed for " + s + ": " + e);
+                converterLog.log(() -> "collectd converter " + c + " failed for " + LogText.of(s.toString()) + ": " + e);
                 parts = null;
             }
             names[i] = parts == null ? null : join(s.key.host, parts);

@@ -15,10 +15,11 @@ import lodestar.support.config.Units;
  * @param authFile null without one
  * @param typesDb  the extra types.db files, in order
  * @param cardinality how many series are remembered and how fast new ones come in (refused ones are dropped)
+ * @param maxTimeAheadMillis values stamped further ahead of the listener's clock are dropped
  */
 record Settings(String bind, int port, Level securityLevel, Path authFile, List<String> typesDb, long receiveBuffer,
         String prefix, boolean hostInName, boolean alwaysAppendDs, boolean builtinConverters, boolean counterEqDerive,
-        CardinalityLimits cardinality, long seriesTimeoutMillis, long queueMemory) {
+        CardinalityLimits cardinality, long seriesTimeoutMillis, long queueMemory, long maxTimeAheadMillis) {
 
     /** collectd's security levels; the ordinal is the level (0 none, 1 sign, 2 encrypt). */
     enum Level {
@@ -68,8 +69,10 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
         if (queueMemory < 65536) {
             throw new IllegalArgumentException("queueMemory: at least 64KB, got '" + c.queueMemory() + "'");
         }
+        long maxTimeAheadMillis = Units.positiveDurationMillis("maxTimeAhead", c.maxTimeAhead());
         return new Settings(bind, port, securityLevel, authFile, List.copyOf(typesDb), receiveBuffer, prefix, c.hostInName(),
-                c.alwaysAppendDs(), c.builtinConverters(), c.counterEqDerive(), cardinality, seriesTimeoutMillis, queueMemory);
+                c.alwaysAppendDs(), c.builtinConverters(), c.counterEqDerive(), cardinality, seriesTimeoutMillis, queueMemory,
+                maxTimeAheadMillis);
     }
 
     /** What the socket and its queue are opened with: a change of it needs a new socket. */
@@ -88,6 +91,6 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
     /** A copy listening on {@code port} (the port actually bound, when the configured one was 0). */
     Settings withPort(int port) {
         return new Settings(bind, port, securityLevel, authFile, typesDb, receiveBuffer, prefix, hostInName, alwaysAppendDs,
-                builtinConverters, counterEqDerive, cardinality, seriesTimeoutMillis, queueMemory);
+                builtinConverters, counterEqDerive, cardinality, seriesTimeoutMillis, queueMemory, maxTimeAheadMillis);
     }
 }

@@ -21,6 +21,10 @@ enum Stat {
     VALUES("values_received"),
     OUT_OF_RANGE("out_of_range"),
     UNKNOWN_VALUES("unknown_values"),
+    /** infinite values: no measurement, and no backend stores them */
+    INFINITE("infinite_values"),
+    /** values stamped further ahead of the listener's clock than maxTimeAhead */
+    FUTURE("future_values"),
     STALE("stale_values"),
     IGNORED("ignored"),
     REJECTED("rejected"),

@@ -265,7 +265,7 @@ class EngineTest {
             ComponentStatus st = l.status();
             assertEquals(List.of("packets", "samples", "bad_input", "queue_drops", "kernel_drops", "restarts", "port",
                     "bad_input.malformed", "bad_input.unknown_type", "bad_input.value_count", "bad_input.kind_mismatch",
-                    "values_received", "out_of_range", "unknown_values", "stale_values", "ignored", "rejected", "rejected.unsigned",
+                    "values_received", "out_of_range", "unknown_values", "infinite_values", "future_values", "stale_values", "ignored", "rejected", "rejected.unsigned",
                     "rejected.unencrypted", "rejected.unknown_user", "rejected.bad_signature", "rejected.bad_checksum",
                     "rejected.no_auth_file", "notifications", "unknown_parts", "series", "series_evicted", "series_created", "series_refused", "queued_bytes"),
                     List.copyOf(st.counters().keySet()));

@@ -39,6 +39,7 @@ class SettingsTest {
         assertEquals(8L << 20, s.receiveBuffer());
         assertEquals("collectd", s.prefix());
         assertEquals(List.of(), s.typesDb());
+        assertEquals(600_000L, s.maxTimeAheadMillis());
     }
 
     @Test
@@ -73,6 +74,8 @@ class SettingsTest {
         bad("maxNewSeries", "maxNewSeries", -1);
         bad("newSeriesInterval", "newSeriesInterval", "never");
         bad("seriesTimeout", "seriesTimeout", "0s");
+        bad("maxTimeAhead", "maxTimeAhead", "0s");
+        bad("maxTimeAhead", "maxTimeAhead", "a while");
         bad("queueMemory", "queueMemory", "1KB");
     }
 

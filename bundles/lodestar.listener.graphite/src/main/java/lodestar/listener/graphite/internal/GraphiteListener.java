@@ -62,8 +62,23 @@ public final class GraphiteListener implements Monitored {
         @AttributeDefinition(description = "Longest plaintext line in bytes; longer lines are counted as bad and skipped.")
         int maxLineLength() default 4096;
 
-        @AttributeDefinition(description = "Most TCP connections open at once (both ports); more are refused and counted.")
+        @AttributeDefinition(description = "UDP socket receive buffer (a size: 8MB). Capped by net.core.rmem_max; the listener"
+                + " says so at start. Datagrams beyond it while the listener is busy are dropped by the kernel (kernel_drops).")
+        String receiveBuffer() default "8MB";
+
+        @AttributeDefinition(description = "Most TCP connections open at once (both ports). A new one beyond them takes the"
+                + " place of the connection idle the longest (replaced_connections), or is closed at once when all have sent"
+                + " within the last second (refused_connections).")
         int maxConnections() default 256;
+
+        @AttributeDefinition(description = "A TCP connection that sends nothing for this long is closed (a duration: 5m);"
+                + " counted in idle_timeouts.")
+        String idleTimeout() default "5m";
+
+        @AttributeDefinition(description = "Most memory all TCP connections together may hold for begun lines and partly"
+                + " received pickle messages (a size: 32MB); past it the connection holding the most is closed"
+                + " (buffer_evictions). At least maxMessageSize.")
+        String connectionMemory() default "32MB";
     }
 
     private final String name;
@@ -82,7 +97,7 @@ public final class GraphiteListener implements Monitored {
         Settings s = Settings.from(config);
         this.name = instanceName(props);
         this.settings = s;
-        this.connections = new TcpConnections(s.maxConnections(), health.log());
+        this.connections = new TcpConnections(s.tcpLimits(), health.log());
         this.shared = new Receivers.Listener(name, stats, pipeline::emitAll, () -> settings, health, sockets, connections);
         this.receivers = listen(s, s.port());
     }
@@ -98,8 +113,8 @@ public final class GraphiteListener implements Monitored {
 
     /**
      * A new configuration without the component restarting. When only limits change (message size, line length,
-     * connections), the sockets and open connections stay: new connections get the new limits, and the
-     * connection limit applies at once to new ones. A new bind, port, UDP or pickle port closes the sockets and
+     * the TCP guards), the sockets and open connections stay: new connections get the new limits, and the TCP
+     * guards apply at once. A new bind, port, UDP, pickle port or receive buffer closes the sockets and
      * opens the new ones; when those cannot be opened (a port in use) the listener goes back to the sockets it
      * had, changes nothing else, and SCR logs the reason.
      */
@@ -117,7 +132,7 @@ public final class GraphiteListener implements Monitored {
                 throw e;
             }
         }
-        connections.limit(s.maxConnections());
+        connections.limits(s.tcpLimits());
         settings = s;
     }
 

@@ -27,15 +27,15 @@ record GraphitePath(String name, Tags tags) {
         for (String tag : path.substring(semi + 1).split(";", -1)) {
             int eq = tag.indexOf('=');
             if (eq <= 0) {
-                throw new BadInput("tag '" + tag + "' is not key=value");
+                throw new BadInput("tag is not key=value:", tag);
             }
             String k = tag.substring(0, eq);
             String v = tag.substring(eq + 1);
             if (!validKey(k)) {
-                throw new BadInput("tag key '" + k + "' contains one of ;!^=");
+                throw new BadInput("tag key contains one of ;!^=:", k);
             }
             if (v.isEmpty() || v.startsWith("~") || v.indexOf(';') >= 0) {
-                throw new BadInput("tag value '" + v + "' is empty or starts with ~");
+                throw new BadInput("tag value is empty or starts with ~:", v);
             }
             tags = tags.with(k, v);
         }

@@ -2,7 +2,6 @@ package lodestar.listener.graphite.internal;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,11 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
+import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
 
 /**
  * Turns lines and pickle messages into samples, counts and logs what it cannot take, and hands the samples of
- * each round of reads (each datagram) on as one batch. One per receiver thread.
+ * each round of reads (each datagram) on as one batch. One per receiver thread. Refusing input costs no more
+ * than taking it: log lines (at most one per 10 s and kind) are built only when written, and the input they
+ * quote is cut and escaped ({@link LogText}).
  */
 final class Handler {
 
@@ -44,14 +46,13 @@ final class Handler {
         byte[] a = data.array();
         int len = data.limit();
         int max = maxLineLength.getAsInt();
-        String peer = String.valueOf(from);
         int start = 0;
         for (int j = 0; j <= len; j++) {
             if (j == len || a[j] == '\n') {
                 if (j - start > max) {
-                    badLine(peer, "line longer than maxLineLength", new String(a, start, Math.min(100, j - start), StandardCharsets.UTF_8));
+                    overlongLine(from, a, start, j - start);
                 } else if (j > start) {
-                    line(a, start, j - start, peer);
+                    line(a, start, j - start, from);
                 }
                 start = j + 1;
             }
@@ -59,8 +60,12 @@ final class Handler {
         flush();
     }
 
-    /** One plaintext line without its '\n' (a trailing '\r' is dropped here). */
-    void line(byte[] a, int off, int len, String from) {
+    /**
+     * One plaintext line without its '\n' (a trailing '\r' is dropped here).
+     *
+     * @param from the sender, for the log only
+     */
+    void line(byte[] a, int off, int len, Object from) {
         if (len > 0 && a[off + len - 1] == '\r') {
             len--;
         }
@@ -72,13 +77,17 @@ final class Handler {
             }
         } catch (BadInput e) {
             stats.lines.increment();
-            badLine(from, e.getMessage(), new String(a, off, Math.min(len, 200), StandardCharsets.UTF_8));
+            stats.badLines.increment();
+            int n = len;
+            badLog.log(() -> "bad graphite line from " + from + ": " + e.getMessage() + ": '" + LogText.of(a, off, n) + "'");
         }
     }
 
-    void badLine(String from, String why, String line) {
+    /** A line longer than maxLineLength: counted once; {@code a[off, off + len)} is how it began. */
+    void overlongLine(Object from, byte[] a, int off, int len) {
+        stats.lines.increment();
         stats.badLines.increment();
-        badLog.log(() -> "bad graphite line from " + from + ": " + why + ": '" + line + "'");
+        badLog.log(() -> "bad graphite line from " + from + ": line longer than maxLineLength: '" + LogText.of(a, off, len) + "'");
     }
 
     /** One length-framed pickle message. */
@@ -88,7 +97,7 @@ final class Handler {
             Object o = PickleReader.read(a, off, len);
             PickleMetrics.samples(o, System.currentTimeMillis(), batch::add, why -> {
                 stats.pickleBadEntries.increment();
-                pickleLog.log(() -> "bad entry in graphite pickle from " + from + ": " + why);
+                pickleLog.log(() -> "bad entry in graphite pickle from " + from + ": " + why.getMessage());
             });
         } catch (PickleReader.Rejected e) {
             stats.pickleRejected.increment();

@@ -1,13 +1,8 @@
 package lodestar.listener.graphite.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 import lodestar.api.Kind;
 import lodestar.api.Sample;
+import lodestar.support.text.Utf8Decoder;
 
 /**
  * Carbon's plaintext protocol, one line: {@code path value [timestamp]}, fields separated by whitespace.
@@ -15,16 +10,15 @@ import lodestar.api.Sample;
  */
 final class LineParser {
 
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private static final BadInput NOT_UTF8 = new BadInput("not UTF-8");
+
+    private final Utf8Decoder utf8 = new Utf8Decoder();
 
     /** A line of bytes (without the '\n') into a sample; null for a blank line. */
     Sample parse(byte[] a, int off, int len, long nowMillis) throws BadInput {
-        String line;
-        try {
-            line = utf8.decode(ByteBuffer.wrap(a, off, len)).toString();
-        } catch (CharacterCodingException e) {
-            throw new BadInput("not UTF-8");
+        String line = utf8.decode(a, off, len);
+        if (line == null) {
+            throw NOT_UTF8; // immutable and without a stack trace: one instance serves every such line
         }
         return parse(line, nowMillis);
     }
@@ -39,7 +33,7 @@ final class LineParser {
             throw new BadInput("expected 'path value [timestamp]', got " + f.length + " fields");
         }
         GraphitePath p = GraphitePath.parse(f[0]);
-        double value = Numbers.parse("value", f[1]);
+        double value = Numbers.parse(Numbers.VALUE, f[1]);
         long t = f.length == 3 ? Numbers.timestampMillis(Numbers.parse("timestamp", f[2]), nowMillis) : nowMillis;
         return new Sample(p.name(), p.tags(), value, t, Kind.GAUGE);
     }

@@ -11,16 +11,19 @@ final class Numbers {
      */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
 
+    /** The name of a sample's value in messages; the common case, kept as a constant. */
+    static final String VALUE = "value";
+
     private Numbers() {
     }
 
     static double parse(String what, String text) throws BadInput {
         if (text.length() > 64 || !DECIMAL.matcher(text).matches()) {
-            throw new BadInput("bad " + what + " '" + text + "'");
+            throw new BadInput(what == VALUE ? "bad value" : "bad " + what, text);
         }
         double d = Double.parseDouble(text);
         if (Double.isInfinite(d)) {
-            throw new BadInput(what + " out of range '" + text + "'");
+            throw new BadInput(what + " out of range", text);
         }
         return d;
     }

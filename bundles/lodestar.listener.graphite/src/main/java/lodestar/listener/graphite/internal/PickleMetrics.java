@@ -19,10 +19,10 @@ final class PickleMetrics {
     }
 
     /**
-     * @param bad called with the reason for each entry that is skipped
+     * @param bad called with why each entry that is skipped was
      * @throws BadInput when the message is not a list at all
      */
-    static void samples(Object message, long nowMillis, Consumer<Sample> out, Consumer<String> bad) throws BadInput {
+    static void samples(Object message, long nowMillis, Consumer<Sample> out, Consumer<BadInput> bad) throws BadInput {
         if (!(message instanceof List<?> list)) {
             throw new BadInput("pickle is not a list of (path, (timestamp, value)) tuples");
         }
@@ -30,7 +30,7 @@ final class PickleMetrics {
             try {
                 out.accept(sample(entry, nowMillis));
             } catch (BadInput e) {
-                bad.accept(e.getMessage());
+                bad.accept(e);
             }
         }
     }
@@ -41,7 +41,7 @@ final class PickleMetrics {
             throw new BadInput("path is not a string");
         }
         List<?> point = pair(pair.get(1), "datapoint");
-        double value = number("value", point.get(1));
+        double value = number(Numbers.VALUE, point.get(1));
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             // Carbon drops NaN; infinity is not a measurement either
             throw new BadInput("value is " + value);

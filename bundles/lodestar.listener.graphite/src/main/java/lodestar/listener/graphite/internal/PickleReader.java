@@ -2,15 +2,14 @@ package lodestar.listener.graphite.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import lodestar.support.text.Utf8Decoder;
 
 /**
  * A pickle interpreter for data only: lists, tuples, strings, numbers, None/True/False, marks and the
@@ -44,6 +43,7 @@ final class PickleReader {
     private int[] marks = new int[8];
     private int markCount;
     private final Map<Integer, Object> memo = new HashMap<>();
+    private Utf8Decoder utf8;
 
     private PickleReader(byte[] a, int off, int len) {
         this.a = a;
@@ -309,13 +309,16 @@ final class PickleReader {
 
     /* ---------------------------------------------------------------- values */
 
-    private static String utf8(byte[] b) throws BadInput {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
-        } catch (CharacterCodingException e) {
+    /** Strict UTF-8, without the exception the JDK's decoder throws on a bad byte (costly, and senders can flood it). */
+    private String utf8(byte[] b) throws BadInput {
+        if (utf8 == null) {
+            utf8 = new Utf8Decoder();
+        }
+        String s = utf8.decode(b, 0, b.length);
+        if (s == null) {
             throw new BadInput("string in pickle is not UTF-8");
         }
+        return s;
     }
 
     private static int index(String s) throws BadInput {
@@ -326,7 +329,7 @@ final class PickleReader {
             }
             return i;
         } catch (NumberFormatException e) {
-            throw new BadInput("bad memo index '" + s + "'");
+            throw new BadInput("bad memo index", s);
         }
     }
 
@@ -344,7 +347,7 @@ final class PickleReader {
     private static Object longLine(String s) throws BadInput {
         String t = s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
         if (t.isEmpty() || t.length() > MAX_DIGITS || !t.matches("[+-]?\\d+")) {
-            throw new BadInput("bad integer in pickle '" + s + "'");
+            throw new BadInput("bad integer in pickle", s);
         }
         BigInteger b = new BigInteger(t);
         return b.bitLength() < 64 ? (Object) b.longValue() : b;
@@ -380,7 +383,7 @@ final class PickleReader {
             }
             default -> {
                 if (t.length() > MAX_DIGITS || !t.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
-                    throw new BadInput("bad float in pickle '" + s + "'");
+                    throw new BadInput("bad float in pickle", s);
                 }
                 return Double.parseDouble(t);
             }

@@ -1,6 +1,7 @@
 package lodestar.listener.graphite.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,6 +31,9 @@ final class Receivers implements AutoCloseable {
             UdpSockets sockets, TcpConnections connections) {
     }
 
+    /** Port 0: how many TCP ports the system may pick before one is also free for UDP. */
+    static final int ANY_PORT_ATTEMPTS = 5;
+
     private final SupervisedReceiver<TcpServer> tcp;
     /** null when UDP is off */
     private final SupervisedReceiver<UdpSocket> udp;
@@ -45,9 +49,22 @@ final class Receivers implements AutoCloseable {
 
     /**
      * Opens {@code s}'s sockets now, the plaintext ones on {@code port} (0: any free port, the same for TCP and
-     * UDP); throws when one cannot be opened, leaving none open.
+     * UDP); throws when one cannot be opened, leaving none open. With port 0 the number the system picks for TCP
+     * may be taken for UDP: then another is picked, up to {@value #ANY_PORT_ATTEMPTS} times.
      */
     static Receivers open(Listener l, Settings s, int port) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return openOnce(l, s, port);
+            } catch (BindException e) {
+                if (port != 0 || !s.udp() || attempt == ANY_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Receivers openOnce(Listener l, Settings s, int port) throws IOException {
         SupervisedReceiver<TcpServer> tcp = tcp(l, s, port).start();
         int bound = tcp.socket().port(0);
         if (!s.udp()) {
@@ -81,7 +98,7 @@ final class Receivers implements AutoCloseable {
     private static SupervisedReceiver<UdpSocket> udp(Listener l, Settings s, int port) {
         Handler h = handler(l);
         return new SupervisedReceiver<UdpSocket>(l.name() + " UDP receiver",
-                previous -> l.sockets().open(s.bind(), previous == null ? port : previous.port(), 0),
+                previous -> l.sockets().open(s.bind(), previous == null ? port : previous.port(), s.receiveBuffer()),
                 socket -> socket.serve(h::datagram, l.health()), l.health());
     }
 
@@ -93,10 +110,10 @@ final class Receivers implements AutoCloseable {
     private static List<TcpServer.Port> ports(Listener l, Settings s, int port, Handler h) {
         List<TcpServer.Port> ports = new ArrayList<>();
         ports.add(new TcpServer.Port(s.bind(), port,
-                peer -> new Connection.Lines(String.valueOf(peer), l.settings().get().maxLineLength(), h, l.stats())));
+                (peer, buffer) -> new Connection.Lines(String.valueOf(peer), l.settings().get().maxLineLength(), buffer, h, l.stats())));
         if (s.picklePort() > 0) {
             ports.add(new TcpServer.Port(s.bind(), s.picklePort(),
-                    peer -> new Connection.Pickles(String.valueOf(peer), l.settings().get().maxMessageSize(), h, l.stats())));
+                    (peer, buffer) -> new Connection.Pickles(String.valueOf(peer), l.settings().get().maxMessageSize(), buffer, h, l.stats())));
         }
         return ports;
     }

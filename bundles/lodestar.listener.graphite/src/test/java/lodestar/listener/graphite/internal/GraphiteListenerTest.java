@@ -193,7 +193,8 @@ class GraphiteListenerTest {
     @Test
     void badConfigurationNamesTheProperty() {
         for (Object[] bad : new Object[][] {{"port", 70000}, {"picklePort", -1}, {"maxMessageSize", "huge"},
-                {"maxLineLength", 1}, {"maxConnections", 0}}) {
+                {"maxLineLength", 1}, {"maxConnections", 0}, {"idleTimeout", "0s"}, {"idleTimeout", "later"},
+                {"connectionMemory", "512KB"}, {"connectionMemory", "much"}, {"receiveBuffer", "3GB"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new GraphiteListener(Configs.of(GraphiteListener.Config.class, bad), pipeline, Map.of()));
             assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());
@@ -260,10 +261,10 @@ class GraphiteListenerTest {
         await(() -> counter("bad_input") == 2 && counter("open_connections") == 0);
         ComponentStatus st = listener.status();
         assertEquals(List.of("packets", "samples", "bad_input", "kernel_drops", "connections", "open_connections",
-                "refused_connections", "accept_errors", "restarts", "port", "lines", "bad_lines", "udp_packets", "pickle_port",
-                "pickle_messages", "pickle_rejected", "pickle_malformed", "pickle_bad_entries", "oversize_messages"),
-                List.copyOf(st.counters().keySet()));
-        assertEquals(java.util.Set.of("open_connections", "port", "pickle_port"), st.gauges());
+                "refused_connections", "replaced_connections", "idle_timeouts", "buffer_evictions", "buffered_bytes", "accept_errors",
+                "restarts", "port", "lines", "bad_lines", "udp_packets", "pickle_port", "pickle_messages", "pickle_rejected",
+                "pickle_malformed", "pickle_bad_entries", "oversize_messages"), List.copyOf(st.counters().keySet()));
+        assertEquals(java.util.Set.of("open_connections", "buffered_bytes", "port", "pickle_port"), st.gauges());
         assertEquals(2, counter("connections"));
         assertEquals(1, counter("bad_lines"));
         assertEquals(1, counter("pickle_malformed"));

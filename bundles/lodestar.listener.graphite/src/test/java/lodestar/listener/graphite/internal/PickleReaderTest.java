@@ -21,7 +21,7 @@ class PickleReaderTest {
 
     private static List<Sample> samples(byte[] pickle, List<String> bad) throws Exception {
         List<Sample> out = new ArrayList<>();
-        PickleMetrics.samples(PickleReader.read(pickle, 0, pickle.length), NOW, out::add, bad::add);
+        PickleMetrics.samples(PickleReader.read(pickle, 0, pickle.length), NOW, out::add, e -> bad.add(e.getMessage()));
         return out;
     }
 

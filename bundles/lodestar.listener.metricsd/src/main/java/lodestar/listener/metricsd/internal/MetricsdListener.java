@@ -60,6 +60,10 @@ public final class MetricsdListener implements Monitored {
         @AttributeDefinition(description = "UDP port, 0..65535 (0: any free port).")
         int port() default 23632;
 
+        @AttributeDefinition(description = "UDP socket receive buffer (a size: 8MB). Capped by net.core.rmem_max; the listener"
+                + " says so at start. Datagrams beyond it while the listener is busy are dropped by the kernel (kernel_drops).")
+        String receiveBuffer() default "8MB";
+
         @AttributeDefinition(description = "Flush interval of metrics no handler rule matches (a duration: 10s).")
         String flushInterval() default "10s";
 
@@ -120,7 +124,7 @@ public final class MetricsdListener implements Monitored {
         this.guard = new CardinalityGuard(name, s.cardinality(), LOG::warn);
         this.registry = s.newRegistry(guard);
         this.handler = new PacketHandler(registry);
-        this.receiver = listen(s.bind(), s.port());
+        this.receiver = listen(s, s.port());
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lodestar-" + name + "-flush");
             t.setDaemon(true);
@@ -129,17 +133,18 @@ public final class MetricsdListener implements Monitored {
         schedule(registry);
     }
 
-    /** A receiver on {@code bind:port}, reopened there (on the port it got, for 0) after a failure. */
-    private SupervisedReceiver<UdpSocket> receiver(String bind, int port) {
+    /** A receiver on {@code s}'s address and {@code port}, reopened there (on the port it got, for 0) after a failure. */
+    private SupervisedReceiver<UdpSocket> receiver(Settings s, int port) {
         return new SupervisedReceiver<UdpSocket>(name + " UDP receiver",
-                previous -> sockets.open(bind, previous == null ? port : previous.port(), 0), s -> s.serve(handler, health), health);
+                previous -> sockets.open(s.bind(), previous == null ? port : previous.port(), s.receiveBuffer()),
+                socket -> socket.serve(handler, health), health);
     }
 
-    private SupervisedReceiver<UdpSocket> listen(String bind, int port) {
+    private SupervisedReceiver<UdpSocket> listen(Settings s, int port) {
         try {
-            return receiver(bind, port).start();
+            return receiver(s, port).start();
         } catch (IOException e) {
-            throw new IllegalArgumentException("port: cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -170,9 +175,9 @@ public final class MetricsdListener implements Monitored {
             int previousPort = port(); // the port in use, also when the old setting was 0 (any)
             previous.close();
             try {
-                receiver = listen(s.bind(), s.port());
+                receiver = listen(s, s.port());
             } catch (IllegalArgumentException e) {
-                receiver = receiver(old.bind(), previousPort).startOrRetry(); // free again: keep listening there
+                receiver = receiver(old, previousPort).startOrRetry(); // free again: keep listening there
                 throw e;
             }
         }
@@ -232,6 +237,11 @@ public final class MetricsdListener implements Monitored {
     int port() {
         UdpSocket s = receiver.lastSocket();
         return s == null ? -1 : s.port();
+    }
+
+    /** The metrics held now (tests that hold a bucket's lock to stall the receiver). */
+    Registry registry() {
+        return registry;
     }
 
     /** The receiver, for tests that break its socket. */

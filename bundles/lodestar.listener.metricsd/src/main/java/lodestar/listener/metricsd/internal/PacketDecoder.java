@@ -1,16 +1,12 @@
 package lodestar.listener.metricsd.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import lodestar.listener.metricsd.Action;
 import lodestar.listener.metricsd.MetricKind;
 import lodestar.listener.metricsd.MetricsdEncoder;
 import lodestar.listener.metricsd.NumberType;
+import lodestar.support.text.Utf8Decoder;
 
 /**
  * Decodes one MetricsD datagram. Commands carry no length, so after a malformed command nothing later
@@ -19,8 +15,8 @@ import lodestar.listener.metricsd.NumberType;
  */
 final class PacketDecoder {
 
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    /** strict UTF-8 without exceptions: a flood of bad names must cost no more than good ones */
+    private final Utf8Decoder utf8 = new Utf8Decoder();
     private byte[] a;
     private int pos;
     private int end;
@@ -68,10 +64,8 @@ final class PacketDecoder {
         if (n == end - pos || a[pos + n] != 0) {
             throw new ProtocolError(what + " string missing its 0x00 terminator");
         }
-        String s;
-        try {
-            s = utf8.decode(ByteBuffer.wrap(a, pos, n)).toString();
-        } catch (CharacterCodingException e) {
+        String s = utf8.decode(a, pos, n);
+        if (s == null) {
             throw new ProtocolError(what + " string is not UTF-8");
         }
         pos += n + 1;

@@ -9,13 +9,14 @@ import lodestar.support.config.Units;
 /**
  * The validated configuration of one listener ({@link MetricsdListener.Config} checked and resolved).
  *
+ * @param receiveBuffer the UDP socket's receive buffer in bytes, 0 for the system's default
  * @param flushMillis the interval of metrics no handler rule matches
  * @param handlers    the rules as configured ({@code regex=interval[:priority]}, several per entry with ';')
  * @param cardinality {@code maxMetrics} and the other limits on metrics, for the listener's guard
  * @param seriesTimeoutMillis a metric no command touched for this long is forgotten; 0 never
  */
-record Settings(String bind, int port, long flushMillis, List<String> handlers, HostNaming hostNaming, CardinalityLimits cardinality,
-        long seriesTimeoutMillis) {
+record Settings(String bind, int port, long receiveBuffer, long flushMillis, List<String> handlers, HostNaming hostNaming,
+        CardinalityLimits cardinality, long seriesTimeoutMillis) {
 
     /** @throws IllegalArgumentException whose message starts with the property at fault */
     static Settings from(MetricsdListener.Config c) {
@@ -29,15 +30,19 @@ record Settings(String bind, int port, long flushMillis, List<String> handlers, 
         CardinalityLimits limits = CardinalityLimits.of(c.maxMetrics(), c.maxNewSeries(), c.newSeriesInterval(), c.seriesOverflow());
         long seriesTimeout = Units.durationMillis("seriesTimeout", c.seriesTimeout());
         String bind = c.bind() == null || c.bind().isBlank() ? "127.0.0.1" : c.bind().trim();
-        return new Settings(bind, Units.port("port", c.port()), flushMillis, handlers, naming, limits, seriesTimeout);
+        long receiveBuffer = Units.bytes("receiveBuffer", c.receiveBuffer());
+        if (receiveBuffer > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("receiveBuffer: at most 2GB, got '" + c.receiveBuffer() + "'");
+        }
+        return new Settings(bind, Units.port("port", c.port()), receiveBuffer, flushMillis, handlers, naming, limits, seriesTimeout);
     }
 
     /** What the socket is opened with: a change of it needs a new socket. */
-    record Socket(String bind, int port) {
+    record Socket(String bind, int port, long receiveBuffer) {
     }
 
     Socket socket() {
-        return new Socket(bind, port);
+        return new Socket(bind, port, receiveBuffer);
     }
 
     /** Whether {@code other} can keep this configuration's socket. */

@@ -215,7 +215,7 @@ class MetricsdListenerTest {
     void badConfigurationNamesTheProperty() {
         for (Object[] bad : new Object[][] {{"handlers", new String[] {"^a[=5s"}}, {"handlers", new String[] {"^a=soon"}},
                 {"handlers", new String[] {"^a"}}, {"handlers", new String[] {"^a=5s:high"}}, {"flushInterval", "0"},
-                {"hostNaming", "sideways"}, {"port", -1}, {"maxMetrics", 0}}) {
+                {"hostNaming", "sideways"}, {"port", -1}, {"maxMetrics", 0}, {"receiveBuffer", "big"}, {"receiveBuffer", "3GB"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new MetricsdListener(Configs.of(MetricsdListener.Config.class, bad), pipeline, Map.of()));
             assertTrue(e.getMessage().startsWith(bad[0] + ": "), e.getMessage());

@@ -6,7 +6,10 @@ final class Batch {
     /** A batch is handed on once it holds this much; it can always take one more 64 KiB datagram. */
     static final int SOFT_LIMIT = 64 * 1024;
 
-    final byte[] data = new byte[SOFT_LIMIT + 65536 + 2];
+    /** What one batch holds in memory. */
+    static final int BYTES = SOFT_LIMIT + 65536 + 2;
+
+    final byte[] data = new byte[BYTES];
     int len;
     final Router owner;
 

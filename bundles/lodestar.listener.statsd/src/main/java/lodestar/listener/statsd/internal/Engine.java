@@ -1,6 +1,7 @@
 package lodestar.listener.statsd.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,8 @@ import lodestar.support.net.UdpSockets;
 final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Port 0: how many UDP ports the system may pick before one is also free for TCP. */
+    static final int ANY_PORT_ATTEMPTS = 5;
 
     private final String name;
     private final Shard[] shards;
@@ -75,11 +78,11 @@ final class Engine implements AutoCloseable {
         this.settings = s;
         this.out = out;
         this.flusher = new Flusher(s);
-        this.connections = new TcpConnections(s.maxConnections(), health.log());
+        this.connections = new TcpConnections(s.tcpLimits(), health.log());
         this.guard = new CardinalityGuard(name, s.cardinality(), LOG::warn);
         this.shards = new Shard[s.shards()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, s, badLog, guard, this::batchFailed, name);
+            shards[i] = new Shard(i, s, s.queueBatches(), badLog, guard, this::batchFailed, name);
             shards[i].start();
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -121,11 +124,26 @@ final class Engine implements AutoCloseable {
 
     /**
      * Opens the UDP socket on {@code port} (0: any free port) and, with TCP, the TCP port of the same number.
+     * With port 0 the number the system picks for UDP may be taken for TCP (a client's port, on a busy machine):
+     * then another is picked, up to {@value #ANY_PORT_ATTEMPTS} times.
      *
      * @param retry keep trying in the background for a socket that cannot be opened now (going back to the
      *        sockets a failed change came from) rather than throwing; nothing is left open when it throws
      */
     private void open(Settings s, int port, boolean retry) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                openOnce(s, port, retry);
+                return;
+            } catch (BindException e) {
+                if (port != 0 || retry || !s.tcp() || attempt == ANY_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void openOnce(Settings s, int port, boolean retry) throws IOException {
         SupervisedReceiver<UdpReceiver.Endpoint> u = udpReceiver(s, port);
         if (retry) {
             u.startOrRetry();
@@ -165,7 +183,7 @@ final class Engine implements AutoCloseable {
         Router router = new Router(shards, queueDrops);
         String receiver = name + " TCP receiver";
         return new SupervisedReceiver<TcpServer>(receiver, previous -> TcpServer.open(receiver,
-                List.of(new TcpServer.Port(s.bind(), port, peer -> new TcpLines(router, packets, settings.maxLineLength()))),
+                List.of(new TcpServer.Port(s.bind(), port, (peer, buffer) -> new TcpLines(router, packets, settings.maxLineLength(), buffer))),
                 connections, health, router::publishAll), TcpServer::serve, health);
     }
 
@@ -190,6 +208,11 @@ final class Engine implements AutoCloseable {
     /** Datagrams the kernel dropped for this listener's sockets since it started. */
     long kernelDrops() {
         return sockets.kernelDrops();
+    }
+
+    /** The parser/aggregator threads (tests). */
+    Shard[] shards() {
+        return shards;
     }
 
     /** The receivers at work, for tests that break their sockets. */
@@ -243,13 +266,16 @@ final class Engine implements AutoCloseable {
      * Applies a new configuration without losing aggregates. When the address, TCP or receive buffer change,
      * the sockets are reopened first; if the new ones cannot be opened, the listener goes back to the old
      * sockets (keeps trying there should someone have taken them meanwhile), changes nothing else and throws.
-     * Then the flush schedule is restarted when the interval changed; line length, connection limit and names
-     * apply to what arrives from then on.
+     * Then the flush schedule is restarted when the interval changed; line length, the TCP guards (connection
+     * limit, idle timeout, connection memory) and names apply to what arrives from then on.
      */
     synchronized void update(Settings s) throws IOException {
         Settings old = settings;
         if (s.shards() != old.shards()) {
             LOG.warn("shards: a change from {} to {} takes effect when the listener is restarted", old.shards(), s.shards());
+        }
+        if (s.queueMemory() != old.queueMemory()) {
+            LOG.warn("queueMemory: a change takes effect when the listener is restarted");
         }
         if (!s.sameSocket(old)) {
             int port = port(); // the port in use, also when the old setting was 0 (any)
@@ -262,7 +288,7 @@ final class Engine implements AutoCloseable {
             }
         }
         settings = s;
-        connections.limit(s.maxConnections());
+        connections.limits(s.tcpLimits());
         guard.limits(s.cardinality());
         for (Shard sh : shards) {
             sh.aggregator.settings(s);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import lodestar.support.cardinality.CardinalityLimits;
 import lodestar.support.config.Units;
+import lodestar.support.net.TcpConnections;
 
 /**
  * The validated, resolved configuration of one listener: what {@link StatsdListener.Config} says, with Etsy's
@@ -18,7 +19,8 @@ import lodestar.support.config.Units;
  * @param cardinality how many keys the shards hold together, how fast new ones come in, what becomes of the rest
  * @param seriesTimeoutMillis a key idle this long is forgotten; 0: never
  */
-record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxConnections, int shards, int maxLineLength,
+record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxConnections, long idleTimeoutMillis,
+        long connectionMemory, long queueMemory, int shards, int maxLineLength,
         long flushMillis, boolean dogstatsdTags, boolean legacyNamespace, String prefixStats, String globalPrefix,
         String prefixCounter, String prefixTimer, String prefixGauge, String prefixSet, String globalSuffix, boolean flushCounts,
         List<Percentile> percentiles, List<Histogram> histograms, List<String> calculatedTimerMetrics, boolean deleteCounters,
@@ -55,10 +57,21 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
         if (c.maxLineLength() < 16 || c.maxLineLength() > 65536) {
             throw new IllegalArgumentException("maxLineLength: must be between 16 and 65536, got " + c.maxLineLength());
         }
+        long idleTimeoutMillis = Units.positiveDurationMillis("idleTimeout", c.idleTimeout());
+        long queueMemory = Units.bytes("queueMemory", c.queueMemory());
+        if (queueMemory < 1024 * 1024) {
+            throw new IllegalArgumentException("queueMemory: at least 1MB, got '" + c.queueMemory() + "'");
+        }
+        long connectionMemory = Units.bytes("connectionMemory", c.connectionMemory());
+        if (connectionMemory <= c.maxLineLength()) {
+            throw new IllegalArgumentException("connectionMemory: must hold more than one line of maxLineLength ("
+                    + c.maxLineLength() + " bytes), got '" + c.connectionMemory() + "'");
+        }
         List<String> calculated = c.calculatedTimerMetrics() == null ? List.of()
                 : List.of(c.calculatedTimerMetrics()).stream().map(String::trim).filter(x -> !x.isEmpty()).toList();
         boolean idle = c.deleteIdleStats();
-        return new Settings(bind, port, c.tcp(), receiveBuffer, c.maxConnections(), c.shards() == 0 ? defaultShards() : c.shards(),
+        return new Settings(bind, port, c.tcp(), receiveBuffer, c.maxConnections(), idleTimeoutMillis, connectionMemory, queueMemory,
+                c.shards() == 0 ? defaultShards() : c.shards(),
                 c.maxLineLength(), flushMillis, c.dogstatsdTags(), c.legacyNamespace(), nn(c.prefixStats()), nn(c.globalPrefix()),
                 nn(c.prefixCounter()), nn(c.prefixTimer()), nn(c.prefixGauge()), nn(c.prefixSet()), nn(c.globalSuffix()), c.flushCounts(),
                 percentiles(c.percentThreshold()), histograms(c.histogram()), calculated,
@@ -79,8 +92,21 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
     }
 
     /**
-     * Whether {@code other} can keep this configuration's sockets: everything else (line length, connection
-     * limit, names, flush) applies to what arrives from then on without them.
+     * Batches of received lines each shard's queue holds, so that all of them together hold at most
+     * {@code queueMemory} (at least two per shard).
+     */
+    int queueBatches() {
+        return (int) Math.max(2, Math.min(Shard.QUEUE_BATCHES, queueMemory / shards / Batch.BYTES));
+    }
+
+    /** The guards of the TCP connections: how many, how long silent, how much unfinished input together. */
+    TcpConnections.Limits tcpLimits() {
+        return new TcpConnections.Limits(maxConnections, idleTimeoutMillis, connectionMemory);
+    }
+
+    /**
+     * Whether {@code other} can keep this configuration's sockets: everything else (line length, the TCP
+     * guards, names, flush) applies to what arrives from then on without them.
      */
     boolean sameSocket(Settings other) {
         return socket().equals(other.socket());

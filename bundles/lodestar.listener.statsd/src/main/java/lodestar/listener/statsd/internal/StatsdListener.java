@@ -42,8 +42,22 @@ public final class StatsdListener implements Monitored {
         @AttributeDefinition(description = "Also accept newline-framed lines over TCP on the same port.")
         boolean tcp() default false;
 
-        @AttributeDefinition(description = "Most TCP connections open at once; more are closed at once and counted (refused_connections).")
+        @AttributeDefinition(description = "Most TCP connections open at once. A new one beyond them takes the place of the"
+                + " connection idle the longest (replaced_connections), or is closed at once when all have sent within the"
+                + " last second (refused_connections).")
         int maxConnections() default 256;
+
+        @AttributeDefinition(description = "A TCP connection that sends nothing for this long is closed (a duration: 5m);"
+                + " counted in idle_timeouts.")
+        String idleTimeout() default "5m";
+
+        @AttributeDefinition(description = "Most memory all TCP connections together may hold for begun lines (a size: 32MB);"
+                + " past it the connection holding the most is closed (buffer_evictions). More than maxLineLength.")
+        String connectionMemory() default "32MB";
+
+        @AttributeDefinition(description = "Most memory the lines received but not yet parsed may hold, all shards together"
+                + " (a size: 32MB, at least 1MB); beyond it lines are dropped and counted (queue_drops). A change needs a restart.")
+        String queueMemory() default "32MB";
 
         @AttributeDefinition(description = "How often aggregates are flushed (duration: 1s, 10s). Counters' per-second rates divide by it.")
         String flushInterval() default "10s";

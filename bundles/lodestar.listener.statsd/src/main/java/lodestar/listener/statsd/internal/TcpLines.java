@@ -3,30 +3,32 @@ package lodestar.listener.statsd.internal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 
+import lodestar.support.net.InputBuffer;
 import lodestar.support.net.TcpServer;
 
 /**
  * StatsD over TCP, one client: newline-framed lines. Like Etsy's tcp server, every read that completes at least
  * one line is one "packet". Complete lines go to the TCP thread's {@link Router} straight from the read buffer;
- * only a line begun in one read and ended in a later one is kept here, so a connection holds at most
- * {@code maxLineLength + 1} bytes. A line longer than that is handed on cut at that length (the shard counts it
- * as overlong, a bad line) and the rest of it skipped; a last line without '\n' is dropped when the client
- * closes.
+ * only a line begun in one read and ended in a later one is kept, in the connection's {@link InputBuffer}: a
+ * connection holds nothing between lines, at most {@code maxLineLength + 1} bytes of a begun line, and all
+ * connections together at most the listener's {@code connectionMemory} (past it the one holding the most is
+ * closed). A line longer than {@code maxLineLength} is handed on cut at that length (the shard counts it as
+ * overlong, a bad line) and the rest of it skipped; a last line without '\n' is dropped when the client closes.
  */
 final class TcpLines implements TcpServer.Connection {
 
     private final Router router;
     private final LongAdder packets;
     /** the begun line; one byte more than a line may have, so that an overlong one shows as such */
-    private final byte[] partial;
-    private int len;
+    private final InputBuffer partial;
     /** the begun line was too long: what is left of it, up to its '\n', is skipped */
     private boolean skipping;
 
-    TcpLines(Router router, LongAdder packets, int maxLineLength) {
+    TcpLines(Router router, LongAdder packets, int maxLineLength, InputBuffer partial) {
         this.router = router;
         this.packets = packets;
-        this.partial = new byte[maxLineLength + 1];
+        this.partial = partial;
+        partial.limit(maxLineLength + 1);
     }
 
     @Override
@@ -36,18 +38,19 @@ final class TcpLines implements TcpServer.Connection {
         int end = in.arrayOffset() + in.limit();
         int first = Bytes.indexOf(a, start, end, (byte) '\n');
         if (first < 0) {
-            hold(a, start, end);
-            return true;
+            return hold(a, start, end);
         }
         boolean completed = false;
-        if (len > 0 || skipping) {
+        if (partial.length() > 0 || skipping) {
             // the line an earlier read began ends here
-            hold(a, start, first);
+            if (!hold(a, start, first)) {
+                return false;
+            }
             if (!skipping) {
-                router.packet(partial, 0, len);
+                router.packet(partial.array(), 0, partial.length());
                 completed = true;
             }
-            len = 0;
+            partial.clear();
             skipping = false;
             start = first + 1;
         }
@@ -63,26 +66,30 @@ final class TcpLines implements TcpServer.Connection {
         if (completed) {
             packets.increment();
         }
-        hold(a, start, end);
-        return true;
+        return hold(a, start, end);
     }
 
-    /** Keeps the begun line's bytes; one that outgrows {@code maxLineLength} is handed on cut, then skipped. */
-    private void hold(byte[] a, int from, int to) {
+    /**
+     * Keeps the begun line's bytes; one that outgrows {@code maxLineLength} is handed on cut, then skipped.
+     *
+     * @return false when the listener's connection memory cannot hold them: the connection is to be closed
+     */
+    private boolean hold(byte[] a, int from, int to) {
         if (skipping || from == to) {
-            return;
+            return true;
         }
         int n = to - from;
-        if (len + n > partial.length) {
-            int fit = partial.length - len;
-            System.arraycopy(a, from, partial, len, fit);
+        int room = partial.limit() - partial.length();
+        if (n > room) {
+            if (!partial.append(a, from, room)) {
+                return false;
+            }
             packets.increment();
-            router.packet(partial, 0, partial.length);
-            len = 0;
+            router.packet(partial.array(), 0, partial.length());
+            partial.clear();
             skipping = true;
-            return;
+            return true;
         }
-        System.arraycopy(a, from, partial, len, n);
-        len += n;
+        return partial.append(a, from, n);
     }
 }

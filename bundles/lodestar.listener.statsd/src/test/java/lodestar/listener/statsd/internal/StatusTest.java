@@ -54,9 +54,10 @@ class StatusTest {
             assertEquals("ok", s0.detail());
             assertNull(s0.lastError());
             assertEquals(List.of("packets", "samples", "bad_input", "queue_drops", "kernel_drops", "connections", "open_connections",
-                    "refused_connections", "accept_errors", "restarts", "port", "lines", "series", "series_created", "series_refused",
-                    "series_expired"), List.copyOf(s0.counters().keySet()));
-            assertEquals(java.util.Set.of("open_connections", "port", "series"), s0.gauges());
+                    "refused_connections", "replaced_connections", "idle_timeouts", "buffer_evictions", "buffered_bytes", "accept_errors",
+                    "restarts", "port", "lines", "series", "series_created", "series_refused", "series_expired"),
+                    List.copyOf(s0.counters().keySet()));
+            assertEquals(java.util.Set.of("open_connections", "buffered_bytes", "port", "series"), s0.gauges());
             assertEquals(0L, s0.counters().get("packets"));
             assertEquals((long) e.port(), s0.counters().get("port"));
 
