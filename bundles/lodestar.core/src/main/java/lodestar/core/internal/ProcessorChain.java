@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Processor;
 import lodestar.api.Sample;
+import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
 
 /**
@@ -105,22 +106,8 @@ final class ProcessorChain {
             return false;
         }
         rejected.increment();
-        rejectedLog.log(() -> "refused a sample with " + why + ": " + excerpt(s.name()) + "; " + rejected.sum() + " so far");
+        rejectedLog.log(() -> "refused a sample with " + why + ": '" + LogText.of(s.name()) + "'; " + rejected.sum() + " so far");
         return true;
-    }
-
-    /** A name as a log line may carry it: at most 120 characters, control characters escaped. */
-    private static String excerpt(String name) {
-        StringBuilder b = new StringBuilder(140).append('\'');
-        for (int i = 0; i < Math.min(120, name.length()); i++) {
-            char ch = name.charAt(i);
-            if (ch < 0x20 || ch == 0x7f) {
-                b.append(String.format("\\x%02x", (int) ch));
-            } else {
-                b.append(ch);
-            }
-        }
-        return b.append(name.length() > 120 ? "'..." : "'").toString();
     }
 
     long received() {

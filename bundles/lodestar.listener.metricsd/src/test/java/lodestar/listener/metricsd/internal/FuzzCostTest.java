@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import lodestar.listener.metricsd.MetricsdEncoder;
+import lodestar.support.cardinality.CardinalityGuard;
 import lodestar.testkit.Configs;
 import lodestar.testkit.Fuzz;
 import lodestar.testkit.InputCost;
@@ -19,8 +20,9 @@ import lodestar.testkit.InputCost;
  */
 class FuzzCostTest {
 
+    private final Settings settings = Settings.from(Configs.of(MetricsdListener.Config.class, "flushInterval", "1h"));
     private final PacketHandler handler = new PacketHandler(
-            Settings.from(Configs.of(MetricsdListener.Config.class, "flushInterval", "1h")).newRegistry());
+            settings.newRegistry(new CardinalityGuard("metricsd", settings.cardinality(), m -> { })));
 
     private static byte[] counter(int i) {
         return new MetricsdEncoder("web.example.com", 65507).counter("requests." + i % 50, 1).packets().get(0);

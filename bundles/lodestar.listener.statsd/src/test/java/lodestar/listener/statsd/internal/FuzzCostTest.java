@@ -36,7 +36,7 @@ class FuzzCostTest {
     @Test
     void aFuzzedDatagramCostsNoMoreThanAGoodOne() {
         Settings s = EngineTest.configured("flushInterval", "10s");
-        Aggregator agg = new Aggregator(s, new RateLimitedLog(10_000, m -> { }));
+        Aggregator agg = new Aggregator(s, new RateLimitedLog(10_000, m -> { }), EngineTest.guard(s));
         List<byte[]> good = goodDatagrams();
         List<byte[]> fuzzed = new Fuzz(10).mutate(good, good.size());
         double ratio = InputCost.ratio(good, fuzzed, d -> agg.packet(d, 0, d.length), 15);
