@@ -6,7 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
+import lodestar.support.json.Json;
 import lodestar.testkit.LodestarProcess;
 
 /**
@@ -96,5 +98,33 @@ final class ConsoleClient {
                 .header("Authorization", LodestarProcess.basicAuth("admin", password)).build();
         String token = http.send(r, HttpResponse.BodyHandlers.discarding()).headers().firstValue(TOKEN_HEADER).orElse(null);
         return token == null ? b : b.header(TOKEN_HEADER, token);
+    }
+
+    /**
+     * One component of the Lodestar page's {@code status.json} ({@code type}, {@code name}), waiting up to 30 s for it
+     * to appear: components come and go with their configurations.
+     */
+    Map<String, Object> component(String type, String name) throws IOException, InterruptedException {
+        long end = System.currentTimeMillis() + 30_000;
+        String body = "";
+        while (true) {
+            body = get("/system/console/lodestar/status.json").body();
+            for (Object o : Json.array(Json.object(Json.parse(body)).get("components"))) {
+                Map<String, Object> c = Json.object(o);
+                if (type.equals(c.get("type")) && name.equals(c.get("name"))) {
+                    return c;
+                }
+            }
+            if (System.currentTimeMillis() >= end) {
+                throw new AssertionError("no " + type + "/" + name + " in status.json: " + body);
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    /** A counter of a {@link #component} answer, -1 when it has none. */
+    static long counter(Map<String, Object> component, String counter) {
+        Object v = Json.object(component.get("counters")).get(counter);
+        return v == null ? -1 : ((Number) v).longValue();
     }
 }

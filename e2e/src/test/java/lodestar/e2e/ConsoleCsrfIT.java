@@ -113,9 +113,9 @@ class ConsoleCsrfIT {
         assertFalse(lodestar.shell("lodestar:status").contains("command"), lodestar.shell("lodestar:status"));
         assertEquals("[]", console.get("/system/console/configMgr/(service.factoryPid=lodestar.beacon.command).json").body().trim(),
                 "no command configuration was made");
-        Map<String, Object> guard = component("runtime", "console");
-        assertEquals((long) attacks.size(), counter(guard, "csrf_refused"), guard.toString());
-        assertTrue(count("Web console: refused .*cross-site request forgery") >= 1, lodestar.output());
+        Map<String, Object> guard = console.component("runtime", "console");
+        assertEquals((long) attacks.size(), ConsoleClient.counter(guard, "csrf_refused"), guard.toString());
+        assertTrue(lodestar.countOutput("Web console: refused .*cross-site request forgery") >= 1, lodestar.output());
     }
 
     @Test
@@ -144,7 +144,7 @@ class ConsoleCsrfIT {
         String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         assertTrue(text.contains("touch " + marker) && Pattern.compile("(?m)^interval\\s*=\\s*\"?1s\"?$").matcher(text).find(), text);
         assertFalse(text.contains("felix.fileinstall.filename") || text.contains("service.pid"), text);
-        assertTrue(count("Configuration lodestar\\.beacon\\.command\\.[0-9a-f-]+: made in the web console, saved to "
+        assertTrue(lodestar.countOutput("Configuration lodestar\\.beacon\\.command\\.[0-9a-f-]+: made in the web console, saved to "
                 + Pattern.quote(file.toString())) == 1, lodestar.output());
 
         // FileInstall reads the new file and finds its configuration: no second instance
@@ -196,26 +196,5 @@ class ConsoleCsrfIT {
         Matcher m = Pattern.compile("\"pid\":\"([^\"]+)\"").matcher(json);
         assertTrue(m.find(), json);
         return m.group(1);
-    }
-
-    private Map<String, Object> component(String type, String name) throws Exception {
-        String body = console.get("/system/console/lodestar/status.json").body();
-        for (Object o : Json.array(Json.object(Json.parse(body)).get("components"))) {
-            Map<String, Object> c = Json.object(o);
-            if (type.equals(c.get("type")) && name.equals(c.get("name"))) {
-                return c;
-            }
-        }
-        throw new AssertionError("no " + type + "/" + name + " in status.json: " + body);
-    }
-
-    private static long counter(Map<String, Object> component, String counter) {
-        Object v = Json.object(component.get("counters")).get(counter);
-        return v == null ? -1 : ((Number) v).longValue();
-    }
-
-    private long count(String regex) {
-        Pattern p = Pattern.compile(regex);
-        return lodestar.output().lines().filter(l -> p.matcher(l).find()).count();
     }
 }

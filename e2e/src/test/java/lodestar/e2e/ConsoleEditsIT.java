@@ -91,7 +91,7 @@ class ConsoleEditsIT {
         Thread.sleep(2_500);
         assertFalse(lodestar.output().contains("Updating configuration {lodestar.beacon.system}"), lodestar.output());
         assertFalse(lodestar.output().contains("Updating configuration {lodestar.sink.graphite~edit}"), lodestar.output());
-        assertEquals(1, count("system beacon: system.vm.\\* every 2s"), lodestar.output());
+        assertEquals(1, lodestar.countOutput("system beacon: system.vm.\\* every 2s"), lodestar.output());
         // the saving component reports what it did, like every other part (lodestar:status, the Lodestar page)
         Map<String, Object> saving = configsave();
         assertEquals("ok", saving.get("state"), saving.toString());
@@ -160,15 +160,11 @@ class ConsoleEditsIT {
         throw new AssertionError("no runtime/configsave in status.json: " + body);
     }
 
-    private long count(String regex) {
-        Pattern p = Pattern.compile(regex);
-        return lodestar.output().lines().filter(l -> p.matcher(l).find()).count();
-    }
 
     private boolean awaitCount(String regex, long n) throws InterruptedException {
         long end = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < end) {
-            if (count(regex) >= n) {
+            if (lodestar.countOutput(regex) >= n) {
                 return true;
             }
             Thread.sleep(100);

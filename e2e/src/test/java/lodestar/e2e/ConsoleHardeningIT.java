@@ -81,8 +81,8 @@ class ConsoleHardeningIT {
         int unauthorized = codes.getOrDefault(401, 0);
         assertTrue(unauthorized >= 5 && unauthorized <= 6 + millis / 1000, codes + " in " + millis + " ms");
         assertEquals(200 - unauthorized, codes.getOrDefault(429, 0), codes.toString());
-        assertTrue(count("Web console: failed login as 'admin' from 127\\.0\\.0\\.1") >= 1, lodestar.output());
-        assertTrue(count("Web console: too many failed logins from 127\\.0\\.0\\.1") >= 1, lodestar.output());
+        assertTrue(lodestar.countOutput("Web console: failed login as 'admin' from 127\\.0\\.0\\.1") >= 1, lodestar.output());
+        assertTrue(lodestar.countOutput("Web console: too many failed logins from 127\\.0\\.0\\.1") >= 1, lodestar.output());
         // while throttled even the right password is refused: an answer must not tell a guess that was right
         HttpResponse<String> refused = console.get("/system/console/bundles.json");
         assertEquals(429, refused.statusCode());
@@ -94,9 +94,9 @@ class ConsoleHardeningIT {
             Thread.sleep(250);
         }
         assertEquals(200, code, "the administrator gets back in once the address slows down");
-        Map<String, Object> guard = component("runtime", "console");
-        assertTrue(counter(guard, "failed_logins") >= 5, guard.toString());
-        assertTrue(counter(guard, "refused_logins") >= 194, guard.toString());
+        Map<String, Object> guard = console.component("runtime", "console");
+        assertTrue(ConsoleClient.counter(guard, "failed_logins") >= 5, guard.toString());
+        assertTrue(ConsoleClient.counter(guard, "refused_logins") >= 194, guard.toString());
     }
 
     private int login(String pw) throws Exception {
@@ -135,7 +135,7 @@ class ConsoleHardeningIT {
                 assertFalse(t.getValue().contains(secret), t.getKey() + " shows " + secret + ":\n" + excerpt(t.getValue(), secret));
             }
         }
-        assertTrue(counter(component("runtime", "console"), "masked_secrets") > 0);
+        assertTrue(ConsoleClient.counter(console.component("runtime", "console"), "masked_secrets") > 0);
     }
 
     private static String excerpt(String text, String secret) {
@@ -157,9 +157,9 @@ class ConsoleHardeningIT {
     void aBadConfigurationIsOneLineNamingFileAndPropertyAndShowsAsFailedUntilFixed() throws Exception {
         Path file = home.resolve("conf").resolve("lodestar.listener.statsd-bad.cfg");
         String line = "Configuration " + Pattern.quote(file.toString()) + ": port: must be between 0 and 65535, got 70000";
-        assertTrue(Eventually.within(30_000, () -> count(line) >= 1), lodestar.output());
+        assertTrue(Eventually.within(30_000, () -> lodestar.countOutput(line) >= 1), lodestar.output());
         Thread.sleep(2_000); // SCR tries it more than once
-        assertEquals(1, count(line), lodestar.output());
+        assertEquals(1, lodestar.countOutput(line), lodestar.output());
         for (String trace : List.of("InvocationTargetException", "Error during instantiation", "\tat org.apache.felix.scr")) {
             assertFalse(lodestar.output().contains(trace), "a stack trace in the log: " + trace + "\n" + lodestar.output());
         }
@@ -167,7 +167,7 @@ class ConsoleHardeningIT {
         String row = status.lines().filter(l -> l.contains("statsd-bad")).findFirst().orElse("");
         assertTrue(row.matches("\\s*listener\\s+statsd-bad\\s+failed/invalid-settings\\s.*"), status);
         assertTrue(row.contains(file.getFileName() + ": port: must be between 0 and 65535, got 70000"), row);
-        Map<String, Object> page = component("listener", "statsd-bad");
+        Map<String, Object> page = console.component("listener", "statsd-bad");
         assertEquals("failed", page.get("state"), page.toString());
         assertEquals("bad", page.get("badge"), page.toString());
         assertTrue(String.valueOf(page.get("lastError")).contains("port: must be between 0 and 65535"), page.toString());
@@ -176,35 +176,12 @@ class ConsoleHardeningIT {
         lodestar.config("lodestar.listener.statsd-bad.cfg", Map.of("port", "0"));
         assertTrue(awaitStatus(s -> s.lines().anyMatch(l -> l.matches("\\s*listener\\s+statsd-bad\\s+ok\\s.*"))),
                 lodestar.shell("lodestar:status"));
-        assertTrue(Eventually.within(30_000, () -> count("Configuration " + Pattern.quote(file.toString()) + ": fixed") == 1), lodestar.output());
+        assertTrue(Eventually.within(30_000, () -> lodestar.countOutput("Configuration " + Pattern.quote(file.toString()) + ": fixed") == 1), lodestar.output());
         assertEquals(1, lodestar.shell("lodestar:status").lines().filter(l -> l.contains("statsd-bad")).count());
     }
 
-    private Map<String, Object> component(String type, String name) throws Exception {
-        long end = System.currentTimeMillis() + 30_000;
-        String body = "";
-        while (System.currentTimeMillis() < end) {
-            body = console.get("/system/console/lodestar/status.json").body();
-            for (Object o : Json.array(Json.object(Json.parse(body)).get("components"))) {
-                Map<String, Object> c = Json.object(o);
-                if (type.equals(c.get("type")) && name.equals(c.get("name"))) {
-                    return c;
-                }
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("no " + type + "/" + name + " in status.json: " + body);
-    }
 
-    private static long counter(Map<String, Object> component, String counter) {
-        Object v = Json.object(component.get("counters")).get(counter);
-        return v == null ? -1 : ((Number) v).longValue();
-    }
 
-    private long count(String regex) {
-        Pattern p = Pattern.compile(regex);
-        return lodestar.output().lines().filter(l -> p.matcher(l).find()).count();
-    }
 
     private boolean awaitStatus(java.util.function.Predicate<String> ok) throws Exception {
         return Eventually.within(30_000, () -> ok.test(lodestar.shell("lodestar:status")));

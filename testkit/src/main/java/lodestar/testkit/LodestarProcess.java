@@ -236,6 +236,12 @@ public final class LodestarProcess implements AutoCloseable {
         }
     }
 
+    /** How many lines of the platform's output so far contain a match of {@code regex}. */
+    public long countOutput(String regex) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        return output().lines().filter(l -> p.matcher(l).find()).count();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (isAlive()) {
