@@ -61,7 +61,7 @@
   }
 
   function tileNode(t) {
-    var a = el('a', 'tile ' + statusClass(t.status));
+    var a = el('a', 'tile ' + (t.kind === 'component' ? 'component ' : '') + statusClass(t.status));
     a.dataset.id = t.id;
     a.dataset.status = statusClass(t.status);
     if (typeof t.link === 'string' && t.link.indexOf('/explore#') === 0) {
