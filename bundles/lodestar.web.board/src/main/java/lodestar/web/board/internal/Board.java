@@ -156,7 +156,10 @@ final class Board {
         return new Changes(layout, updated);
     }
 
-    /** Takes the states of the running parts ({@code Pipeline.status()}); a tile changes when its state does. */
+    /**
+     * Takes the states of the running parts ({@code Pipeline.status()}); a tile changes when its state, its detail
+     * (except an ok part's) or its last error does; "since" and the history follow the colour.
+     */
     synchronized Changes pollComponents(List<ComponentStatus> statuses, long now) {
         if (!showComponents) {
             return Changes.NONE;
@@ -169,10 +172,12 @@ final class Board {
                 continue;
             }
             String status = colour(s.state());
-            String label = s.describeState();
+            // an ok part's detail says what it is doing this instant (a beacon "running", then "idle"): not news
+            // for a wall screen, and it would restart "for ..." at every run
+            String label = s.state() == State.OK ? State.OK.word() : s.describeState();
             String message = Tile.cut(s.lastError());
             Tile before = tiles.get(id);
-            boolean sameState = before != null && before.status().equals(status) && before.label().equals(label);
+            boolean sameState = before != null && before.status().equals(status);
             long since = sameState ? before.since() : now;
             History h = histories.computeIfAbsent(id, k -> new History(historyLength));
             if (!sameState) {
