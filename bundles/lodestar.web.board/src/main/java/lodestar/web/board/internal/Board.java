@@ -58,6 +58,7 @@ final class Board {
     private List<String> groupOrder;
     private int historyLength;
     private boolean showComponents;
+    private long heartbeatMillis;
 
     private final Map<Long, CheckEntry> checks = new LinkedHashMap<>();
     private final Map<String, Tile> tiles = new HashMap<>();
@@ -78,6 +79,7 @@ final class Board {
         this.groupOrder = s.groups();
         this.historyLength = s.historyLength();
         this.showComponents = s.showComponents();
+        this.heartbeatMillis = s.heartbeatMillis();
         histories.values().forEach(h -> h.resize(historyLength));
         if (!showComponents) {
             tiles.keySet().removeIf(id -> id.startsWith("component:"));
@@ -214,7 +216,7 @@ final class Board {
         StringBuilder b = new StringBuilder(256 + tiles.size() * 512);
         b.append("{\"title\":");
         Json.string(b, title);
-        b.append(",\"now\":").append(now).append(",\"groups\":[");
+        b.append(",\"now\":").append(now).append(",\"heartbeat\":").append(heartbeatMillis).append(",\"groups\":[");
         boolean firstGroup = true;
         for (Map.Entry<String, List<Tile>> g : groups().entrySet()) {
             b.append(firstGroup ? "" : ",").append("{\"name\":");
