@@ -31,7 +31,7 @@ public final class ApiServer implements AutoCloseable {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         ServletHolder holder = new ServletHolder(api);
-        for (String pattern : new String[] {"/render", "/render/", "/metrics/find", "/metrics/find/"}) {
+        for (String pattern : new String[] {"/render", "/render/*", "/metrics/find", "/metrics/find/*"}) {
             ctx.addServlet(holder, pattern);
         }
         server.setHandler(ctx);
