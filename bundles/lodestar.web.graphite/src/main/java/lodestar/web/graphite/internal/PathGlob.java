@@ -2,11 +2,10 @@ package lodestar.web.graphite.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A Graphite path expression ({@code servers.web{1,2}.cpu-[0-7].*}): dot-separated components, each matched
- * on its own as graphite-web's finder does (fnmatch after brace expansion): {@code *} any characters,
+ * on its own as graphite-web's finder does (fnmatch after brace expansion; see {@link ComponentGlob}): {@code *} any characters,
  * {@code ?} one, {@code [abc]}, {@code [a-z]} and {@code [!a]} one of (or none of) a set, {@code {a,b}} one of
  * the alternatives (which may hold the other wildcards). A tagged series name ({@code name;k=v}) is one more
  * component after the last, matched literally except for the same wildcards.
@@ -14,10 +13,10 @@ import java.util.regex.Pattern;
 final class PathGlob {
 
     private final String text;
-    private final List<Pattern> components;
+    private final List<ComponentGlob> components;
     private final List<String> literal;
 
-    private PathGlob(String text, List<Pattern> components, List<String> literal) {
+    private PathGlob(String text, List<ComponentGlob> components, List<String> literal) {
         this.text = text;
         this.components = components;
         this.literal = literal;
@@ -26,11 +25,11 @@ final class PathGlob {
     /** @throws BadRequest when a bracket or brace is not closed */
     static PathGlob compile(String text) {
         List<String> parts = split(text);
-        List<Pattern> patterns = new ArrayList<>(parts.size());
+        List<ComponentGlob> patterns = new ArrayList<>(parts.size());
         List<String> literal = new ArrayList<>(parts.size());
         for (String p : parts) {
             if (hasWildcard(p)) {
-                patterns.add(Pattern.compile(toRegex(p, text), Pattern.DOTALL));
+                patterns.add(ComponentGlob.compile(p, text));
                 literal.add(null);
             } else {
                 patterns.add(null);
@@ -70,7 +69,7 @@ final class PathGlob {
     /** Whether component {@code i} matches {@code value}. */
     boolean matches(int i, String value) {
         String lit = literal.get(i);
-        return lit != null ? lit.equals(value) : components.get(i).matcher(value).matches();
+        return lit != null ? lit.equals(value) : components.get(i).matches(value);
     }
 
     /** Whether the whole of {@code path} (already split at dots) matches. */
@@ -133,65 +132,5 @@ final class PathGlob {
             out.set(last, out.get(last) + name.substring(semi));
         }
         return out;
-    }
-
-    private static String toRegex(String glob, String whole) {
-        StringBuilder b = new StringBuilder();
-        int i = 0;
-        int n = glob.length();
-        int braces = 0;
-        while (i < n) {
-            char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> b.append(".*");
-                case '?' -> b.append('.');
-                case '[' -> {
-                    int end = glob.indexOf(']', i + 2);
-                    if (end < 0) {
-                        throw new BadRequest("unclosed '[' in '" + whole + "'");
-                    }
-                    String set = glob.substring(i + 1, end);
-                    b.append('[');
-                    if (set.startsWith("!")) {
-                        b.append('^');
-                        set = set.substring(1);
-                    }
-                    for (char s : set.toCharArray()) {
-                        if (s == '-' || Character.isLetterOrDigit(s)) {
-                            b.append(s);
-                        } else {
-                            b.append('\\').append(s);
-                        }
-                    }
-                    b.append(']');
-                    i = end;
-                }
-                case '{' -> {
-                    braces++;
-                    b.append("(?:");
-                }
-                case '}' -> {
-                    if (braces == 0) {
-                        b.append("\\}");
-                    } else {
-                        braces--;
-                        b.append(')');
-                    }
-                }
-                case ',' -> b.append(braces > 0 ? "|" : ",");
-                default -> {
-                    if (Character.isLetterOrDigit(c)) {
-                        b.append(c);
-                    } else {
-                        b.append('\\').append(c);
-                    }
-                }
-            }
-            i++;
-        }
-        if (braces > 0) {
-            throw new BadRequest("unclosed '{' in '" + whole + "'");
-        }
-        return b.toString();
     }
 }
