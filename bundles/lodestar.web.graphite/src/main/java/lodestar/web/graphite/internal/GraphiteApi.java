@@ -1,7 +1,7 @@
 package lodestar.web.graphite.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.Writer;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -49,6 +49,7 @@ public final class GraphiteApi extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(GraphiteApi.class);
     /** the viewer context the read-only web bundles share (lodestar.runtime provides it) */
     static final String CONTEXT = "lodestar.view";
+    private static final int SLICE = 16 * 1024;
 
     @ObjectClassDefinition(name = "Lodestar Graphite read API",
             description = "Graphite-compatible /metrics/find and /render over the embedded store, for Grafana's Graphite data source.")
@@ -233,14 +234,28 @@ public final class GraphiteApi extends HttpServlet {
         write(resp, status, b.append('}'));
     }
 
+    /**
+     * Writes the answer in slices straight from the builder: no String and no byte[] copy of a large answer
+     * (a full {@code maxPoints} answer is some 30 MB of text), so a request holds the builder and little more.
+     */
     private static void write(HttpServletResponse resp, int status, CharSequence body) throws IOException {
         resp.setStatus(status);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-cache");
         resp.setHeader("X-Content-Type-Options", "nosniff");
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        resp.setContentLength(bytes.length);
-        resp.getOutputStream().write(bytes);
+        resp.setBufferSize(SLICE);
+        Writer w = resp.getWriter();
+        char[] slice = new char[SLICE];
+        for (int i = 0; i < body.length(); i += SLICE) {
+            int n = Math.min(SLICE, body.length() - i);
+            if (body instanceof StringBuilder sb) {
+                sb.getChars(i, i + n, slice, 0);
+                w.write(slice, 0, n);
+            } else {
+                w.write(body.subSequence(i, i + n).toString());
+            }
+        }
+        w.flush();
     }
 }
