@@ -16,6 +16,14 @@ final class Budget {
         this.maxPoints = maxPoints;
     }
 
+    /** Takes {@code n} more values a function makes (summarize's buckets), or refuses the request. */
+    void produce(long n) {
+        points += n;
+        if (points > maxPoints) {
+            throw new BadRequest("more than maxPoints=" + maxPoints + " points in one request: use a longer interval or range");
+        }
+    }
+
     /** Takes one series of {@code n} points, or refuses the request. */
     void take(long n) {
         if (++series > maxSeries) {

@@ -250,10 +250,12 @@ final class Functions {
             double[] in = s.read();
             long readStep = s.step * s.valuesPerPoint();
             int numPoints = (int) Math.min(in.length, Math.max(0, (s.end - s.start + readStep - 1) / readStep));
-            List<Double> values = new ArrayList<>();
+            long buckets = Math.max(0, (newEnd - newStart + seconds - 1) / seconds);
+            budget.produce(buckets); // counted before anything is allocated: "1s" over a year is refused here
+            double[] v = new double[(int) buckets];
             int i = 0;
             long t = newStart;
-            while (t < newEnd) {
+            for (int b = 0; b < buckets; b++, t += seconds) {
                 int first = i;
                 int nonNull = 0;
                 while (i < numPoints && s.start + i * readStep < t + seconds) {
@@ -262,11 +264,7 @@ final class Functions {
                     }
                     i++;
                 }
-                values.add(nonNull == 0 ? Double.NaN : agg.apply(in, first, i));
-                t += seconds;
-                if (values.size() > 10_000_000) {
-                    throw new BadRequest("summarize(): too many buckets");
-                }
+                v[b] = nonNull == 0 ? Double.NaN : agg.apply(in, first, i);
             }
             if (alignToFrom) {
                 newEnd = t;
@@ -274,7 +272,6 @@ final class Functions {
             s.tags.put("summarize", interval);
             s.tags.put("summarizeFunction", func);
             String name = "summarize(" + s.name + ", \"" + interval + "\", \"" + func + "\"" + (alignToFrom ? ", true" : "") + ")";
-            double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
             out.add(s.copy(name, newStart, newEnd, seconds, v));
         }
         return out;

@@ -56,8 +56,9 @@ final class StoreSource implements SeriesSource {
             if (untilI <= fromI) {
                 untilI = fromI + step;
             }
-            int n = (int) ((untilI - fromI) / step);
-            budget.take(n);
+            long count = (untilI - fromI) / step;
+            budget.take(count); // refuses before the cast and the allocation: from=0 is 1.8e9 slots at 1 s
+            int n = (int) count;
             double[] values = new double[n];
             Arrays.fill(values, Double.NaN);
             TimeSeries ts = store.query(key, fromI * 1000, untilI * 1000 - 1, step * 1000);

@@ -290,6 +290,15 @@ class RenderTest {
         BadRequest points = assertThrows(BadRequest.class, () -> fewPoints.render(
                 new Renderer.Request(List.of("servers.web1.cpu", "servers.web2.cpu"), "-10min", "now", null, false), now * 1000));
         assertTrue(points.getMessage().contains("maxPoints=100"), points.getMessage());
+        // a range or a function making more values than the budget is refused before it allocates them
+        BadRequest epoch = assertThrows(BadRequest.class, () -> renderRange("0", "now", null, "servers.web1.cpu"));
+        assertTrue(epoch.getMessage().contains("maxPoints=100000"), epoch.getMessage());
+        Renderer five = new Renderer(source, new Limits(5, 500, 100, 500, 100), ZoneOffset.UTC);
+        // 61 values read, then 1 s buckets over 10 min: 660 more
+        five.render(new Renderer.Request(List.of("summarize(servers.web1.cpu,'1min')"), "-10min", "now", null, false), now * 1000);
+        BadRequest buckets = assertThrows(BadRequest.class, () -> five.render(
+                new Renderer.Request(List.of("summarize(servers.web1.cpu,'1s')"), "-10min", "now", null, false), now * 1000));
+        assertTrue(buckets.getMessage().contains("maxPoints=500 points in one request: use a longer interval"), buckets.getMessage());
     }
 
     @Test
