@@ -134,6 +134,11 @@ class GraphiteApiIT {
         HttpResponse<String> byPost = send(loopback, "POST", "/render", null, "application/x-www-form-urlencoded", query);
         assertEquals(200, byPost.statusCode(), byPost.body());
         assertEquals("in", Json.object(Json.array(Json.parse(byPost.body())).get(0)).get("target"));
+        // Grafana's "Save & test" of a Graphite data source
+        HttpResponse<String> saveAndTest = send(loopback, "POST", "/render", null, "application/x-www-form-urlencoded",
+                "target=" + enc("constantLine(100)") + "&from=-1h&until=now&format=json&maxDataPoints=300");
+        assertEquals(200, saveAndTest.statusCode(), saveAndTest.body());
+        assertTrue(saveAndTest.body().startsWith("[{\"target\": \"100.0\""), saveAndTest.body());
         // anything else but a form read stays refused: the console guard's 403 (no token) comes first, and the
         // read-only context's 405 behind it
         assertEquals(403, send(loopback, "POST", "/render", null, "application/json", "{}").statusCode());

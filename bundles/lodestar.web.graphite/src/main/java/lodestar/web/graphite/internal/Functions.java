@@ -45,8 +45,9 @@ final class Functions {
             case "aliasByNode" -> aliasByNode(c);
             case "perSecond" -> perSecond(c);
             case "summarize" -> summarize(c);
+            case "constantLine" -> constantLine(c);
             default -> throw new BadRequest("unknown function " + c.name() + "(): supported are sumSeries, sum, averageSeries,"
-                    + " avg, scale, alias, aliasByNode, perSecond, summarize");
+                    + " avg, scale, alias, aliasByNode, perSecond, summarize, constantLine");
         };
     }
 
@@ -275,6 +276,23 @@ final class Functions {
             out.add(s.copy(name, newStart, newEnd, seconds, v));
         }
         return out;
+    }
+
+    /**
+     * graphite-web's {@code constantLine}: three points, at from, halfway and until. Grafana's "Save &amp; test" of a
+     * Graphite data source renders {@code constantLine(100)}.
+     */
+    private List<Series> constantLine(Expr.Call c) {
+        arity(c, 1, 1);
+        Expr.Num value = num(c, c.args().get(0));
+        long step = (until - from) / 2;
+        if (step <= 0) {
+            throw new BadRequest("constantLine(): the range must span at least 2 seconds");
+        }
+        budget.produce(3);
+        String name = pythonFloat(value.value());
+        double v = value.value();
+        return List.of(new Series(name, "constantLine(" + name + ")", null, from, until, step, new double[] {v, v, v}));
     }
 
     /** graphite-web's aggregation functions over the non-null values of {@code v[from, to)}. */

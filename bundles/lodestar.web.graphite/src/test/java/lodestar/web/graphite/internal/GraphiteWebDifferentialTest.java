@@ -156,6 +156,8 @@ class GraphiteWebDifferentialTest {
             new String[] {"summarize(diff.web1.cpu,'5min','sum',true)"},
             new String[] {"summarize(perSecond(diff.web1.requests),'10min','avg')"},
             new String[] {"sumSeries(scale(diff.*.cpu,2))"},
+            new String[] {"constantLine(100)"},
+            new String[] {"constantLine(2.5)", "&maxDataPoints=2"},
             new String[] {"diff.web1.cpu", "diff.db1.cpu"},
             new String[] {"diff.*.cpu", "&maxDataPoints=50"},
             new String[] {"sumSeries(diff.*.cpu)", "&maxDataPoints=7"},
@@ -189,9 +191,13 @@ class GraphiteWebDifferentialTest {
         List<String> failures = new ArrayList<>();
         for (String q : List.of("/render?format=json&target=diff.*.cpu&from=-1h",
                 "/render?format=json&target=sumSeries(diff.*.cpu)&from=-45min&until=now",
-                "/render?format=json&target=diff.web1.cpu&from=-2h&until=-20min")) {
-            // both sides read "now" themselves: ask both within one 10 s step, or try again in the next
-            sameStep(() -> {
+                "/render?format=json&target=diff.web1.cpu&from=-2h&until=-20min",
+                // Grafana's "Save & test": constantLine(100) over the last hour, 300 points at most (its times are
+                // from and until themselves, to the second)
+                "/render?format=json&target=constantLine(100)&from=-1h&until=now&maxDataPoints=300")) {
+            // both sides read "now" themselves: ask both within one step (10 s; 1 s for constantLine), or try again
+            long period = q.contains("constantLine") ? 1_000 : 10_000;
+            sameStep(period, () -> {
                 List<String> f = new ArrayList<>();
                 try {
                     compare(q, q, f);
@@ -257,6 +263,10 @@ class GraphiteWebDifferentialTest {
         ours = lodestar.get(perSecond);
         assertEquals(200, ours.statusCode());
         assertTrue(ours.body().contains("[1.7, " + (t0 + 10) + "]"), ours.body());
+        // 6. /functions (the function index Grafana asks a 1.1 Graphite for): not served (404); Debian 12's graphite-web
+        //    1.1.8 fails it too (500: Python 3.11 has no inspect.getargspec), so Grafana falls back to its own list
+        assertEquals(404, lodestar.get("/functions").statusCode());
+        assertEquals(500, web.get("/functions").statusCode());
     }
 
     @Test
@@ -304,20 +314,20 @@ class GraphiteWebDifferentialTest {
         return json;
     }
 
-    private static void sameStep(Supplier<List<String>> attempt, List<String> failures) throws InterruptedException {
+    private static void sameStep(long period, Supplier<List<String>> attempt, List<String> failures) throws InterruptedException {
         for (int tries = 0; tries < 3; tries++) {
-            long step = System.currentTimeMillis() / 10_000;
-            if (System.currentTimeMillis() % 10_000 > 7_000) {
-                Thread.sleep(10_000 - System.currentTimeMillis() % 10_000 + 100);
+            long step = System.currentTimeMillis() / period;
+            if (System.currentTimeMillis() % period > period * 7 / 10) {
+                Thread.sleep(period - System.currentTimeMillis() % period + 50);
                 continue;
             }
             List<String> f = attempt.get();
-            if (System.currentTimeMillis() / 10_000 == step) {
+            if (System.currentTimeMillis() / period == step) {
                 failures.addAll(f);
                 return;
             }
         }
-        fail("could not ask both servers within one 10 s step");
+        fail("could not ask both servers within one step of " + period + " ms");
     }
 
     /** Where two parsed JSON values differ (numbers compared as doubles, to 1e-9 relative), or null. */
