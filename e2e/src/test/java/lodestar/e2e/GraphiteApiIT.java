@@ -155,6 +155,25 @@ class GraphiteApiIT {
         assertEquals(200, script.statusCode());
         assertEquals("application/json", script.headers().firstValue("Content-Type").orElse("").split(";")[0]);
         assertEquals("nosniff", script.headers().firstValue("X-Content-Type-Options").orElse(null));
+
+        // the API is a Monitored part: its counters come back as the core's self-metrics, readable through itself
+        String self = "/render?format=json&from=-5min&noNullPoints=1&target=lodestar.self.web.graphite.refused";
+        long end = System.currentTimeMillis() + 40_000;
+        String last = "";
+        boolean counted = false;
+        while (!counted && System.currentTimeMillis() < end) {
+            HttpResponse<String> r = get(loopback, self, null);
+            last = r.body();
+            List<Object> found = Json.array(Json.parse(last));
+            if (!found.isEmpty() && Json.array(Json.object(found.get(0)).get("datapoints")).stream()
+                    .anyMatch(pt -> ((Number) Json.array(pt).get(0)).doubleValue() >= 1)) {
+                counted = true;
+            } else {
+                Thread.sleep(1000);
+            }
+        }
+        assertTrue(counted, "lodestar.self.web.graphite.refused counts the refused requests: " + last);
+        assertTrue(loopback.shell("lodestar:status").contains("graphite"), "lodestar:status lists the API");
     }
 
     @Test

@@ -34,4 +34,12 @@ final class Budget {
             throw new BadRequest("more than maxPoints=" + maxPoints + " points in one request: shorten the range");
         }
     }
+
+    int series() {
+        return series;
+    }
+
+    long points() {
+        return points;
+    }
 }

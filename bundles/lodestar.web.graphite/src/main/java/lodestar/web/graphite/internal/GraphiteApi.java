@@ -5,8 +5,11 @@ import java.io.Writer;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,7 +29,10 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import lodestar.api.ComponentStatus;
+import lodestar.api.Monitored;
 import lodestar.api.SeriesStore;
+import lodestar.api.State;
 import lodestar.support.json.Json;
 import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
@@ -37,13 +43,13 @@ import lodestar.support.log.RateLimitedLog;
  * when bound wider). GET and HEAD, and POST with a form body as Grafana sends it: a POST here reads exactly
  * what the same GET would, nothing in this servlet changes state.
  */
-@Component(name = "lodestar.web.graphite", service = Servlet.class, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(name = "lodestar.web.graphite", service = {Servlet.class, Monitored.class}, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = GraphiteApi.Config.class)
 // "/render/" is not a valid whiteboard pattern (Felix fails the servlet: failureReason 6, validation failed)
 @HttpWhiteboardServletPattern({"/render", "/render/*", "/metrics/find", "/metrics/find/*"})
 @HttpWhiteboardServletName("lodestar-graphite")
 @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=" + GraphiteApi.CONTEXT + ")")
-public final class GraphiteApi extends HttpServlet {
+public final class GraphiteApi extends HttpServlet implements Monitored {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GraphiteApi.class);
@@ -107,6 +113,12 @@ public final class GraphiteApi extends HttpServlet {
     private final transient RateLimitedLog badRequests = new RateLimitedLog(10_000, LOG::warn);
     private final transient RateLimitedLog failures = new RateLimitedLog(10_000, LOG::error);
     private volatile Settings settings;
+    private final transient AtomicLong answered = new AtomicLong();
+    private final transient AtomicLong refused = new AtomicLong();
+    private final transient AtomicLong failed = new AtomicLong();
+    private final transient AtomicLong seriesRead = new AtomicLong();
+    private final transient AtomicLong pointsRead = new AtomicLong();
+    private transient volatile String lastError;
 
     @Activate
     public GraphiteApi(Config config, @Reference SeriesStore store) {
@@ -165,10 +177,13 @@ public final class GraphiteApi extends HttpServlet {
             } else {
                 body = render(req, s);
             }
+            answered.incrementAndGet();
             write(resp, HttpServletResponse.SC_OK, body);
         } catch (BadRequest e) {
             error(req, resp, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
         } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            lastError = "graphite api: " + req.getMethod() + " " + path + " failed: " + e;
             failures.log(() -> "graphite api: " + req.getMethod() + " " + path + " failed: " + e);
             error(req, resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "internal error (see the platform log)");
         }
@@ -216,7 +231,13 @@ public final class GraphiteApi extends HttpServlet {
         }
         Renderer.Request r = new Renderer.Request(targets == null ? List.of() : Arrays.asList(targets), req.getParameter("from"),
                 req.getParameter("until"), maxDataPoints, req.getParameter("noNullPoints") != null);
-        return new Renderer(source, s.limits(), s.zone()).render(r, System.currentTimeMillis());
+        Budget budget = new Budget(s.limits().maxSeries(), s.limits().maxPoints());
+        try {
+            return new Renderer(source, s.limits(), s.zone()).render(r, System.currentTimeMillis(), budget);
+        } finally {
+            seriesRead.addAndGet(budget.series());
+            pointsRead.addAndGet(budget.points());
+        }
     }
 
     private static String param(HttpServletRequest req, String name, String def) {
@@ -224,8 +245,24 @@ public final class GraphiteApi extends HttpServlet {
         return v == null || v.isBlank() ? def : v.strip();
     }
 
+    /**
+     * Type {@code web}, name {@code graphite}: {@code requests} answered, {@code refused} (4xx: bad targets, times,
+     * limits), {@code failed} (5xx), and what the render requests read, {@code series_read} and {@code points_read}.
+     */
+    @Override
+    public ComponentStatus status() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("requests", answered.get());
+        c.put("refused", refused.get());
+        c.put("failed", failed.get());
+        c.put("series_read", seriesRead.get());
+        c.put("points_read", pointsRead.get());
+        return new ComponentStatus("web", "graphite", State.OK, c, lastError);
+    }
+
     private void error(HttpServletRequest req, HttpServletResponse resp, int status, String message) throws IOException {
         if (status != HttpServletResponse.SC_INTERNAL_SERVER_ERROR) {
+            refused.incrementAndGet();
             badRequests.log(() -> "graphite api: refused " + req.getMethod() + " " + req.getServletPath() + " from "
                     + req.getRemoteAddr() + ": " + LogText.of(message));
         }

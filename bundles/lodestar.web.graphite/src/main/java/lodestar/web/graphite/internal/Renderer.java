@@ -31,6 +31,11 @@ final class Renderer {
 
     /** @throws BadRequest for bad targets, times, or a request over the limits */
     StringBuilder render(Request r, long nowMillis) {
+        return render(r, nowMillis, new Budget(limits.maxSeries(), limits.maxPoints()));
+    }
+
+    /** As {@link #render(Request, long)}, reading within {@code budget} (which then says what was read). */
+    StringBuilder render(Request r, long nowMillis, Budget budget) {
         if (r.targets().size() > limits.maxTargets()) {
             throw new BadRequest("more than maxTargets=" + limits.maxTargets() + " targets");
         }
@@ -48,7 +53,6 @@ final class Renderer {
                 parsed.add(TargetParser.parse(t.strip()));
             }
         }
-        Budget budget = new Budget(limits.maxSeries(), limits.maxPoints());
         Functions f = new Functions(source, from, until, budget);
         List<Series> data = new ArrayList<>();
         for (Expr e : parsed) {

@@ -28,6 +28,7 @@ class ServletTest {
     Path home;
     StoreFixture fx;
     ApiServer server;
+    GraphiteApi api;
     long t0;
 
     @BeforeEach
@@ -35,8 +36,9 @@ class ServletTest {
         fx = new StoreFixture(home);
         t0 = System.currentTimeMillis() / 1000 / 10 * 10 - 300;
         fx.write("a.b.c", t0, 10, 1, 2, 3, 4, 5);
-        server = new ApiServer(new GraphiteApi(GraphiteApi.Settings.from(Configs.of(GraphiteApi.Config.class, "maxQueryLength", 4000)),
-                new StoreSource(fx.store, System::currentTimeMillis)));
+        api = new GraphiteApi(GraphiteApi.Settings.from(Configs.of(GraphiteApi.Config.class, "maxQueryLength", 4000)),
+                new StoreSource(fx.store, System::currentTimeMillis));
+        server = new ApiServer(api);
     }
 
     @AfterEach
@@ -65,6 +67,12 @@ class ServletTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
+        var status = api.status();
+        assertEquals("web", status.type());
+        assertEquals("graphite", status.name());
+        assertEquals(4L, status.counters().get("requests"), status.toString());
+        assertEquals(2L, status.counters().get("series_read"), "the render and the HEAD each read a.b.c");
+        assertTrue(status.counters().get("points_read") >= 2 * 60, status.toString());
     }
 
     @Test
@@ -88,6 +96,10 @@ class ServletTest {
             assertTrue(!log.text().contains("\u001b"), "control characters from the request are escaped in the log");
             assertTrue(!log.text().contains("Exception"), log.text());
         }
+        var status = api.status();
+        assertEquals(9L, status.counters().get("refused"), status.toString()); // the nine requests above
+        assertEquals(0L, status.counters().get("requests"));
+        assertEquals(0L, status.counters().get("failed"));
     }
 
     @Test
