@@ -121,7 +121,7 @@ public final class GraphiteApi extends HttpServlet implements Monitored {
     private transient volatile String lastError;
 
     @Activate
-    public GraphiteApi(Config config, @Reference SeriesStore store) {
+    public GraphiteApi(Config config, @Reference(name = "store") SeriesStore store) {
         this(Settings.from(config), new StoreSource(store, System::currentTimeMillis));
     }
 
