@@ -47,6 +47,12 @@ class GraphiteWebDifferentialTest {
     /** first sample time: on the 10 s grid both stores use, 50 min back (inside carbon's day and Lodestar's raw 6 h) */
     static long t0;
     static final int POINTS = 240; // 40 minutes at 10 s
+    static final int HIST_POINTS = 120; // 2 hours at 1 min
+    static final int HIST_RECENT = 216; // 36 minutes at 10 s
+    /** the first recent history point: the first minute after t0 */
+    static long histRecent0;
+    /** the first history point: 9 h back, on the minute */
+    static long hist0;
 
     static final List<String> NAMES = List.of("diff.web1.cpu", "diff.web2.cpu", "diff.db1.cpu", "diff.web1.requests",
             "diff.web1.disk.used", "diff.web1.disk.free", "other.x");
@@ -72,7 +78,9 @@ class GraphiteWebDifferentialTest {
         // the interpreter Debian's graphite-web runs on (its django is there), not whatever python3 is first on the PATH
         Path python = Path.of(Files.readAllLines(manage).get(0).substring(2).strip());
         carbon = new CarbonProcess(carbonCache, whisperFetch, dir.resolve("carbon"));
-        Files.writeString(carbon.dir.resolve("storage-schemas.conf"), "[everything]\npattern = .*\nretentions = 10s:1d\n");
+        // hist.*: a 1 min archive behind 6 h of 10 s, as Lodestar's store keeps 6 h raw and 1 min rollups behind
+        Files.writeString(carbon.dir.resolve("storage-schemas.conf"), "[hist]\npattern = ^hist\\.\nretentions = 10s:6h,1m:7d\n"
+                + "[everything]\npattern = .*\nretentions = 10s:1d\n");
         carbon.start();
         web = new GraphiteWebProcess(python, carbon.dir, carbon.whisperDir, dir.resolve("web"));
         web.start();
@@ -92,6 +100,35 @@ class GraphiteWebDifferentialTest {
             }
             store.write(name, t0, 10, v);
         }
+        // history: one point a minute from 9 h to 7 h back (whisper writes points older than its first archive straight
+        // into the 1 min one, so one a minute reads back alike), then 10 s points over the same 40 min as the others
+        hist0 = (t0 - 9 * 3600) / 60 * 60;
+        double[] old = new double[HIST_POINTS];
+        for (int i = 0; i < HIST_POINTS; i++) {
+            old[i] = i * 2.0;
+            lines.append("hist.a ").append(old[i]).append(' ').append(hist0 + 60L * i).append('\n');
+        }
+        store.write("hist.a", hist0, 60, old);
+        // whole minutes of 10 s points, at most one missing a minute: whisper propagates a minute to its 1 min archive
+        // only when half its points are there (xFilesFactor 0.5); a partial minute is intendedDifferences' case
+        histRecent0 = (t0 / 60 + 1) * 60;
+        double[] recent = new double[HIST_RECENT];
+        for (int i = 0; i < HIST_RECENT; i++) {
+            recent[i] = 500 + i % 7 + (i % 13 == 6 ? Double.NaN : 0);
+            if (!Double.isNaN(recent[i])) {
+                lines.append("hist.a ").append(recent[i]).append(' ').append(histRecent0 + 10L * i).append('\n');
+            }
+        }
+        store.write("hist.a", histRecent0, 10, recent);
+        // hist.b: one 10 s point in a minute
+        lines.append("hist.b 7 ").append(histRecent0 + 60).append('\n');
+        store.write("hist.b", histRecent0 + 60, 10, 7);
+        // the store's maintenance (every 10 s) rolls up what left the raw window: now, so the reads below see rollups
+        var maintain = store.store.getClass().getDeclaredMethod("maintainQuietly");
+        maintain.setAccessible(true);
+        maintain.invoke(store.store);
+        assertTrue(store.store.rollupBucketCount() >= HIST_POINTS / 2, "the history is read from rollups: "
+                + store.store.rollupBucketCount() + " buckets");
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), carbon.linePort); OutputStream out = s.getOutputStream()) {
             out.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
         }
@@ -101,6 +138,12 @@ class GraphiteWebDifferentialTest {
             Map<Long, Double> expected = Map.of(last, value(name, POINTS - 1));
             assertEquals(expected, carbon.awaitPoints(name, last, last, expected), name + "\n" + carbon.logTail());
         }
+        long lastHist = hist0 + 60L * (HIST_POINTS - 1);
+        Map<Long, Double> expected = Map.of(lastHist, (HIST_POINTS - 1) * 2.0);
+        assertEquals(expected, carbon.awaitPoints("hist.a", lastHist, lastHist, expected), "hist.a\n" + carbon.logTail());
+        long lastRecent = histRecent0 + 10L * (HIST_RECENT - 1);
+        expected = Map.of(lastRecent, 500.0 + (HIST_RECENT - 1) % 7);
+        assertEquals(expected, carbon.awaitPoints("hist.a", lastRecent, lastRecent, expected), "hist.a\n" + carbon.logTail());
     }
 
     @AfterAll
@@ -162,7 +205,17 @@ class GraphiteWebDifferentialTest {
             new String[] {"diff.*.cpu", "&maxDataPoints=50"},
             new String[] {"sumSeries(diff.*.cpu)", "&maxDataPoints=7"},
             new String[] {"diff.web2.cpu", "&maxDataPoints=1"},
-            new String[] {"diff.web2.cpu", "&noNullPoints=1"});
+            new String[] {"diff.web2.cpu", "&noNullPoints=1"},
+            // 9 h back: both read at 1 min, Lodestar from its rollups and its raw points averaged per minute, whisper
+            // from its 1 min archive (the recent minutes averaged from the 10 s archive as carbon propagates them)
+            new String[] {"hist.a", hist()},
+            new String[] {"summarize(hist.a,'1h','avg')", hist()},
+            new String[] {"perSecond(hist.a)", hist()},
+            new String[] {"hist.a", hist() + "&maxDataPoints=100"});
+    }
+
+    static String hist() {
+        return "&from=" + (hist0 - 30) + "&until=" + (t0 + 10L * POINTS + 30);
     }
 
     @Test
@@ -263,6 +316,14 @@ class GraphiteWebDifferentialTest {
         ours = lodestar.get(perSecond);
         assertEquals(200, ours.statusCode());
         assertTrue(ours.body().contains("[1.7, " + (t0 + 10) + "]"), ours.body());
+        // 7. rollups have no xFilesFactor: a minute with one 10 s point of six reads as that point at 1 min in Lodestar;
+        //    whisper propagates a minute to its 1 min archive only when half its points are there (null)
+        String partial = "/render?format=json&target=hist.b" + hist();
+        Object theirsB = Json.parse(web.get(partial).body());
+        Object oursB = Json.parse(lodestar.get(partial).body());
+        long minute = histRecent0 + 60;
+        assertEquals(null, pointAt(theirsB, minute), "graphite-web: " + theirsB);
+        assertEquals(7.0, ((Number) pointAt(oursB, minute)).doubleValue(), "lodestar: " + oursB);
         // 6. /functions (the function index Grafana asks a 1.1 Graphite for): not served (404); Debian 12's graphite-web
         //    1.1.8 fails it too (500: Python 3.11 has no inspect.getargspec), so Grafana falls back to its own list
         assertEquals(404, lodestar.get("/functions").statusCode());
@@ -278,6 +339,16 @@ class GraphiteWebDifferentialTest {
         assertEquals(get.body(), post.body());
         assertEquals(415, lodestar.post("/render", "application/json", "{}").statusCode());
         assertEquals(414, lodestar.get("/render?target=" + "x".repeat(20_000)).statusCode());
+    }
+
+    /** The value at {@code time} of the first series of a render answer. */
+    private static Object pointAt(Object answer, long time) {
+        for (Object p : Json.array(Json.object(Json.array(answer).get(0)).get("datapoints"))) {
+            if (((Number) Json.array(p).get(1)).longValue() == time) {
+                return Json.array(p).get(0);
+            }
+        }
+        throw new AssertionError("no point at " + time + " in " + answer);
     }
 
     private static void compare(String label, String url, List<String> failures) throws Exception {
