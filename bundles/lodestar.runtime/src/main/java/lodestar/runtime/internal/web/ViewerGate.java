@@ -25,6 +25,28 @@ final class ViewerGate {
     }
 
     static final Set<String> METHODS = Set.of("GET", "HEAD");
+    /**
+     * The Graphite read API's endpoints, which Grafana's Graphite data source POSTs its queries to as a form:
+     * lodestar.web.graphite reads such a POST exactly as the same GET and changes nothing, so it passes here as one.
+     */
+    static final Set<String> FORM_READ_PATHS = Set.of("/render", "/metrics/find");
+
+    /**
+     * Whether a request is a read sent as a POST form to a {@link #FORM_READ_PATHS Graphite API path}; the
+     * context then judges it as a GET (the login rules stay the same).
+     */
+    static boolean formRead(String method, String path, String contentType) {
+        if (!"POST".equalsIgnoreCase(method) || path == null || contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return false;
+        }
+        for (String p : FORM_READ_PATHS) {
+            if (path.equals(p) || path.equals(p + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private final boolean loginRequired;
     private final String user;

@@ -107,4 +107,18 @@ class ViewerGateTest {
         assertEquals(null, ViewerGate.basic("Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes())));
         assertEquals(null, ViewerGate.basic("Digest x"));
     }
+
+    @Test
+    void graphiteFormPostsAreReadsAndNothingElseIs() {
+        String form = "application/x-www-form-urlencoded";
+        assertTrue(ViewerGate.formRead("POST", "/render", form));
+        assertTrue(ViewerGate.formRead("post", "/metrics/find", form + "; charset=UTF-8"));
+        assertTrue(ViewerGate.formRead("POST", "/render/", form));
+        assertFalse(ViewerGate.formRead("POST", "/render", "application/json"), "only a form");
+        assertFalse(ViewerGate.formRead("POST", "/render", null));
+        assertFalse(ViewerGate.formRead("POST", "/board", form), "only the Graphite API's paths");
+        assertFalse(ViewerGate.formRead("POST", "/render/../board", form));
+        assertFalse(ViewerGate.formRead("PUT", "/render", form), "only POST");
+        assertFalse(ViewerGate.formRead("DELETE", "/metrics/find", form));
+    }
 }
