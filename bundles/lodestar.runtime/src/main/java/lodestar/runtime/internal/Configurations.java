@@ -11,7 +11,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /** ConfigurationAdmin look-ups the runtime's components share. */
-final class Configurations {
+public final class Configurations {
 
     private Configurations() {
     }
@@ -20,7 +20,7 @@ final class Configurations {
      * The properties of the configuration with this PID, or null when there is none or it has none yet.
      * Unlike {@code getConfiguration}, this never creates an empty configuration as a side effect.
      */
-    static Map<String, Object> properties(ConfigurationAdmin configAdmin, String pid) throws IOException {
+    public static Map<String, Object> properties(ConfigurationAdmin configAdmin, String pid) throws IOException {
         Configuration[] found;
         try {
             found = configAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + escape(pid) + ")");

@@ -1,16 +1,11 @@
 package lodestar.runtime.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Makes sure the Felix web console never runs with its well-known default login (admin/admin).
@@ -30,10 +25,6 @@ final class ConsolePassword {
     /** Prefix of the bndrun's placeholder: a hash nothing matches, so the console is locked until configured. */
     static final String LOCKED_PREFIX = "{sha-256}!locked";
     static final String MARKER = "lodestar.generated.password";
-
-    private static final char[] ALPHABET =
-            "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
-    private static final int LENGTH = 24;
 
     /** What {@link #secure} did. */
     enum Outcome {
@@ -85,8 +76,7 @@ final class ConsolePassword {
         boolean generated = false;
         String password = readPassword();
         if (password == null) {
-            password = generate();
-            writePassword(password);
+            password = file().readOrCreate();
             generated = true;
         }
         if (current != null && USER.equals(current.get("username"))
@@ -106,49 +96,15 @@ final class ConsolePassword {
     }
 
     String generate() {
-        StringBuilder sb = new StringBuilder(LENGTH);
-        for (int i = 0; i < LENGTH; i++) {
-            sb.append(ALPHABET[random.nextInt(ALPHABET.length)]);
-        }
-        return sb.toString();
+        return file().generate();
     }
 
     /** The password in the password file, or null if there is none (or it is empty). */
     String readPassword() throws IOException {
-        Path file = passwordFile();
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        restrict(file);
-        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? null : text;
+        return file().read();
     }
 
-    private void writePassword(String password) throws IOException {
-        Path file = passwordFile();
-        Files.createDirectories(file.getParent());
-        Files.deleteIfExists(file); // an empty file left behind
-        try {
-            // created with mode 600 from the start: no moment where others may read it
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(file + ": appeared while writing it", e);
-        }
-        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
-    }
-
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-                Files.setPosixFilePermissions(file, OWNER_ONLY);
-            }
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to tighten
-        }
+    private PasswordFile file() {
+        return new PasswordFile(passwordFile(), random);
     }
 }

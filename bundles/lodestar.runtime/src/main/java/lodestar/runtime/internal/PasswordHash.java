@@ -12,7 +12,7 @@ import java.util.Base64;
  * {@code {sha-256}<base64 digest>} (one iteration) is also understood. Kept here so the plain password never has to
  * be written into a configuration.
  */
-final class PasswordHash {
+public final class PasswordHash {
 
     static final String ALGORITHM = "sha-256";
     static final int ITERATIONS = 1000;
@@ -45,7 +45,7 @@ final class PasswordHash {
     }
 
     /** True if {@code stored} is a hash in the web console's format of {@code password}. */
-    static boolean matches(String stored, String password) {
+    public static boolean matches(String stored, String password) {
         if (stored == null || password == null || !stored.startsWith("{" + ALGORITHM + "}")) {
             return false;
         }
