@@ -266,6 +266,17 @@
     });
   }
 
+  /** [from, to] of the chosen range in epoch seconds, ending now. */
+  function windowNow() {
+    var now = Date.now() / 1000;
+    return [now - rangeSeconds(state.range), now];
+  }
+
+  function rangeSeconds(key) {
+    var m = /^(\d+)(m|h|d)$/.exec(key);
+    return parseInt(m[1], 10) * (m[2] === 'm' ? 60 : m[2] === 'h' ? 3600 : 86400);
+  }
+
   function destroyChart() {
     if (chart) { chart.destroy(); chart = null; chartKey = ''; }
   }
@@ -314,6 +325,8 @@
         width: width,
         height: 380,
         series: series,
+        // the chosen window, not the span of the data: a series that began five minutes ago shows as such
+        scales: { x: { time: true, range: function () { return windowNow(); } } },
         axes: [{}, { values: function (u, vals) { return vals.map(si); }, size: 60 }],
         cursor: { drag: { x: false, y: false } },
         legend: { live: true }
@@ -362,6 +375,12 @@
   window.addEventListener('resize', function () {
     if (chart) { chart.setSize({ width: Math.max(200, document.getElementById('chart').clientWidth), height: 380 }); }
   });
+  // read-only view for tests and for a curious operator's browser console
+  window.lodestarExplorer = {
+    state: function () { return { targets: state.targets.slice(), range: state.range }; },
+    xRange: function () { return chart ? [chart.scales.x.min, chart.scales.x.max] : null; },
+    seriesLabels: function () { return chart ? chart.series.slice(1).map(function (s) { return s.label; }) : []; }
+  };
   document.getElementById('query').value = '*';
   show();
   search('*');
