@@ -39,7 +39,8 @@ import lodestar.support.log.RateLimitedLog;
  */
 @Component(name = "lodestar.web.graphite", service = Servlet.class, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = GraphiteApi.Config.class)
-@HttpWhiteboardServletPattern({"/render", "/render/", "/metrics/find", "/metrics/find/"})
+// "/render/" is not a valid whiteboard pattern (Felix fails the servlet: failureReason 6, validation failed)
+@HttpWhiteboardServletPattern({"/render", "/render/*", "/metrics/find", "/metrics/find/*"})
 @HttpWhiteboardServletName("lodestar-graphite")
 @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=" + GraphiteApi.CONTEXT + ")")
 public final class GraphiteApi extends HttpServlet {
