@@ -72,7 +72,7 @@ class ExplorerBrowserIT {
         browser.call("Emulation.setDeviceMetricsOverride", Map.of("width", 1400, "height", 900, "deviceScaleFactor", 1,
                 "mobile", false));
         // the host's 1-minute load, as the Graphite API finds it once the system beacon has written a few points
-        assertTrue(Eventually.within(40_000, () -> (load = find("system.*.load.1min")) != null && points(load) >= 3),
+        assertTrue(Eventually.within(40_000, () -> (load = rendered("system.*.load.1min")) != null && points(load) >= 3),
                 "no host load series through /metrics/find and /render:\n" + lodestar.output());
     }
 
@@ -113,6 +113,24 @@ class ExplorerBrowserIT {
             }
         }
         return null;
+    }
+
+    /**
+     * The name of the first series {@code /render} gives for a glob over the last 15 minutes, or null. (A glob in
+     * {@code /metrics/find} gives ids with the glob in them, as graphite-web does: {@code system.*.load.1min}.)
+     */
+    private String rendered(String glob) throws Exception {
+        HttpResponse<String> r;
+        try {
+            r = get("/render?target=" + enc(glob) + "&from=-15min&format=json");
+        } catch (java.io.IOException starting) {
+            return null;
+        }
+        if (r.statusCode() != 200) {
+            return null;
+        }
+        List<Object> series = Json.array(Json.parse(r.body()));
+        return series.isEmpty() ? null : (String) Json.object(series.get(0)).get("target");
     }
 
     /** Non-null points of a target over the last 15 minutes, through {@code /render}. */
@@ -169,6 +187,13 @@ class ExplorerBrowserIT {
         assertEquals(900, xSpan(), "15 minutes on the x axis");
         assertEquals("15m", js("document.querySelector('#ranges button.active').dataset.range"));
         screenshot("explorer.png");
+
+        // live: the last point moves on by itself (the page polls every refresh, 5 s), the page is not reloaded
+        js("window.notReloaded = true");
+        String at = (String) js("document.querySelector('#series tbody tr td:last-child').textContent");
+        assertTrue(Eventually.within(12_000, () -> !at.equals(js("document.querySelector('#series tbody tr td:last-child').textContent"))),
+                "the last point stays at " + at);
+        assertEquals(Boolean.TRUE, js("window.notReloaded"));
     }
 
     @Test
@@ -204,7 +229,7 @@ class ExplorerBrowserIT {
             o.flush();
         }
         String[] key = new String[1];
-        assertTrue(Eventually.within(15_000, () -> (key[0] = find("xss.*")) != null && points(key[0]) >= 3),
+        assertTrue(Eventually.within(15_000, () -> (key[0] = rendered("xss.*")) != null && points(key[0]) >= 3),
                 "the series with markup in its name did not arrive: " + get("/metrics/find?query=xss.*").body());
         openView("#target=" + enc(key[0]) + "&range=15m");
         String legend = (String) js("document.querySelector('.u-legend').textContent");
