@@ -31,6 +31,7 @@
   var chartKey = '';
   var timer = null;
   var generation = 0;   // a newer view makes an older answer stale
+  var inFlight = -1;    // the generation whose render request is under way
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -250,17 +251,22 @@
   }
 
   function refresh() {
+    // one render request at a time: on a slow answer the next poll is skipped, not queued behind it
+    if (inFlight === generation) { return; }
     var mine = generation;
+    inFlight = mine;
     var range = rangeOf(state.range);
     var width = Math.max(200, document.getElementById('chart').clientWidth || 800);
     var params = state.targets.map(function (t) { return ['target', t]; });
     params.push(['from', range.from], ['until', 'now'], ['format', 'json'], ['maxDataPoints', String(width)]);
     api('/render', params).then(function (list) {
+      if (inFlight === mine) { inFlight = -1; }
       if (mine !== generation) { return; }
       if (!Array.isArray(list)) { throw new Error('not a render answer'); }
       draw(list);
       status('updated ' + new Date().toLocaleTimeString(), false);
     }).catch(function (e) {
+      if (inFlight === mine) { inFlight = -1; }
       if (mine !== generation) { return; }
       status('no data: ' + e.message, true);
     });
