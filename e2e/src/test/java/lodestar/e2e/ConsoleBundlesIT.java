@@ -141,6 +141,7 @@ class ConsoleBundlesIT {
         assertTrue(Eventually.within(10_000, () -> sinkShown("opentsdb")), step + ": the page does not show the sink: " + status());
         assertTrue(Eventually.within(10_000, () -> opentsdb.points(p -> p.name().startsWith("system.")).size() > 0),
                 step + ": OpenTSDB receives nothing\n" + status());
+        assertTrue(Eventually.within(5_000, () -> "ok".equals(sinkState("opentsdb"))), step + ": " + status());
     }
 
     /**
@@ -276,12 +277,17 @@ class ConsoleBundlesIT {
 
     /** Whether the Lodestar page lists a sink of that name. */
     private boolean sinkShown(String name) throws IOException, InterruptedException {
+        return sinkState(name) != null;
+    }
+
+    /** The state the Lodestar page shows for a sink ({@code ok}, {@code failed}, ...), null when it lists none. */
+    private String sinkState(String name) throws IOException, InterruptedException {
         for (Object o : Json.array(Json.object(Json.parse(status())).get("components"))) {
             Map<String, Object> c = Json.object(o);
             if ("sink".equals(c.get("type")) && name.equals(c.get("name"))) {
-                return true;
+                return (String) c.get("state");
             }
         }
-        return false;
+        return null;
     }
 }
