@@ -160,6 +160,19 @@ final class Chromium implements AutoCloseable {
         return Json.object(r.get("result")).get("value");
     }
 
+    /** Sets the page's size in CSS pixels (a wall screen, a laptop), for what follows and for screenshots. */
+    void viewport(int width, int height) throws Exception {
+        call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
+                "mobile", false));
+    }
+
+    /** Saves what the page shows now as a PNG. */
+    void screenshot(Path file) throws Exception {
+        Map<String, Object> r = call("Page.captureScreenshot", Map.of("format", "png"));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, java.util.Base64.getDecoder().decode((String) r.get("data")));
+    }
+
     @Override
     public void close() throws Exception {
         try {

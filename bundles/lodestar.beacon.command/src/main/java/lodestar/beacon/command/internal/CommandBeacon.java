@@ -83,6 +83,11 @@ public final class CommandBeacon implements Beacon, Check {
 
         @AttributeDefinition(name = "Enabled", description = "Untick to pause the check without removing it.")
         boolean enabled() default true;
+
+        @AttributeDefinition(name = "Group", required = false,
+                description = "The group of this check's tile on the status board (/board); empty: 'Checks'."
+                        + " Published as the service property 'group'.")
+        String group() default "";
     }
 
     private final String check;

@@ -106,6 +106,11 @@ public final class HttpCheck implements Beacon, Check {
                         + " configuration's instance name (shop for lodestar.beacon.http-shop.cfg), else the URL's host.")
         String name() default "";
 
+        @AttributeDefinition(name = "Group", required = false,
+                description = "The group of this check's tile on the status board (/board); empty: 'Checks'."
+                        + " Published as the service property 'group'.")
+        String group() default "";
+
         @AttributeDefinition(name = "Headers", required = false,
                 description = "Extra request headers, 'Name: value' each (Authorization: Bearer ..., Host: ...).")
         String[] headers() default {};

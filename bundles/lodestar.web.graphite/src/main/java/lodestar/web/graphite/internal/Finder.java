@@ -1,6 +1,7 @@
 package lodestar.web.graphite.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,10 @@ final class Finder {
         List<Node> branches = new ArrayList<>();
         List<Node> leaves = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Node n : nodes) {
+        // graphite-web sorts the matches by node name (stably), then keeps the first of each name
+        List<Node> sorted = new ArrayList<>(nodes);
+        sorted.sort(Comparator.comparing(Node::name));
+        for (Node n : sorted) {
             if (!seen.add(n.name())) {
                 continue;
             }
@@ -49,7 +53,9 @@ final class Finder {
     }
 
     /** graphite-web's {@code completer}: {@code {"metrics": [{"path", "name", "is_leaf"}]}}, branch paths end in a dot. */
-    static StringBuilder completer(StringBuilder b, List<Node> nodes) {
+    static StringBuilder completer(StringBuilder b, List<Node> unsorted) {
+        List<Node> nodes = new ArrayList<>(unsorted);
+        nodes.sort(Comparator.comparing(Node::name));
         b.append("{\"metrics\": [");
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);

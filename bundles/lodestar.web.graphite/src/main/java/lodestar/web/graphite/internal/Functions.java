@@ -114,7 +114,8 @@ final class Functions {
         List<Series> list = evaluate(c.args().get(0));
         Expr.Num factor = num(c, c.args().get(1));
         for (Series s : list) {
-            s.tags.put("scale", factor.integral() ? (Object) (long) factor.value() : (Object) factor.value());
+            // graphite-web's Tags keep str() of the value, and the factor is a float by then: "10.0", "2.5"
+            s.tags.put("scale", pythonFloat(factor.value()));
             s.name = "scale(" + s.name + "," + formatG(factor.value()) + ")";
             s.pathExpression = s.name;
             for (int i = 0; i < s.values.length; i++) {
@@ -218,7 +219,7 @@ final class Functions {
                 prev = val;
                 v[i] = Double.isNaN(delta) ? Double.NaN : round6(delta / s.step);
             }
-            s.tags.put("perSecond", 1L);
+            s.tags.put("perSecond", "1");
             out.add(s.copy("perSecond(" + s.name + ")", s.start, s.end, s.step, v));
         }
         return out;
@@ -403,6 +404,27 @@ final class Functions {
             return x;
         }
         return new BigDecimal(x).setScale(6, RoundingMode.HALF_EVEN).doubleValue();
+    }
+
+    /** Python's {@code str(float)}: the shortest repr, exponent form below 1e-4 and from 1e16 ({@code 10.0}, {@code 1e+20}). */
+    static String pythonFloat(double x) {
+        if (Double.isNaN(x)) {
+            return "nan";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "inf" : "-inf";
+        }
+        if (x == 0) {
+            return 1 / x < 0 ? "-0.0" : "0.0";
+        }
+        BigDecimal d = new BigDecimal(Double.toString(x)).stripTrailingZeros();
+        int exp = d.precision() - d.scale() - 1;
+        if (exp < -4 || exp >= 16) {
+            String m = d.movePointLeft(exp).toPlainString();
+            return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        }
+        String s = d.toPlainString();
+        return s.indexOf('.') < 0 ? s + ".0" : s;
     }
 
     /** Python's {@code "%g" % x}: 6 significant digits, trailing zeros dropped, exponent form outside 1e-4..1e6. */

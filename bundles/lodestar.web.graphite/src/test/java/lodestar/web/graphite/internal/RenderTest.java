@@ -143,7 +143,7 @@ class RenderTest {
     void scaleAliasAndAliasByNode() {
         Map<String, Object> s = render("scale(servers.web1.cpu,0.5)").get(0);
         assertEquals("scale(servers.web1.cpu,0.5)", s.get("target"));
-        assertEquals(0.5, ((Number) Json.object(s.get("tags")).get("scale")).doubleValue());
+        assertEquals("0.5", Json.object(s.get("tags")).get("scale")); // graphite-web's tags are strings
         assertEquals(5.0, values(s).get(10));
         assertEquals("scale(servers.web1.cpu,10)", render("scale(servers.web1.cpu,10)").get(0).get("target"));
         assertEquals("scale(servers.web1.cpu,1.23457e+06)", render("scale(servers.web1.cpu,1234567)").get(0).get("target"));
@@ -159,7 +159,7 @@ class RenderTest {
     void perSecondIsANonNegativeDerivativeOverTheStep() {
         Map<String, Object> p = render("perSecond(servers.web1.requests)").get(0);
         assertEquals("perSecond(servers.web1.requests)", p.get("target"));
-        assertEquals(1L, Json.object(p.get("tags")).get("perSecond"));
+        assertEquals("1", Json.object(p.get("tags")).get("perSecond"));
         List<Object> v = values(p);
         assertEquals(null, v.get(0));
         assertEquals(3.0, v.get(1));
@@ -184,7 +184,9 @@ class RenderTest {
         assertEquals(9.0 * 6 * 6 + 15, v.get(9));
         assertEquals(null, v.get(10));
         List<Object> max = values(renderRange(Long.toString(t0 - 1), Long.toString(now - 1), null, "summarize(servers.web1.cpu,'2min','max')").get(0));
-        assertEquals(11.0, max.get(0));
+        // the first 2 min bucket starts on the 2 min grid, at or before t0: its last value is the one before its end
+        long bucket = t0 - t0 % 120;
+        assertEquals((double) ((bucket + 120 - t0) / 10 - 1), max.get(0));
         List<Object> last = values(renderRange(Long.toString(t0 - 1), Long.toString(now - 1), null, "summarize(servers.web1.cpu,'1min','last')").get(0));
         assertEquals(5.0, last.get(0));
         List<Object> avg = values(renderRange(Long.toString(t0 - 1), Long.toString(now - 1), null, "summarize(servers.web1.cpu,'1min','avg')").get(0));
@@ -296,6 +298,25 @@ class RenderTest {
         String json = renderer.render(new Renderer.Request(List.of("evil.*"), "-10min", "now", null, false), now * 1000).toString();
         assertTrue(json.contains("\"target\": \"evil.<script>\\\"x\\\"\""), json);
         assertEquals("evil.<script>\"x\"", Json.object(Json.array(Json.parse(json)).get(0)).get("target"));
+    }
+
+    @Test
+    void numbersAreWrittenAsPythonWritesThem() {
+        assertEquals("10", Functions.formatG(10));
+        assertEquals("0.5", Functions.formatG(0.5));
+        assertEquals("1.23457e+06", Functions.formatG(1234567));
+        assertEquals("1e-05", Functions.formatG(0.00001));
+        assertEquals("0.0001", Functions.formatG(0.0001));
+        assertEquals("-2.5", Functions.formatG(-2.5));
+        assertEquals("10.0", Functions.pythonFloat(10));
+        assertEquals("2.5", Functions.pythonFloat(2.5));
+        assertEquals("1234567.0", Functions.pythonFloat(1234567));
+        assertEquals("1e+16", Functions.pythonFloat(1e16));
+        assertEquals("1e-05", Functions.pythonFloat(0.00001));
+        assertEquals("0.1", Functions.pythonFloat(0.1));
+        assertEquals(0.333333, Functions.round6(1 / 3.0));
+        assertEquals(2.000001, Functions.round6(2.0000005)); // Python: round(2.0000005, 6) == 2.000001
+        assertEquals(0.000013, Functions.round6(0.0000135)); // Python: 1.3e-05 (the exact binary value decides)
     }
 
     static List<Object> targets(List<Map<String, Object>> r) {
