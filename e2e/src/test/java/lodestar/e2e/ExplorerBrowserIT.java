@@ -12,10 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -69,8 +67,7 @@ class ExplorerBrowserIT {
                 "picklePort", "0"));
         lodestar.start();
         browser = new Chromium();
-        browser.call("Emulation.setDeviceMetricsOverride", Map.of("width", 1400, "height", 900, "deviceScaleFactor", 1,
-                "mobile", false));
+        browser.viewport(1400, 900);
         // the host's 1-minute load, as the Graphite API finds it once the system beacon has written a few points
         assertTrue(Eventually.within(40_000, () -> (load = rendered("system.*.load.1min")) != null && points(load) >= 3),
                 "no host load series through /metrics/find and /render:\n" + lodestar.output());
@@ -186,7 +183,7 @@ class ExplorerBrowserIT {
         assertEquals(load, js("document.querySelector('#series td.name').textContent"));
         assertEquals(900, xSpan(), "15 minutes on the x axis");
         assertEquals("15m", js("document.querySelector('#ranges button.active').dataset.range"));
-        screenshot("explorer.png");
+        browser.screenshot(Path.of("target", "explorer.png"));
 
         // live: the last point moves on by itself (the page polls every refresh, 5 s), the page is not reloaded
         js("window.notReloaded = true");
@@ -244,12 +241,5 @@ class ExplorerBrowserIT {
         // no element came out of the name: the page's only scripts are its own two, and no <i> anywhere
         assertEquals(2L, ((Number) js("document.querySelectorAll('script').length")).longValue());
         assertEquals(0L, ((Number) js("document.querySelectorAll('i').length")).longValue());
-    }
-
-    private void screenshot(String name) throws Exception {
-        Map<String, Object> shot = browser.call("Page.captureScreenshot", Map.of("format", "png"));
-        Path file = Path.of("target", name);
-        Files.createDirectories(file.getParent());
-        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
     }
 }
