@@ -303,11 +303,7 @@
     xs.forEach(function (t, i) { index[t] = i; });
     var data = [xs];
     shown.forEach(function (s) {
-      var ys = new Array(xs.length).fill(null);
-      (s.datapoints || []).forEach(function (p) {
-        ys[index[p[1]]] = (p[0] === null || typeof p[0] !== 'number') ? null : p[0];
-      });
-      data.push(ys);
+      data.push(values(s.datapoints || [], xs, index));
     });
 
     var key = shown.map(function (s) { return s.target; }).join('\n');
@@ -340,6 +336,30 @@
       chartKey = key;
     }
     drawTable(shown);
+  }
+
+  /**
+   * One series' values on the shared time axis. An empty bucket (a null from Graphite) between two points is
+   * usually jitter of the collection times against the step: left undefined, which uPlot draws across. Only a
+   * silence longer than three of the series' usual intervals (a platform that was down) is a gap: null there.
+   */
+  function values(points, xs, index) {
+    var ys = new Array(xs.length);
+    var real = points.filter(function (p) { return typeof p[0] === 'number'; });
+    var deltas = [];
+    for (var i = 1; i < real.length; i++) { deltas.push(real[i][1] - real[i - 1][1]); }
+    deltas.sort(function (a, b) { return a - b; });
+    var usual = deltas.length ? deltas[Math.floor(deltas.length / 2)] : 0;
+    var prev = null;
+    real.forEach(function (p) {
+      if (prev !== null && usual > 0 && p[1] - prev > 3 * usual) {
+        var after = index[prev] + 1;
+        if (after < xs.length && xs[after] < p[1]) { ys[after] = null; }
+      }
+      ys[index[p[1]]] = p[0];
+      prev = p[1];
+    });
+    return ys;
   }
 
   function drawTable(shown) {
@@ -387,7 +407,10 @@
     xRange: function () { return chart ? [chart.scales.x.min, chart.scales.x.max] : null; },
     seriesLabels: function () { return chart ? chart.series.slice(1).map(function (s) { return s.label; }) : []; }
   };
-  document.getElementById('query').value = '*';
   show();
-  search('*');
+  // the search starts beside what the link plots (its siblings), or at the top
+  var first = state.targets.length ? splitKey(state.targets[0]).name : '';
+  var start = first.lastIndexOf('.') > 0 && !/[(){},]/.test(first) ? first.substring(0, first.lastIndexOf('.')) + '.*' : '*';
+  document.getElementById('query').value = start;
+  search(start);
 }());
