@@ -242,4 +242,18 @@ class ExplorerBrowserIT {
         assertEquals(2L, ((Number) js("document.querySelectorAll('script').length")).longValue());
         assertEquals(0L, ((Number) js("document.querySelectorAll('i').length")).longValue());
     }
+
+    @Test
+    @Order(4)
+    @Timeout(60)
+    void aGlobMatchingManySeriesDrawsAtMostTheBound() throws Exception {
+        // every host series three levels down: cpu, load, memory, swap, ... far more than the 12 a chart draws
+        openView("#target=" + enc("system.*.*.*") + "&range=15m");
+        assertTrue(Eventually.within(5_000, () -> String.valueOf(js("document.getElementById('note').textContent"))
+                .matches("showing 12 of [0-9]+ series")), String.valueOf(js("document.getElementById('note').textContent")));
+        String note = (String) js("document.getElementById('note').textContent");
+        assertTrue(Integer.parseInt(note.replaceAll("[^0-9 ]", "").trim().split(" +")[1]) > 12, note);
+        assertEquals(12, Json.array(js("window.lodestarExplorer.seriesLabels()")).size());
+        assertEquals(12L, ((Number) js("document.querySelectorAll('#series tbody tr').length")).longValue());
+    }
 }
