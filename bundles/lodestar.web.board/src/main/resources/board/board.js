@@ -8,7 +8,7 @@
   'use strict';
 
   var RECONNECT_MS = 2000;
-  var SILENCE_MS = 35000; // three heartbeats (10 s) missed: the connection is dead even if no error came
+  var silenceMs = 35000; // 3.5 heartbeats without any event: the connection is dead even if no error came
 
   var hooks = window.lodestarBoard = {
     snapshots: 0, tiles: 0, pings: 0, connected: false, reconnects: 0, disconnectedSince: null
@@ -106,6 +106,7 @@
 
   function onSnapshot(data) {
     offset = data.now - Date.now();
+    if (data.heartbeat > 0) { silenceMs = Math.max(5000, data.heartbeat * 3.5); }
     var title = String(data.title || 'Lodestar');
     document.getElementById('title').textContent = title;
     document.title = title;
@@ -192,7 +193,7 @@
 
   setInterval(function () {
     tickSince();
-    if (source && Date.now() - lastMessage > SILENCE_MS) { disconnected(); }
+    if (source && Date.now() - lastMessage > silenceMs) { disconnected(); }
   }, 1000);
 
   connect();

@@ -193,8 +193,41 @@ class ViewerAccessIT {
 
     @Test
     @Order(5)
+    void aConfiguredPasswordTakesThePlaceOfTheGeneratedOneAtOnce() throws Exception {
+        String generated = viewerPassword(wide);
+        wide.config("lodestar.runtime.viewer.cfg", java.util.Map.of("password", "wall-screen-42"));
+        String chosen = LodestarProcess.basicAuth("viewer", "wall-screen-42");
+        long end = System.currentTimeMillis() + 20_000;
+        int status = -1;
+        while (System.currentTimeMillis() < end && status != 200) {
+            status = send(wide, "GET", "/board/state.json", chosen, null).statusCode();
+            Thread.sleep(200);
+        }
+        assertEquals(200, status, "the configured password works without a restart\n" + wide.output());
+        assertEquals(401, send(wide, "GET", "/board/state.json", LodestarProcess.basicAuth("viewer", generated), null)
+                .statusCode(), "the generated one no longer does");
+        assertFalse(wide.output().contains("wall-screen-42"), "never logged");
+    }
+
+    @Test
+    @Order(6)
+    void loginAlwaysAsksOnLoopbackToo() throws Exception {
+        loopback.config("lodestar.runtime.viewer.cfg", java.util.Map.of("login", "always"));
+        long end = System.currentTimeMillis() + 20_000;
+        int status = -1;
+        while (System.currentTimeMillis() < end && status != 401) {
+            status = send(loopback, "GET", "/board", null, null).statusCode();
+            Thread.sleep(200);
+        }
+        assertEquals(401, status, "behind a local reverse proxy\n" + loopback.output());
+        assertEquals(200, send(loopback, "GET", "/board", LodestarProcess.basicAuth("viewer", viewerPassword(loopback)), null)
+                .statusCode());
+    }
+
+    @Test
+    @Order(7)
     void wrongPasswordsAreThrottledPerAddress() throws Exception {
-        String viewer = viewerPassword(wide);
+        String viewer = "wall-screen-42"; // configured above
         int throttled = 0;
         for (int i = 0; i < 12; i++) {
             int s = send(wide, "GET", "/board/state.json", LodestarProcess.basicAuth("viewer", "guess" + i), null).statusCode();

@@ -58,6 +58,7 @@ final class Board {
     private List<String> groupOrder;
     private int historyLength;
     private boolean showComponents;
+    private long heartbeatMillis;
 
     private final Map<Long, CheckEntry> checks = new LinkedHashMap<>();
     private final Map<String, Tile> tiles = new HashMap<>();
@@ -78,6 +79,7 @@ final class Board {
         this.groupOrder = s.groups();
         this.historyLength = s.historyLength();
         this.showComponents = s.showComponents();
+        this.heartbeatMillis = s.heartbeatMillis();
         histories.values().forEach(h -> h.resize(historyLength));
         if (!showComponents) {
             tiles.keySet().removeIf(id -> id.startsWith("component:"));
@@ -156,7 +158,10 @@ final class Board {
         return new Changes(layout, updated);
     }
 
-    /** Takes the states of the running parts ({@code Pipeline.status()}); a tile changes when its state does. */
+    /**
+     * Takes the states of the running parts ({@code Pipeline.status()}); a tile changes when its state, its detail
+     * (except an ok part's) or its last error does; "since" and the history follow the colour.
+     */
     synchronized Changes pollComponents(List<ComponentStatus> statuses, long now) {
         if (!showComponents) {
             return Changes.NONE;
@@ -169,10 +174,12 @@ final class Board {
                 continue;
             }
             String status = colour(s.state());
-            String label = s.describeState();
+            // an ok part's detail says what it is doing this instant (a beacon "running", then "idle"): not news
+            // for a wall screen, and it would restart "for ..." at every run
+            String label = s.state() == State.OK ? State.OK.word() : s.describeState();
             String message = Tile.cut(s.lastError());
             Tile before = tiles.get(id);
-            boolean sameState = before != null && before.status().equals(status) && before.label().equals(label);
+            boolean sameState = before != null && before.status().equals(status);
             long since = sameState ? before.since() : now;
             History h = histories.computeIfAbsent(id, k -> new History(historyLength));
             if (!sameState) {
@@ -209,7 +216,7 @@ final class Board {
         StringBuilder b = new StringBuilder(256 + tiles.size() * 512);
         b.append("{\"title\":");
         Json.string(b, title);
-        b.append(",\"now\":").append(now).append(",\"groups\":[");
+        b.append(",\"now\":").append(now).append(",\"heartbeat\":").append(heartbeatMillis).append(",\"groups\":[");
         boolean firstGroup = true;
         for (Map.Entry<String, List<Tile>> g : groups().entrySet()) {
             b.append(firstGroup ? "" : ",").append("{\"name\":");

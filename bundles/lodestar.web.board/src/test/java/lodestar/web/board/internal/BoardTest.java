@@ -109,6 +109,15 @@ class BoardTest {
         assertTrue(b.pollComponents(List.of(ok), 10).layout());
         ComponentStatus moreWritten = new ComponentStatus("sink", "influx", State.OK, Map.of("written", 99L), null);
         assertFalse(b.pollComponents(List.of(moreWritten), 20).any(), "counters are not on the board");
+        ComponentStatus running = new ComponentStatus("sink", "influx", State.OK, "running", Map.of(), null);
+        assertFalse(b.pollComponents(List.of(running), 25).any(), "what an ok part does this instant is not news");
+        ComponentStatus spooling = new ComponentStatus("sink", "influx", State.DEGRADED, "spooling", Map.of(), null);
+        Tile degraded = b.pollComponents(List.of(spooling), 26).updated().get(0);
+        assertEquals("degraded (spooling)", degraded.label());
+        ComponentStatus backoff = new ComponentStatus("sink", "influx", State.DEGRADED, "backoff", Map.of(), null);
+        Tile stillDegraded = b.pollComponents(List.of(backoff), 27).updated().get(0);
+        assertEquals("degraded (backoff)", stillDegraded.label(), "a degraded part's detail is news");
+        assertEquals(26, stillDegraded.since(), "since follows the colour");
         ComponentStatus failed = new ComponentStatus("sink", "influx", State.FAILED, "backoff", Map.of(), "connection refused");
         Board.Changes c = b.pollComponents(List.of(failed), 30);
         Tile t = c.updated().get(0);
