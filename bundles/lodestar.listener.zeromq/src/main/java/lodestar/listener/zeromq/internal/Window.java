@@ -15,10 +15,10 @@ import lodestar.support.stats.TimerStats;
 /**
  * One flush window of measurements: counters summed, timer values kept for Etsy's statistics
  * ({@link TimerStats}, as the StatsD listener reports them), gauges only remembered so that the cardinality guard
- * counts their series (their values go to the pipeline as they come). {@link #drain} reports the window and
- * starts the next; series idle for a whole window are forgotten (a Zibrato worker's counters reset at each flush
- * too), which is how the guard's table empties after a flood. Thread-safe: the receiver records, the flusher
- * drains.
+ * counts their series (their values go to the pipeline as they come). {@link #drain} reports the series measured
+ * in the window, resets them (a Zibrato worker's counters reset at each flush too) and forgets those idle for the
+ * whole window, which is how the guard's table empties after a flood. Thread-safe: the receiver records, the
+ * flusher drains.
  */
 final class Window {
 
@@ -32,19 +32,28 @@ final class Window {
     /** Where refused series' values go when the guard folds them. */
     static final String OVERFLOW = "zeromq.overflow";
 
+    private static final class Counter {
+        double sum;
+        boolean touched;
+    }
+
     private static final class Timer {
         double[] values = new double[16];
         int n;
         long count;
     }
 
+    private static final class Gauge {
+        boolean touched;
+    }
+
     private final CardinalityGuard guard;
     private final int maxTimerValues;
     private final List<TimerStats.Percentile> percentiles;
     private final TimerStats stats = new TimerStats();
-    private Map<Key, double[]> counters = new HashMap<>();
-    private Map<Key, Timer> timers = new HashMap<>();
-    private Map<Key, Boolean> gauges = new HashMap<>();
+    private final Map<Key, Counter> counters = new HashMap<>();
+    private final Map<Key, Timer> timers = new HashMap<>();
+    private final Map<Key, Gauge> gauges = new HashMap<>();
     /** timer values not kept beyond maxTimerValues in a window (still counted) */
     private long timerValuesDropped;
 
@@ -79,7 +88,11 @@ final class Window {
             }
         }
         switch (m.type()) {
-            case COUNTER -> counters.computeIfAbsent(k, x -> new double[1])[0] += m.value();
+            case COUNTER -> {
+                Counter c = counters.computeIfAbsent(k, x -> new Counter());
+                c.sum += m.value();
+                c.touched = true;
+            }
             case TIMER -> {
                 Timer t = timers.computeIfAbsent(k, x -> new Timer());
                 t.count++;
@@ -92,7 +105,7 @@ final class Window {
                     timerValuesDropped++;
                 }
             }
-            case GAUGE -> gauges.put(k, Boolean.TRUE);
+            case GAUGE -> gauges.computeIfAbsent(k, x -> new Gauge()).touched = true;
         }
         return k;
     }
@@ -105,25 +118,52 @@ final class Window {
      * @param now  every sample's timestamp
      */
     List<Sample> drain(double secs, long now) {
-        Map<Key, double[]> c;
-        Map<Key, Timer> t;
-        int held;
+        List<Sample> out = new ArrayList<>();
+        Map<Key, double[]> windowTimers = new HashMap<>();
+        Map<Key, Long> windowCounts = new HashMap<>();
+        int idle = 0;
         synchronized (this) {
-            c = counters;
-            t = timers;
-            held = counters.size() + timers.size() + gauges.size();
-            counters = new HashMap<>();
-            timers = new HashMap<>();
-            gauges = new HashMap<>();
+            for (var it = counters.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                Counter c = e.getValue();
+                if (!c.touched) {
+                    it.remove();
+                    idle++;
+                    continue;
+                }
+                out.add(new Sample(e.getKey().name(), e.getKey().tags(), c.sum, now, Kind.DELTA));
+                c.sum = 0;
+                c.touched = false;
+            }
+            for (var it = timers.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                Timer t = e.getValue();
+                if (t.count == 0) {
+                    it.remove();
+                    idle++;
+                    continue;
+                }
+                windowTimers.put(e.getKey(), Arrays.copyOf(t.values, t.n));
+                windowCounts.put(e.getKey(), t.count);
+                t.n = 0;
+                t.count = 0;
+            }
+            for (var it = gauges.values().iterator(); it.hasNext(); ) {
+                Gauge g = it.next();
+                if (!g.touched) {
+                    it.remove();
+                    idle++;
+                }
+                g.touched = false;
+            }
         }
-        guard.removed(held);
+        guard.expired(idle);
         guard.tick();
-        List<Sample> out = new ArrayList<>(c.size() + t.size() * TimerStats.slots(percentiles.size()));
-        c.forEach((k, v) -> out.add(new Sample(k.name(), k.tags(), v[0], now, Kind.DELTA)));
+        // the statistics outside the lock: the receiver goes on recording into the next window meanwhile
         synchronized (stats) { // its scratch arrays: the last flush at deactivation may meet a scheduled one
-            t.forEach((k, timer) -> {
+            windowTimers.forEach((k, values) -> {
                 Tags tags = k.tags();
-                stats.compute(Arrays.copyOf(timer.values, timer.n), timer.count, secs, percentiles,
+                stats.compute(values, windowCounts.get(k), secs, percentiles,
                         (slot, sub, v, kind) -> out.add(new Sample(k.name() + "." + sub, tags, v, now, kind)));
             });
         }
