@@ -1,7 +1,6 @@
 package lodestar.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -92,7 +91,7 @@ class ZibratoWireIT {
         }
         assertTrue(worker.waitFor(30, TimeUnit.SECONDS));
         List<String> info = strings(section(expectedJson, "info"));
-        assertEquals(250, info.size(), "the application's info messages (orders, render, queue.depth)");
+        assertEquals(150, info.size(), "the application's info messages (orders, render, queue.depth)");
         assertEquals(info, received, "the worker receives exactly the info messages, byte for byte, in order");
 
         Map<String, Double> counters = numbers(section(expectedJson, "counters"));
@@ -113,7 +112,7 @@ class ZibratoWireIT {
             assertEquals(e.getValue(), lastValue(lodestar.shell("lodestar:query '" + e.getKey() + "' 10")), "gauge " + e.getKey());
         }
         String status = lodestar.shell("lodestar:status");
-        assertFalse(status.contains("failed"), status);
+        assertTrue(status.matches("(?s).*listener\\s+zeromq-zibrato\\s+ok\\s+packets=310,.*bad_input=0,.*forwarded=310,.*"), status);
     }
 
     private double awaitSum(String key, double expected) throws Exception {
