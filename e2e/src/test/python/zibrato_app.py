@@ -35,7 +35,7 @@ for i in range(rounds):
     checkout()
     with z.Time_me(level='info', name='render', source='web1'):
         time.sleep(0.001)
-    with z.Count_me(level='critical', name='retries', source='web2'):
+    with z.Count_me(level='critical', name='retries', value=3, source='web2'):
         pass
     z.gauge(level='info', name='queue.depth', value=i, source='shop')
     z.gauge(level='critical', name='disk.free', value=1000.5 - i)

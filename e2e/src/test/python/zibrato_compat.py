@@ -1,5 +1,5 @@
 """A Zibrato publisher as Zibrato documents it: Zibrato(host, port) connects a PUB socket to the broker's lower
-port; @count_me / Count_me, @time_me / Time_me and gauge() publish one single-frame text message per measurement,
+port; @count_me / Count_me (value: the increment, default 1), @time_me / Time_me and gauge() publish one single-frame text message per measurement,
 level|mtype|name|value|timestamp|source (timers in seconds, microsecond resolution; source default not_specified).
 Written for Lodestar's wire-compatibility test from Zibrato's documented usage; Debian's python3-zmq only."""
 import functools
@@ -21,17 +21,17 @@ class Zibrato(object):
         self.sent.append(msg)
 
     # counters
-    def count_me(self, level='debug', name='counter', source='not_specified'):
+    def count_me(self, level='debug', name='counter', value=1, source='not_specified'):
         def decorator(f):
             @functools.wraps(f)
             def wrapper(*args, **kwargs):
-                self.send(level, 'Counter', name, 1, source)
+                self.send(level, 'Counter', name, value, source)
                 return f(*args, **kwargs)
             return wrapper
         return decorator
 
-    def Count_me(self, level='debug', name='counter', source='not_specified'):
-        return _Counting(self, level, name, source)
+    def Count_me(self, level='debug', name='counter', value=1, source='not_specified'):
+        return _Counting(self, level, name, value, source)
 
     # timers
     def time_me(self, level='debug', name='timer', source='not_specified'):
@@ -55,11 +55,11 @@ class Zibrato(object):
 
 
 class _Counting(object):
-    def __init__(self, z, level, name, source):
-        self.z, self.level, self.name, self.source = z, level, name, source
+    def __init__(self, z, level, name, value, source):
+        self.z, self.level, self.name, self.value, self.source = z, level, name, value, source
 
     def __enter__(self):
-        self.z.send(self.level, 'Counter', self.name, 1, self.source)
+        self.z.send(self.level, 'Counter', self.name, self.value, self.source)
         return self
 
     def __exit__(self, *exc):
