@@ -87,7 +87,8 @@ public final class Instruments implements AutoCloseable {
 
     /** Sends to a Lodestar (or Zibrato) broker's lower port over ZeroMQ, in Zibrato's wire format. */
     public static Instruments connect(String endpoint, Options o) {
-        ZmqTransport t = new ZmqTransport(endpoint, o.highWaterMark, (int) Math.min(Integer.MAX_VALUE, o.closeTimeout.toMillis()));
+        ZmqTransport t = new ZmqTransport(endpoint, o.highWaterMark, (int) Math.min(Integer.MAX_VALUE, o.closeTimeout.toMillis()),
+                o.flushInterval.toMillis());
         return new Instruments(new Engine(t, "lodestar-instruments-zmq", o.queueCapacity, o.flushInterval.toMillis(), o.closeTimeout.toMillis()));
     }
 

@@ -16,8 +16,8 @@ import org.zeromq.ZMQ;
  */
 public final class ZmqTransport implements Transport {
 
-    /** what was sent this long before a broker went away is counted as possibly lost */
-    static final long IN_FLIGHT_MILLIS = 2000;
+    /** the longest in-flight window counted; what was sent this long before a broker went away may be lost */
+    static final long MAX_IN_FLIGHT_MILLIS = 5000;
 
     private final ZContext context;
     private final ZMQ.Socket socket;
@@ -27,10 +27,17 @@ public final class ZmqTransport implements Transport {
     private int subscriptions;
     private long lost;
     /** measurements sent per 100 ms slot, over the last IN_FLIGHT_MILLIS */
-    private final long[] sentPerSlot = new long[(int) (IN_FLIGHT_MILLIS / 100)];
+    private final long[] sentPerSlot = new long[(int) (MAX_IN_FLIGHT_MILLIS / 100)];
     private final long[] slotTime = new long[sentPerSlot.length];
 
-    public ZmqTransport(String endpoint, int highWaterMark, int lingerMillis) {
+    /**
+     * what was sent this long before the disconnection is counted as lost: two send rounds (the sender sees the
+     * disconnection at the start of the round after the one that sent into the broken connection) and a margin
+     */
+    private final long inFlightMillis;
+
+    public ZmqTransport(String endpoint, int highWaterMark, int lingerMillis, long flushMillis) {
+        inFlightMillis = Math.min(MAX_IN_FLIGHT_MILLIS, Math.max(500, 2 * flushMillis + 200));
         context = new ZContext(1);
         try {
             socket = context.createSocket(SocketType.XPUB);
@@ -81,7 +88,7 @@ public final class ZmqTransport implements Transport {
         long now = System.currentTimeMillis();
         long n = 0;
         for (int i = 0; i < sentPerSlot.length; i++) {
-            if (now - slotTime[i] <= IN_FLIGHT_MILLIS) {
+            if (now - slotTime[i] <= inFlightMillis) {
                 n += sentPerSlot[i];
             }
             sentPerSlot[i] = 0;

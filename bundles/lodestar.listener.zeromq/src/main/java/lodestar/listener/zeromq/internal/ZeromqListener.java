@@ -210,8 +210,27 @@ public final class ZeromqListener implements Monitored {
         return Integer.parseInt(last.substring(last.lastIndexOf(':') + 1));
     }
 
-    /** The receiver thread: forwards, decodes and records every message until the component stops. */
+    /**
+     * The receiver thread: forwards, decodes and records every message until the component stops; then it stops
+     * taking connections and takes what its publishers had already sent, so that a stop loses as little as it can.
+     */
     private void receive() {
+        receiveUntilClosed();
+        if (lowerPort >= 0) {
+            try {
+                sub.unbind(sub.getLastEndpoint()); // publishers see the connection close now, and stop sending
+                sub.setReceiveTimeOut(50);
+                long end = System.nanoTime() + 2_000_000_000L;
+                for (byte[] m; System.nanoTime() < end && (m = sub.recv(0)) != null; ) {
+                    take(m);
+                }
+            } catch (ZMQException e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private void receiveUntilClosed() {
         while (!closed) {
             byte[] m;
             try {
@@ -228,17 +247,21 @@ public final class ZeromqListener implements Monitored {
             if (m == null) {
                 continue; // the poll timeout: look at closed again
             }
-            messages.increment();
-            if (pub != null) {
-                // PUB never blocks: at sendHwm a slow worker's messages are dropped by ZeroMQ, as Zibrato's broker does
-                if (pub.send(m, ZMQ.DONTWAIT)) {
-                    forwarded.increment();
-                } else {
-                    forwardDrops.increment();
-                }
-            }
-            handle(m);
+            take(m);
         }
+    }
+
+    private void take(byte[] m) {
+        messages.increment();
+        if (pub != null) {
+            // PUB never blocks: at sendHwm a slow worker's messages are dropped by ZeroMQ, as Zibrato's broker does
+            if (pub.send(m, ZMQ.DONTWAIT)) {
+                forwarded.increment();
+            } else {
+                forwardDrops.increment();
+            }
+        }
+        handle(m);
     }
 
     /** Decodes and records one message; never throws (the receiver must not die of a message). */
@@ -291,12 +314,13 @@ public final class ZeromqListener implements Monitored {
         closed = true;
         flusher.shutdownNow();
         try {
-            receiver.join(5 * POLL_MILLIS);
+            receiver.join(3000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         context.close();
         flush();
+        LOG.info("zeromq listener {}: stopped", name);
     }
 
     /** The lower (publishers') port in use; -1 in subscriber mode. */
