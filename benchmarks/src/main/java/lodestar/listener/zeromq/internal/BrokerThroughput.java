@@ -60,12 +60,17 @@ public final class BrokerThroughput {
         }
     }
 
-    record Result(String broker, long rate, long sent, double seconds, long atWorker, double inPipeline) {
+    /**
+     * @param seconds   from the first message sent to the last one sent
+     * @param delivered from the first message sent to the last one at the worker (through the broker: Lodestar's
+     *                  forwards each message before it decodes and records it, so this is its processing too)
+     */
+    record Result(String broker, long rate, long sent, double seconds, double delivered, long atWorker, double inPipeline) {
         String line() {
             double lossWorker = 100.0 * (sent - atWorker) / sent;
             String pipe = inPipeline < 0 ? "-" : String.format("%.0f (loss %.3f %%)", inPipeline, 100.0 * (sent - inPipeline) / sent);
-            return String.format("%-8s target %8s msg/s: sent %d in %.2f s = %.0f msg/s; worker got %d (loss %.3f %%); pipeline %s",
-                    broker, rate == 0 ? "max" : Long.toString(rate), sent, seconds, sent / seconds, atWorker, lossWorker, pipe);
+            return String.format("%-8s target %8s msg/s: sent %d in %.2f s; worker got %d in %.2f s = %.0f msg/s through the broker (loss %.3f %%); pipeline %s",
+                    broker, rate == 0 ? "max" : Long.toString(rate), sent, seconds, atWorker, delivered, atWorker / delivered, lossWorker, pipe);
         }
     }
 
@@ -102,7 +107,7 @@ public final class BrokerThroughput {
         try {
             Result r = run("lodestar", broker.lowerPort(), broker.upperPort(), messages, rate);
             broker.deactivate(); // flushes the last window
-            return new Result(r.broker(), r.rate(), r.sent(), r.seconds(), r.atWorker(), pipeline.counted.sum());
+            return new Result(r.broker(), r.rate(), r.sent(), r.seconds(), r.delivered(), r.atWorker(), pipeline.counted.sum());
         } catch (RuntimeException | Error e) {
             broker.deactivate();
             throw e;
@@ -151,6 +156,7 @@ public final class BrokerThroughput {
             worker.setReceiveTimeOut(100);
             worker.connect("tcp://127.0.0.1:" + upper);
             long[] lastAt = {System.nanoTime()};
+            long[] lastCounted = {0};
             boolean[] stop = {false};
             Thread w = new Thread(() -> {
                 while (!stop[0] || System.nanoTime() - lastAt[0] < 1_000_000_000L) {
@@ -159,6 +165,7 @@ public final class BrokerThroughput {
                         lastAt[0] = System.nanoTime();
                         if (m[5] == 'C') {
                             atWorker.incrementAndGet();
+                            lastCounted[0] = lastAt[0];
                         } else {
                             warm.incrementAndGet();
                         }
@@ -193,7 +200,7 @@ public final class BrokerThroughput {
             double seconds = (System.nanoTime() - start) / 1e9;
             stop[0] = true;
             w.join();
-            return new Result(name, rate, messages, seconds, atWorker.get(), -1);
+            return new Result(name, rate, messages, seconds, (lastCounted[0] - start) / 1e9, atWorker.get(), -1);
         }
     }
 }
