@@ -175,4 +175,25 @@ class ZeromqListenerTest {
         broker.flush();
         assertTrue(value("after;level=info;source=not_specified") >= 1);
     }
+
+    @Test
+    void hostileMessagesAreCountedNeverThrownAndLeaveGoodOnesAlone() throws Exception {
+        ZeromqListener broker = start();
+        java.util.Random r = new java.util.Random(13);
+        int bad = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] m = new byte[r.nextInt(80)];
+            r.nextBytes(m);
+            if (i % 3 == 0) { // mostly well-formed shapes with junk inside
+                m = ("info|" + (char) ('A' + r.nextInt(26)) + "ounter|n" + i + "|" + r.nextInt() + "x|1|s").getBytes(StandardCharsets.UTF_8);
+            }
+            broker.handle(m); // must not throw
+            bad++;
+        }
+        broker.handle("info|Counter|good|2|1764930000|s".getBytes(StandardCharsets.UTF_8));
+        assertEquals(bad, counter(broker, "bad_input"), "every junk message counted as bad input");
+        broker.flush();
+        assertEquals(2.0, value("good;level=info;source=s"));
+        assertTrue(pipeline.samples.stream().allMatch(x -> x.name().equals("good")), "nothing of the junk reached the pipeline");
+    }
 }
