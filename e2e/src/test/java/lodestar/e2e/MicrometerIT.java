@@ -24,7 +24,8 @@ import lodestar.testkit.LodestarProcess;
  * Issue 13, Micrometer: an application on Micrometer's own StatsD registry (DogStatsD flavour, configured as the
  * README says) sends to the platform's StatsD listener; the counter total, timer count and timer total that
  * Micrometer reports are in the store, under the application's level and source tags (Micrometer adds
- * {@code statistic=count} to counters). About 20 s.
+ * {@code statistic=count} to counters). And lodestar.instrument's StatsD transport into the same listener.
+ * About 30 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MicrometerIT {
@@ -64,6 +65,21 @@ class MicrometerIT {
         assertEquals(counter, awaitSum("stats_counts.orders" + tags + ";statistic=count", counter), "the counter: " + lodestar.shell("lodestar:series *orders*"));
         assertEquals(timerCount, awaitSum("stats.timers.checkout.count" + tags, timerCount), "the timer's count");
         assertEquals(timerTotal, awaitSum("stats.timers.checkout.sum" + tags, timerTotal), 0.5, "the timer's total milliseconds");
+    }
+
+    /** The library's StatsD transport into the same listener: level and source arrive as DogStatsD tags. */
+    @Test
+    void theLibraryOverStatsdArrivesWithLevelAndSource() throws Exception {
+        Process app = InstrumentIT.java(lodestar.e2e.apps.InstrumentedApp.class, "udp://127.0.0.1:" + port, "3", "200");
+        assertTrue(app.waitFor(60, TimeUnit.SECONDS), "the application ends");
+        String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("sent counter=(\\d+) timers=(\\d+) dropped=(\\d+)").matcher(out);
+        assertTrue(m.find(), out);
+        double counted = Double.parseDouble(m.group(1));
+        double timed = Double.parseDouble(m.group(2));
+        assertEquals(0, Long.parseLong(m.group(3)), out);
+        assertEquals(counted, awaitSum("stats_counts.orders;level=info;source=app", counted), "every increment, over loopback UDP");
+        assertEquals(timed, awaitSum("stats.timers.checkout.count;level=debug;source=app", timed), "every timing");
     }
 
     private double awaitSum(String key, double expected) throws Exception {

@@ -11,7 +11,8 @@ import lodestar.instrument.Timer;
  * An application instrumented with lodestar.instrument, run as its own process by InstrumentIT: for the given
  * seconds it counts orders and times checkouts at a steady pace from two threads, then closes its Instruments and
  * prints what it recorded and what the library reports dropped: {@code sent counter=N timers=M dropped=D}.
- * Arguments: endpoint (tcp://127.0.0.1:port), seconds, events per second and thread.
+ * Arguments: endpoint (tcp://127.0.0.1:port for ZeroMQ, udp://127.0.0.1:port for StatsD), seconds, events per
+ * second and thread.
  */
 public final class InstrumentedApp {
 
@@ -19,7 +20,14 @@ public final class InstrumentedApp {
         String endpoint = args[0];
         long seconds = Long.parseLong(args[1]);
         int perSecond = Integer.parseInt(args[2]);
-        Instruments metrics = Instruments.connect(endpoint, new Instruments.Options().flushInterval(Duration.ofMillis(200)));
+        Instruments.Options options = new Instruments.Options().flushInterval(Duration.ofMillis(200));
+        Instruments metrics;
+        if (endpoint.startsWith("udp://")) { // StatsD: udp://host:port
+            String[] hp = endpoint.substring(6).split(":");
+            metrics = Instruments.statsd(hp[0], Integer.parseInt(hp[1]), options);
+        } else {
+            metrics = Instruments.connect(endpoint, options);
+        }
         Counter orders = metrics.counter("info", "orders", "app");
         Timer checkout = metrics.timer("debug", "checkout", "app");
         long[] counted = new long[2];
