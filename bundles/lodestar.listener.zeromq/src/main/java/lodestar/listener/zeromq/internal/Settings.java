@@ -16,7 +16,7 @@ import lodestar.support.stats.TimerStats;
  */
 record Settings(String bind, int port, boolean forward, List<String> connect, List<String> levels, long flushMillis,
         List<TimerStats.Percentile> percentiles, int receiveHwm, int sendHwm, long maxMessageSize, int maxTimerValues,
-        CardinalityLimits cardinality) {
+        int maxWindowValues, CardinalityLimits cardinality) {
 
     /** @throws IllegalArgumentException whose message starts with the property at fault */
     static Settings from(ZeromqListener.Config c) {
@@ -55,12 +55,15 @@ record Settings(String bind, int port, boolean forward, List<String> connect, Li
         if (c.maxTimerValues() < 1) {
             throw new IllegalArgumentException("maxTimerValues: must be at least 1, got " + c.maxTimerValues());
         }
+        if (c.maxWindowValues() < 1) {
+            throw new IllegalArgumentException("maxWindowValues: must be at least 1, got " + c.maxWindowValues());
+        }
         if (c.maxSeries() < 1) {
             throw new IllegalArgumentException("maxSeries: must be at least 1, got " + c.maxSeries());
         }
         CardinalityLimits limits = CardinalityLimits.of(c.maxSeries(), c.maxNewSeries(), c.newSeriesInterval(), c.seriesOverflow());
         return new Settings(bind, port, c.forward(), connect, levels, flushMillis, percentiles, c.receiveHwm(), c.sendHwm(),
-                maxMessage, c.maxTimerValues(), limits);
+                maxMessage, c.maxTimerValues(), c.maxWindowValues(), limits);
     }
 
     boolean subscriber() {

@@ -49,17 +49,21 @@ final class Window {
 
     private final CardinalityGuard guard;
     private final int maxTimerValues;
+    /** timer values kept in one window, all series together: what bounds the window's memory (8 bytes each) */
+    private final int maxWindowValues;
+    private int windowValues;
     private final List<TimerStats.Percentile> percentiles;
     private final TimerStats stats = new TimerStats();
     private final Map<Key, Counter> counters = new HashMap<>();
     private final Map<Key, Timer> timers = new HashMap<>();
     private final Map<Key, Gauge> gauges = new HashMap<>();
-    /** timer values not kept beyond maxTimerValues in a window (still counted) */
+    /** timer values not kept beyond maxTimerValues or maxWindowValues in a window (still counted) */
     private long timerValuesDropped;
 
-    Window(CardinalityGuard guard, int maxTimerValues, List<TimerStats.Percentile> percentiles) {
+    Window(CardinalityGuard guard, int maxTimerValues, int maxWindowValues, List<TimerStats.Percentile> percentiles) {
         this.guard = guard;
         this.maxTimerValues = maxTimerValues;
+        this.maxWindowValues = maxWindowValues;
         this.percentiles = List.copyOf(percentiles);
     }
 
@@ -96,11 +100,12 @@ final class Window {
             case TIMER -> {
                 Timer t = timers.computeIfAbsent(k, x -> new Timer());
                 t.count++;
-                if (t.n < maxTimerValues) {
+                if (t.n < maxTimerValues && windowValues < maxWindowValues) {
                     if (t.n == t.values.length) {
                         t.values = Arrays.copyOf(t.values, Math.min(maxTimerValues, t.n * 2));
                     }
                     t.values[t.n++] = m.value();
+                    windowValues++;
                 } else {
                     timerValuesDropped++;
                 }
@@ -146,8 +151,12 @@ final class Window {
                 windowTimers.put(e.getKey(), Arrays.copyOf(t.values, t.n));
                 windowCounts.put(e.getKey(), t.count);
                 t.n = 0;
+                if (t.values.length > 64) {
+                    t.values = new double[16]; // a burst's array is not held on to for the next windows
+                }
                 t.count = 0;
             }
+            windowValues = 0;
             for (var it = gauges.values().iterator(); it.hasNext(); ) {
                 Gauge g = it.next();
                 if (!g.touched) {

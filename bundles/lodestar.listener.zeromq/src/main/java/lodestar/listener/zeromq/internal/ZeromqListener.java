@@ -97,6 +97,10 @@ public final class ZeromqListener implements Monitored {
                 + " still counted (count) but not kept (timer_values_dropped).")
         int maxTimerValues() default 10000;
 
+        @AttributeDefinition(description = "Timer values kept per window, all series together (8 bytes each: 1000000 is 8 MB);"
+                + " beyond them values are still counted but not kept (timer_values_dropped).")
+        int maxWindowValues() default 1000000;
+
         @AttributeDefinition(description = "Most series (name, level, source, type) held in one window; a measurement of one more is"
                 + " refused (series_refused) or folded into zeromq.overflow.")
         int maxSeries() default 100000;
@@ -139,7 +143,7 @@ public final class ZeromqListener implements Monitored {
         this.name = InstanceNames.of("zeromq", props);
         this.pipeline = pipeline;
         this.guard = new CardinalityGuard(name, settings.cardinality(), LOG::warn);
-        this.window = new Window(guard, settings.maxTimerValues(), settings.percentiles());
+        this.window = new Window(guard, settings.maxTimerValues(), settings.maxWindowValues(), settings.percentiles());
         Settings s = settings;
         this.context = new ZContext(1);
         try {

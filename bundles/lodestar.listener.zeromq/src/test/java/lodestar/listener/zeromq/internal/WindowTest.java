@@ -31,7 +31,7 @@ class WindowTest {
     @Test
     void countersSumPerWindowTimersAsStatsdThenReset() {
         CardinalityGuard guard = new CardinalityGuard("t", CardinalityLimits.dropping(100, 0, "1m"), s -> { });
-        Window w = new Window(guard, 1000, TimerStats.percentiles("p", "90"));
+        Window w = new Window(guard, 1000, 1_000_000, TimerStats.percentiles("p", "90"));
         w.record(m("info", Measurement.Type.COUNTER, "orders", 1, "shop"));
         w.record(m("info", Measurement.Type.COUNTER, "orders", 5, "shop"));
         w.record(m("debug", Measurement.Type.COUNTER, "orders", 2, "shop"));
@@ -62,12 +62,12 @@ class WindowTest {
     @Test
     void refusedSeriesAreDroppedAndTimerValuesBounded() {
         CardinalityGuard guard = new CardinalityGuard("t", CardinalityLimits.dropping(2, 0, "1m"), s -> { });
-        Window w = new Window(guard, 3, TimerStats.percentiles("p", "90"));
+        Window w = new Window(guard, 3, 1_000_000, TimerStats.percentiles("p", "90"));
         w.record(m("info", Measurement.Type.COUNTER, "a", 1, "s"));
         w.record(m("info", Measurement.Type.COUNTER, "b", 1, "s"));
         assertNull(w.record(m("info", Measurement.Type.COUNTER, "c", 1, "s")));
         assertEquals(1, guard.refused());
-        Window w2 = new Window(new CardinalityGuard("t", CardinalityLimits.dropping(10, 0, "1m"), s -> { }), 3,
+        Window w2 = new Window(new CardinalityGuard("t", CardinalityLimits.dropping(10, 0, "1m"), s -> { }), 3, 1_000_000,
                 TimerStats.percentiles("p", "90"));
         for (int i = 0; i < 5; i++) {
             w2.record(m("info", Measurement.Type.TIMER, "t", i, "s"));
@@ -76,5 +76,22 @@ class WindowTest {
         Map<String, Sample> out = byKey(w2.drain(1, 0));
         assertEquals(5.0, out.get("t.count;level=info;source=s").value(), "every value is counted");
         assertEquals(2.0, out.get("t.upper;level=info;source=s").value(), "only the kept ones make the statistics");
+    }
+
+    @Test
+    void theWindowsTimerValuesAreBoundedAllSeriesTogether() {
+        CardinalityGuard guard = new CardinalityGuard("t", CardinalityLimits.dropping(1000, 0, "1m"), s -> { });
+        Window w = new Window(guard, 100, 250, TimerStats.percentiles("p", "90"));
+        for (int series = 0; series < 10; series++) {
+            for (int i = 0; i < 100; i++) {
+                w.record(m("info", Measurement.Type.TIMER, "t" + series, i, "s"));
+            }
+        }
+        assertEquals(750, w.timerValuesDropped(), "1000 values, 250 kept");
+        Map<String, Sample> out = byKey(w.drain(1, 0));
+        assertEquals(100.0, out.get("t9.count;level=info;source=s").value(), "still counted");
+        assertNull(out.get("t9.upper;level=info;source=s"), "no value kept for the last series");
+        w.record(m("info", Measurement.Type.TIMER, "t9", 5, "s"));
+        assertEquals(5.0, byKey(w.drain(1, 0)).get("t9.upper;level=info;source=s").value(), "the next window starts empty");
     }
 }
