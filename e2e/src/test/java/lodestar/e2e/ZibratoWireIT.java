@@ -1,6 +1,7 @@
 package lodestar.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -27,7 +28,8 @@ import lodestar.testkit.LodestarProcess;
  * (decorators, context managers, gauges; Debian's python3-zmq) publishes to the platform's ZeroMQ broker. Every
  * counter total, timer count and gauge value arrives in the store under its level and source tags, and a
  * Zibrato-style worker subscribed to {@code info} on the upper port receives exactly the {@code info} messages, byte
- * for byte. About 20 s.
+ * for byte. A Prometheus sink with {@code levels=info,warning} (Zibrato's worker {@code --levels}) exposes the info
+ * and warning series and none of the others. About 20 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZibratoWireIT {
@@ -43,6 +45,8 @@ class ZibratoWireIT {
         lodestar = new LodestarProcess(LodestarProcess.builtJar(), Files.createDirectories(tmp.resolve("home")), List.of("-Xmx256m"));
         port = freePortPair();
         lodestar.config("lodestar.listener.zeromq-zibrato.cfg", Map.of("port", "" + port, "flushInterval", "1s"));
+        // a sink that routes by level, as Zibrato's Librato worker with --levels info,warning
+        lodestar.config("lodestar.sink.prometheus-levels.cfg", Map.of("path", "/zibrato", "levels", "info,warning"));
         lodestar.start();
         assertTrue(lodestar.awaitOutput("zeromq listener zeromq-zibrato: broker on", 60_000), lodestar.output());
     }
@@ -111,8 +115,28 @@ class ZibratoWireIT {
         for (var e : gauges.entrySet()) {
             assertEquals(e.getValue(), lastValue(lodestar.shell("lodestar:query '" + e.getKey() + "' 10")), "gauge " + e.getKey());
         }
+        // the sink with levels=info,warning got the info and warning series, not the critical or debug ones
+        String exposed = awaitExposition(s -> s.contains("level=\"warning\"") && s.contains("level=\"info\""));
+        assertTrue(exposed.matches("(?s).*\\norders\\{[^}]*level=\"info\".*"), exposed);
+        assertFalse(exposed.contains("level=\"critical\""), exposed);
+        assertFalse(exposed.contains("level=\"debug\""), exposed);
         String status = lodestar.shell("lodestar:status");
         assertTrue(status.matches("(?s).*listener\\s+zeromq-zibrato\\s+ok\\s+packets=310,.*bad_input=0,.*forwarded=310,.*"), status);
+    }
+
+    private String awaitExposition(java.util.function.Predicate<String> ok) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = "";
+        long end = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < end) {
+            body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + lodestar.httpPort + "/zibrato")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            if (ok.test(body)) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        return body;
     }
 
     private double awaitSum(String key, double expected) throws Exception {
