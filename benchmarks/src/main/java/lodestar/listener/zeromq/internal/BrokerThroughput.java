@@ -116,7 +116,7 @@ public final class BrokerThroughput {
 
     static Result pyzmq(String python, long messages, long rate) throws Exception {
         int port = freePortPair();
-        Process p = new ProcessBuilder(python, "benchmarks/zeromq/forwarder.py", "" + port).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(python, "e2e/src/test/python/zibrato_broker.py", "" + port).redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine();

@@ -1,5 +1,6 @@
-"""Zibrato's broker design in plain pyzmq, the reference of the broker benchmark: SUB bound on the lower port
-(subscribed to everything), PUB bound on the port above, zmq.proxy between them. Debian's python3-zmq.
+"""Zibrato's broker design in plain pyzmq (its backend.py): SUB bound on the lower port (subscribed to everything),
+PUB bound on the port above, zmq.proxy between them. Debian's python3-zmq. Used by e2e ZibratoWorkerIT (Lodestar
+as a worker of Zibrato's broker) and by the broker benchmark (benchmarks/run zeromq) as the reference.
 Usage: forwarder.py <lower port>; prints 'ready' once both are bound."""
 import sys
 
