@@ -1,7 +1,6 @@
 package lodestar.listener.statsd.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,10 +8,11 @@ import java.util.Map;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.support.stats.TimerStats;
 
 /**
- * Turns the shards' snapshots into samples with Etsy's names and values (lib/process_metrics.js for the
- * timer statistics, backends/graphite.js for the names). Runs on one thread, one flush at a time.
+ * Turns the shards' snapshots into samples with Etsy's names and values ({@link TimerStats}, shared with the
+ * other listeners, for the timer statistics; backends/graphite.js for the names). Runs on one thread, one flush at a time.
  */
 final class Flusher {
 
@@ -193,94 +193,18 @@ final class Flusher {
         }
     }
 
-    /** Etsy's cumulative sums, reused from timer to timer (only the flushing thread calls flush). */
-    private double[] cumScratch = new double[64];
-    private double[] cumSqScratch = new double[64];
-
-    // fixed timer sub-keys after the percentile ones
-    private static final String[] FIXED = {"std", "upper", "lower", "count", "count_ps", "sum", "sum_squares", "mean", "median"};
+    /** Etsy's timer statistics, shared with the other listeners; reuses its scratch arrays (one flushing thread) */
+    private final TimerStats timerStats = new TimerStats();
 
     private void timer(List<Sample> out, SeriesId id, String key, double[] values, double counter, double secs, long now) {
         Settings s = settings;
-        List<Settings.Percentile> percentiles = s.percentiles();
-        int np = percentiles.size();
-        int slots = np * 5 + FIXED.length;
-        String[] nm = names(id, slots);
+        List<TimerStats.Percentile> percentiles = s.percentiles();
+        String[] nm = names(id, TimerStats.slots(percentiles.size()));
         int count = values.length;
+        timerStats.compute(values, counter, secs, percentiles, (slot, sub, v, kind) -> emitTimer(out, id, nm, slot, sub, v, kind, now));
         if (count == 0) {
-            emitTimer(out, id, nm, np * 5 + 3, "count", counter, Kind.DELTA, now);
-            emitTimer(out, id, nm, np * 5 + 4, "count_ps", counter / secs, Kind.RATE, now);
             return;
         }
-        Arrays.sort(values);
-        double min = values[0];
-        double max = values[count - 1];
-        if (cumScratch.length < count) {
-            cumScratch = new double[Math.max(count, cumScratch.length * 2)];
-            cumSqScratch = new double[cumScratch.length];
-        }
-        double[] cum = cumScratch;
-        double[] cumSq = cumSqScratch;
-        cum[0] = min;
-        cumSq[0] = min * min;
-        for (int i = 1; i < count; i++) {
-            cum[i] = values[i] + cum[i - 1];
-            cumSq[i] = (values[i] * values[i]) + cumSq[i - 1];
-        }
-        double sum = min;
-        double sumSquares = min * min;
-        double mean = min;
-        double boundary = max;
-        for (int k = 0; k < np; k++) {
-            double pct = percentiles.get(k).threshold();
-            long num = count;
-            if (count > 1) {
-                num = Math.round(Math.abs(pct) / 100 * count);
-                if (num == 0) {
-                    continue;
-                }
-                int n = (int) num;
-                if (pct > 0) {
-                    boundary = values[n - 1];
-                    sum = cum[n - 1];
-                    sumSquares = cumSq[n - 1];
-                } else {
-                    boundary = values[count - n];
-                    // Etsy reads cumulativeValues[-1] (undefined -> NaN) when the threshold covers every value
-                    double before = count - n - 1 >= 0 ? cum[count - n - 1] : Double.NaN;
-                    double beforeSq = count - n - 1 >= 0 ? cumSq[count - n - 1] : Double.NaN;
-                    sum = cum[count - 1] - before;
-                    sumSquares = cumSq[count - 1] - beforeSq;
-                }
-                mean = sum / num;
-            }
-            String l = percentiles.get(k).label();
-            int base = k * 5;
-            emitTimer(out, id, nm, base, "count_" + l, num, Kind.DELTA, now);
-            emitTimer(out, id, nm, base + 1, "mean_" + l, mean, Kind.GAUGE, now);
-            emitTimer(out, id, nm, base + 2, (pct > 0 ? "upper_" : "lower_") + l, boundary, Kind.GAUGE, now);
-            emitTimer(out, id, nm, base + 3, "sum_" + l, sum, Kind.GAUGE, now);
-            emitTimer(out, id, nm, base + 4, "sum_squares_" + l, sumSquares, Kind.GAUGE, now);
-        }
-        sum = cum[count - 1];
-        sumSquares = cumSq[count - 1];
-        mean = sum / count;
-        double diffs = 0;
-        for (int i = 0; i < count; i++) {
-            diffs += (values[i] - mean) * (values[i] - mean);
-        }
-        int mid = count / 2;
-        double median = (count % 2) != 0 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-        int b = np * 5;
-        emitTimer(out, id, nm, b, "std", Math.sqrt(diffs / count), Kind.GAUGE, now);
-        emitTimer(out, id, nm, b + 1, "upper", max, Kind.GAUGE, now);
-        emitTimer(out, id, nm, b + 2, "lower", min, Kind.GAUGE, now);
-        emitTimer(out, id, nm, b + 3, "count", counter, Kind.DELTA, now);
-        emitTimer(out, id, nm, b + 4, "count_ps", counter / secs, Kind.RATE, now);
-        emitTimer(out, id, nm, b + 5, "sum", sum, Kind.GAUGE, now);
-        emitTimer(out, id, nm, b + 6, "sum_squares", sumSquares, Kind.GAUGE, now);
-        emitTimer(out, id, nm, b + 7, "mean", mean, Kind.GAUGE, now);
-        emitTimer(out, id, nm, b + 8, "median", median, Kind.GAUGE, now);
         if (key != null && allowed("histogram")) {
             for (Settings.Histogram h : s.histograms()) {
                 if (key.contains(h.metric())) {

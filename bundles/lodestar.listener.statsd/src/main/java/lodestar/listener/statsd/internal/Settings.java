@@ -1,12 +1,13 @@
 package lodestar.listener.statsd.internal;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
 import lodestar.support.cardinality.CardinalityLimits;
 import lodestar.support.config.Units;
 import lodestar.support.net.TcpConnections;
+import lodestar.support.stats.TimerStats;
+import lodestar.support.stats.TimerStats.Percentile;
 
 /**
  * The validated, resolved configuration of one listener: what {@link StatsdListener.Config} says, with Etsy's
@@ -23,13 +24,9 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
         long connectionMemory, long queueMemory, int shards, int maxLineLength,
         long flushMillis, boolean dogstatsdTags, boolean legacyNamespace, String prefixStats, String globalPrefix,
         String prefixCounter, String prefixTimer, String prefixGauge, String prefixSet, String globalSuffix, boolean flushCounts,
-        List<Percentile> percentiles, List<Histogram> histograms, List<String> calculatedTimerMetrics, boolean deleteCounters,
+        List<TimerStats.Percentile> percentiles, List<Histogram> histograms, List<String> calculatedTimerMetrics, boolean deleteCounters,
         boolean deleteTimers, boolean deleteSets, boolean deleteGauges, int gaugesMaxTTL, CardinalityLimits cardinality,
         long seriesTimeoutMillis) {
-
-    /** One timer percentile: {@code threshold} in -100..100 but not 0 (negative: the lowest values). */
-    record Percentile(double threshold, String label) {
-    }
 
     /** One histogram rule: timers whose key contains {@code metric} get these bins. */
     record Histogram(String metric, List<Bin> bins) {
@@ -133,25 +130,7 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
     }
 
     private static List<Percentile> percentiles(String... values) {
-        List<Percentile> p = new ArrayList<>();
-        for (String v : values == null ? new String[0] : values) {
-            for (String part : v.split(",")) {
-                if (part.isBlank()) {
-                    continue;
-                }
-                double d;
-                try {
-                    d = Double.parseDouble(part.trim());
-                } catch (NumberFormatException e) {
-                    d = Double.NaN;
-                }
-                if (!(Math.abs(d) > 0 && Math.abs(d) <= 100)) {
-                    throw new IllegalArgumentException("percentThreshold: expected numbers in -100..100 other than 0, got '" + part + "'");
-                }
-                p.add(new Percentile(d, jsNumber(d).replaceFirst("\\.", "_").replaceFirst("-", "top")));
-            }
-        }
-        return List.copyOf(p);
+        return TimerStats.percentiles("percentThreshold", values);
     }
 
     /** Rules {@code substring=bin,bin,...,inf}; the first rule whose substring is in the timer's key applies. */
@@ -187,9 +166,6 @@ record Settings(String bind, int port, boolean tcp, long receiveBuffer, int maxC
 
     /** A number as JavaScript's String(n) writes it, for the plain values configurations use. */
     static String jsNumber(double d) {
-        if (d == Math.rint(d) && Math.abs(d) < 1e21) {
-            return Long.toString((long) d);
-        }
-        return new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+        return TimerStats.jsNumber(d);
     }
 }
