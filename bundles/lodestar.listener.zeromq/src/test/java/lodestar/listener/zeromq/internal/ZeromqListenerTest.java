@@ -66,7 +66,8 @@ class ZeromqListenerTest {
 
     /** ZeroMQ's slow joiner: a PUB drops what it sends before the connection is up; send a marker until it arrives. */
     private void joined(ZMQ.Socket pub, BooleanSupplier arrived, String marker) throws InterruptedException {
-        // generous: on a loaded 2-core CI machine (builds beside it) the first connection once took over 10 s
+        // generous: twice in ~15 runs on a loaded 2-core machine (CI beside three builds) no marker arrived within 10 s;
+        // not reproduced unloaded (9 runs) nor with two CPU burners (6 runs); cause not established (see the closing note)
         long end = System.nanoTime() + 30_000_000_000L;
         while (!arrived.getAsBoolean()) {
             if (System.nanoTime() > end) {
