@@ -47,10 +47,12 @@ public class RuntimeComponent {
     private volatile String passwordFile;
     private final FrameworkListener started = this::frameworkEvent;
     private volatile Thread summary;
+    private final FileInstallLog fileInstallLog = new FileInstallLog();
 
     @Activate
     public RuntimeComponent(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
         this.context = context;
+        fileInstallLog.install();
         this.home = Home.of(context.getProperty("lodestar.home"));
         this.stopOnSignal = new StopOnSignal(context.getBundle(0), STOP_TIMEOUT_MILLIS);
         stopOnSignal.install();
@@ -69,10 +71,14 @@ public class RuntimeComponent {
         secureConsole(context, configAdmin);
         LOG.info("Lodestar home {}", home.root());
         context.addFrameworkListener(started);
+        // SCR may activate this component after the framework has said it started: then the summary goes now
+        if (context.getBundle(0).getState() == org.osgi.framework.Bundle.ACTIVE) {
+            frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTED, context.getBundle(0), null));
+        }
     }
 
-    private void frameworkEvent(FrameworkEvent event) {
-        if (event.getType() != FrameworkEvent.STARTED) {
+    private synchronized void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() != FrameworkEvent.STARTED || summary != null) {
             return;
         }
         Thread t = new Thread(() -> {
@@ -178,6 +184,7 @@ public class RuntimeComponent {
             t.interrupt();
         }
         stopOnSignal.uninstall();
+        fileInstallLog.uninstall();
         LOG.info("Lodestar home {}: stopping", home.root());
     }
 }
