@@ -60,7 +60,7 @@ class FirstHourIT {
                     + home.toRealPath().resolve("data/webconsole.password")), log);
             assertTrue(log.contains("Ready: listening on HTTP 127.0.0.1:" + http + ", statsd-default " + statsd
                     + ", remote shell 127.0.0.1:" + shell), log);
-            assertTrue(log.contains("Ready: shell: the g! prompt on this terminal; from elsewhere ./lodestar shell 'lodestar:status'"),
+            assertTrue(log.contains("Ready: shell: the g! prompt when started on a terminal; from elsewhere ./lodestar shell 'lodestar:status'"),
                     log);
             assertTrue(Files.exists(home.resolve("conf/lodestar.listener.statsd-default.cfg")));
 
