@@ -193,7 +193,9 @@ public final class StatsdListener implements Monitored {
     }
 
     private static IllegalArgumentException cannotListen(Settings s, IOException e) {
-        return new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage(), e);
+        // no cause: the platform's log line about a failed configuration gives the deepest cause's words, and
+        // "BindException: Address already in use" would not say which address (a busy 8125 is the common case)
+        return new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage());
     }
 
     @Deactivate
