@@ -158,10 +158,15 @@ class FirstHourIT {
         bin.resolve("mvn").toFile().setExecutable(true);
         Files.writeString(core.resolve("Core.java"), "class Core {}");
         Files.writeString(fake.resolve("bundles/lodestar.core/README.md"), "doc");
+        Path pom = Files.writeString(fake.resolve("bundles/pom.xml"), "<project>\n  <modules>\n"
+                + "    <module>lodestar.core</module>\n  </modules>\n</project>\n");
         Path jar = Files.writeString(fake.resolve("run/target/lodestar.jar"), "not a jar");
+        // what a build through ./lodestar leaves beside the jar: bundles/pom.xml's checksum without its modules
+        assertEquals(0, new ProcessBuilder("bash", "-c", "grep -v '<module>' bundles/pom.xml | cksum | cut -d' ' -f1"
+                + " > run/target/lodestar.jar.bundles-pom").directory(fake.toFile()).start().waitFor());
         FileTime past = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
         for (Path f : List.of(fake.resolve("run/lodestar.bndrun"), core.resolve("Core.java"),
-                fake.resolve("bundles/lodestar.core/README.md"))) {
+                fake.resolve("bundles/lodestar.core/README.md"), pom)) {
             Files.setLastModifiedTime(f, past);
         }
         // newer than the jar, but not part of the runtime: a beacon of one's own, its build output, a README
@@ -169,7 +174,13 @@ class FirstHourIT {
         Files.writeString(deploy.resolve("my.beacon.jar"), "jar");
         Files.createDirectories(fake.resolve("bundles/lodestar.core/target")).resolve("x.class").toFile().createNewFile();
         Files.writeString(fake.resolve("bundles/lodestar.core/README.md"), "newer doc");
+        Files.writeString(pom, Files.readString(pom).replace("  </modules>", "    <module>my.beacon</module>\n  </modules>"));
         assertFalse(fakeStart(fake, bin).contains("FAKE-MVN"), "nothing the runtime is made of changed");
+        // bundles/pom.xml beyond its modules is what every bundle is built with
+        Files.writeString(pom, Files.readString(pom).replace("<project>", "<project><properties/>"));
+        assertTrue(fakeStart(fake, bin).contains("FAKE-MVN"), "bundles/pom.xml changed");
+        Files.writeString(pom, Files.readString(pom).replace("<project><properties/>", "<project>"));
+        Files.setLastModifiedTime(pom, past);
 
         Files.writeString(core.resolve("Core.java"), "class Core { int changed; }");
         String built = fakeStart(fake, bin);
