@@ -179,9 +179,6 @@ public final class SystemBeacon implements Beacon {
         Config old = made;
         if (si == null || old != null && sameCollection(old, config)) {
             made = config;
-            if (old != null && !String.valueOf(old.interval()).equals(String.valueOf(config.interval()))) {
-                LOG.info("system beacon: {}* every {}, groups {}", base, config.interval(), groups());
-            }
             return;
         }
         String newBase = baseName(config, si);
