@@ -68,8 +68,78 @@ final class BeaconScheduler {
         BeaconRunner r = runners.remove(beacon);
         if (r != null) {
             r.cancel();
-            LOG.info("beacon {} removed", r.name());
+            sayRemovedLater(r);
         }
+    }
+
+    /**
+     * How long "beacon x removed" waits for the same beacon to come back. A component without {@code @Modified}
+     * (the system beacon) is stopped and started again by SCR when its configuration arrives, which on every first
+     * start (FileInstall bringing conf/lodestar.beacon.system.cfg half a second after the defaults) logged it
+     * removed and scheduled again with nothing changed. Back within this time, as it was: nothing is said.
+     */
+    static final long REMOVED_GRACE_MILLIS = 3000;
+
+    /** A removal not said yet, by beacon name. */
+    private record Removal(long intervalMillis, boolean enabled, java.util.concurrent.FutureTask<Void> saying) {
+    }
+
+    private final Map<String, Removal> removals = new java.util.concurrent.ConcurrentHashMap<>();
+    /** "beacon x removed" lines logged, for tests */
+    private final java.util.concurrent.atomic.AtomicLong removalsSaid = new java.util.concurrent.atomic.AtomicLong();
+
+    long removalsSaid() {
+        return removalsSaid.get();
+    }
+
+    int removalsPending() {
+        return removals.size();
+    }
+
+    private void sayRemovedLater(BeaconRunner r) {
+        String name = r.name();
+        if (stopped) {
+            removalsSaid.incrementAndGet();
+            LOG.info("beacon {} removed", name);
+            return;
+        }
+        java.util.concurrent.FutureTask<Void> say = new java.util.concurrent.FutureTask<>(() -> {
+            removalsSaid.incrementAndGet();
+            LOG.info("beacon {} removed", name);
+            return null;
+        });
+        Removal removal = new Removal(r.intervalMillis(), r.enabled(), say);
+        Removal earlier = removals.put(name, removal);
+        if (earlier != null) {
+            earlier.saying().cancel(false);
+        }
+        try {
+            scheduler.schedule(() -> {
+                if (removals.remove(name, removal)) {
+                    say.run();
+                }
+            }, REMOVED_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            removals.remove(name, removal);
+            say.run();
+        }
+    }
+
+    /** Whether {@code name} was removed moments ago with these settings (then its return is not news). */
+    private boolean backAsItWas(String name, long intervalMillis, boolean enabled) {
+        Removal r = removals.remove(name);
+        if (r == null) {
+            return false;
+        }
+        if (r.intervalMillis() == intervalMillis && r.enabled() == enabled) {
+            r.saying().cancel(false);
+            return true;
+        }
+        // back with other settings: the removal is said now, then the new schedule
+        if (!r.saying().isDone()) {
+            r.saying().run();
+        }
+        return false;
     }
 
     /** New core defaults: beacons that set no interval of their own follow the new default. */
@@ -108,6 +178,10 @@ final class BeaconScheduler {
             // the first run comes soon rather than one whole interval after start
             long first = Math.min(interval, 1000);
             r.scheduled(scheduler.scheduleAtFixedRate(() -> turn(r), first, interval, TimeUnit.MILLISECONDS));
+        }
+        if (old == null && backAsItWas(name, interval, enabled)) {
+            LOG.debug("beacon {} restarted by its component, same schedule", name);
+            return;
         }
         LOG.info("beacon {} {} every {}", name, enabled ? "scheduled" : "disabled,", Units.formatDuration(interval));
     }
@@ -149,6 +223,13 @@ final class BeaconScheduler {
     /** Stops scheduling and gives running beacons two seconds to finish. */
     void stop() {
         stopped = true;
+        // removals not said yet are said now: the scheduler may not run them any more
+        removals.values().forEach(r -> {
+            if (!r.saying().isDone()) {
+                r.saying().run();
+            }
+        });
+        removals.clear();
         runners.values().forEach(BeaconRunner::cancel);
         workers.shutdown();
         try {
