@@ -1,0 +1,313 @@
+package lodestar.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import lodestar.testkit.CarbonProcess;
+import lodestar.testkit.LodestarProcess;
+import lodestar.testkit.Tools;
+
+/**
+ * Issue 14's "done when": a fresh {@code git clone} of this repository's HEAD, used only as the README says, reaches
+ * the platform up ({@code ./lodestar} in the clone's folder), a StatsD counter in the store, the Graphite sink of the
+ * README's example feeding a real Carbon, the remote shell answering a scripted command, and a beacon generated,
+ * built and deployed by the README's "Write your own beacon" commands, which the test reads out of README.md and runs
+ * as written (so the README cannot drift from what works).
+ *
+ * <p>Two shortcuts keep it within a minute or so, neither touching what is checked: the clone's Maven runs offline on
+ * a private local repository whose third-party artifacts are links into the build's own (only the {@code lodestar}
+ * group is the clone's, so nothing of the build's repository is overwritten), and the runtime jar this build just
+ * made from the same sources is put where {@code ./lodestar} builds it (newer than the sources, so it starts it
+ * instead of spending 90 s building it again; the beacon's build is run for real, {@code -am} and all). The
+ * platform's ports (HTTP, StatsD, remote shell) are free ones rather than the defaults, so that the test never
+ * meets another process's port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FirstHourIT {
+
+    private final Path tmp = LodestarProcess.tempDir();
+    private final Path clone = tmp.resolve("lodestar");
+    private final Path out = tmp.resolve("lodestar.out");
+    private Path bin;
+    private CarbonProcess carbon;
+    private Process platform;
+    private int httpPort;
+    private int shellPort;
+    private int statsdPort;
+
+    @BeforeAll
+    void cloneAndStart() throws Exception {
+        Path repo = Path.of(System.getProperty("lodestar.repo.dir", "..")).toAbsolutePath().normalize();
+        run(tmp, 60, "git", "clone", "-q", repo.toString(), clone.toString());
+        bin = Files.createDirectories(tmp.resolve("bin"));
+        Path m2 = privateRepository(Path.of(System.getProperty("lodestar.maven.repo",
+                System.getProperty("user.home") + "/.m2/repository")));
+        Path mvn = Path.of(System.getProperty("lodestar.maven.home", "/usr/share/maven"), "bin", "mvn");
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexec '" + mvn + "' -o -Dmaven.repo.local='" + m2 + "' \"$@\"\n");
+        bin.resolve("mvn").toFile().setExecutable(true);
+
+        Path jar = clone.resolve("run/target/lodestar.jar");
+        Files.createDirectories(jar.getParent());
+        Files.copy(LodestarProcess.builtJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        jar.toFile().setLastModified(System.currentTimeMillis() + 1000);
+
+        carbon = new CarbonProcess(Tools.require("graphite-carbon", "carbon-cache"),
+                Tools.require("python3-whisper", "whisper-fetch", "whisper-fetch.py"), Files.createDirectories(tmp.resolve("carbon")));
+        carbon.start();
+
+        httpPort = LodestarProcess.freePort();
+        shellPort = LodestarProcess.freePort();
+        statsdPort = LodestarProcess.freePort();
+        // the README's Graphite example, on the test Carbon's pickle port
+        write("conf/lodestar.sink.graphite-carbon1.cfg", "host=127.0.0.1\nport=" + carbon.picklePort + "\nprotocol=pickle\n");
+        write("conf/lodestar.listener.statsd.cfg", "port=" + statsdPort + "\nflushInterval=1s\n");
+
+        ProcessBuilder pb = new ProcessBuilder("./lodestar", "-Dorg.osgi.service.http.port=" + httpPort,
+                "-Dorg.apache.felix.http.port=" + httpPort, "-Dosgi.shell.telnet.port=" + shellPort)
+                .directory(clone.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        environment(pb);
+        platform = pb.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (platform != null) {
+            platform.destroy();
+            if (!platform.waitFor(20, TimeUnit.SECONDS)) {
+                platform.destroyForcibly().waitFor();
+            }
+        }
+        if (carbon != null) {
+            carbon.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void thePlatformComesUpWithItsConsolePassword() throws Exception {
+        assertTrue(awaitOutput("Lodestar home", 60_000), "platform up\n" + output());
+        assertTrue(output().lines().noneMatch(l -> l.contains("lodestar: building")), "the jar of these sources was rebuilt\n" + output());
+        Path pw = clone.resolve("data/webconsole.password");
+        Eventually.within(30_000, () -> Files.exists(pw));
+        String password = Files.readString(pw, StandardCharsets.UTF_8).trim();
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/system/console/lodestar").toURL().openConnection();
+        c.setRequestProperty("Authorization", LodestarProcess.basicAuth("admin", password));
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10_000);
+        assertEquals(200, c.getResponseCode(), "the Lodestar page with the password from data/webconsole.password");
+    }
+
+    @Test
+    @Order(2)
+    void aStatsdCounterReachesTheStoreAndTheGraphiteSinkCarbon() throws Exception {
+        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        long from = System.currentTimeMillis() / 1000 - 5;
+        String series = "stats_counts.firsthour.visits";
+        double sent = 0;
+        double stored = 0;
+        long end = System.currentTimeMillis() + 40_000;
+        try (DatagramSocket udp = new DatagramSocket()) {
+            // the listener may not be bound the moment the platform says it is up: send until the store has some
+            while (stored == 0 && System.currentTimeMillis() < end) {
+                byte[] line = "firsthour.visits:3|c".getBytes(StandardCharsets.US_ASCII);
+                udp.send(new DatagramPacket(line, line.length, InetAddress.getLoopbackAddress(), statsdPort));
+                sent += 3;
+                Thread.sleep(1500);
+                stored = sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10"));
+            }
+        }
+        assertTrue(stored > 0, "no " + series + " in the store after sending " + sent + "\n" + output());
+        double s = stored;
+        Eventually.within(10_000, () -> sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= sent);
+        stored = sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10"));
+        assertEquals(sent, stored, "the store has every count sent (first seen: " + s + ")");
+
+        // the same counts reach Carbon through the README's Graphite sink
+        double inCarbon = 0;
+        long carbonEnd = System.currentTimeMillis() + 40_000;
+        while (System.currentTimeMillis() < carbonEnd) {
+            if (Files.exists(carbon.whisperFile(series))) {
+                inCarbon = carbon.fetch(series, from, System.currentTimeMillis() / 1000 + 5).values().stream()
+                        .mapToDouble(Double::doubleValue).sum();
+                if (inCarbon >= sent) {
+                    break;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        assertEquals(sent, inCarbon, "Carbon's whisper file has every count\ncarbon:\n" + carbon.logTail() + "\nlodestar:\n" + output());
+    }
+
+    @Test
+    @Order(3)
+    void theRemoteShellAnswersAScriptedCommand() throws Exception {
+        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        String status = LodestarProcess.shell(shellPort, "lodestar:status");
+        assertTrue(status.contains("system"), "lodestar:status names the system beacon:\n" + status);
+        assertTrue(status.contains("graphite"), "and the Graphite sink:\n" + status);
+    }
+
+    @Test
+    @Order(4)
+    void aBeaconGeneratedBuiltAndDeployedAsTheReadmeSays() throws Exception {
+        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        String section = readmeSection("## Write your own beacon");
+        List<String> commands = shBlock(section);
+        assertTrue(commands.size() >= 3, "the README's beacon commands: generate, build, deploy\n" + commands);
+        Path log = tmp.resolve("beacon-steps.out");
+        int rc = runScript(String.join("\n", commands), log, 240);
+        assertEquals(0, rc, "the README's beacon commands, as written:\n" + commands + "\n" + Files.readString(log));
+
+        Matcher typed = Pattern.compile("`(lodestar:series '[^`]+')` at the `g!`").matcher(section);
+        assertTrue(typed.find(), "the README says what to type at the g! prompt\n" + section);
+        Matcher shown = Pattern.compile("prompt shows `([^`]+)`").matcher(section);
+        assertTrue(shown.find(), "the README says what it shows\n" + section);
+        String metric = shown.group(1);
+        String[] answer = {""};
+        Eventually.within(40_000, () -> (answer[0] = LodestarProcess.shell(shellPort, typed.group(1))).contains(metric));
+        assertTrue(answer[0].contains(metric), typed.group(1) + " shows " + metric + ":\n" + answer[0] + "\n" + output());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The text of README.md from {@code heading} to the next heading of the same level. */
+    private String readmeSection(String heading) throws IOException {
+        String readme = Files.readString(clone.resolve("README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("\n" + heading + "\n");
+        assertTrue(start >= 0, "README.md has no '" + heading + "'");
+        int end = readme.indexOf("\n## ", start + heading.length() + 2);
+        return readme.substring(start, end < 0 ? readme.length() : end);
+    }
+
+    /** The lines of the section's first {@code ```sh} block, blank lines and comments left out. */
+    private static List<String> shBlock(String section) {
+        int start = section.indexOf("```sh\n");
+        assertTrue(start >= 0, "no ```sh block in\n" + section);
+        int end = section.indexOf("```", start + 6);
+        List<String> lines = new ArrayList<>();
+        for (String l : section.substring(start + 6, end).split("\n")) {
+            if (!l.isBlank() && !l.strip().startsWith("#")) {
+                lines.add(l);
+            }
+        }
+        return lines;
+    }
+
+    /** Runs the commands with bash in the clone's folder, as a user's terminal would, stopping at the first failure. */
+    private int runScript(String script, Path log, int timeoutSeconds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-eu", "-c", script).directory(clone.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(log.toFile());
+        environment(pb);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("not done in " + timeoutSeconds + " s:\n" + script + "\n" + Files.readString(log));
+        }
+        return p.exitValue();
+    }
+
+    /** The user's environment: the JDK under test, and the offline Maven on a private repository first on the PATH. */
+    private void environment(ProcessBuilder pb) {
+        Map<String, String> env = pb.environment();
+        env.put("JAVA_HOME", LodestarProcess.javaHome().toString());
+        env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.remove("LODESTAR_JAR");
+        env.remove("LODESTAR_NO_BUILD");
+        env.remove("MAVEN_OPTS");
+    }
+
+    /**
+     * A local Maven repository of the clone's own: every top-level folder of the build's repository linked, except
+     * the project's group, which the clone's builds install into (a link would let them overwrite the build's).
+     */
+    private Path privateRepository(Path shared) throws IOException {
+        Path m2 = Files.createDirectories(tmp.resolve("m2"));
+        try (var entries = Files.list(shared)) {
+            for (Path e : (Iterable<Path>) entries::iterator) {
+                if (!e.getFileName().toString().equals("lodestar")) {
+                    Files.createSymbolicLink(m2.resolve(e.getFileName()), e.toAbsolutePath());
+                }
+            }
+        }
+        return m2;
+    }
+
+    private void write(String file, String text) throws IOException {
+        Path p = clone.resolve(file);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+    }
+
+    private static void run(Path dir, int timeoutSeconds, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), String.join(" ", cmd) + ": timed out");
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + text);
+    }
+
+    private boolean awaitOutput(String regex, long timeoutMillis) throws Exception {
+        Pattern p = Pattern.compile(regex);
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            if (output().lines().anyMatch(l -> p.matcher(l).find())) {
+                return true;
+            }
+            if (!platform.isAlive()) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private String output() {
+        try {
+            return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "(no output yet)";
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
+        }
+    }
+
+    /** The sum of the values of a {@code lodestar:query} answer (its last column). */
+    private static double sum(String queryOutput) {
+        double s = 0;
+        for (String line : queryOutput.strip().split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            try {
+                s += Double.parseDouble(cols[cols.length - 1]);
+            } catch (NumberFormatException e) {
+                // the header, or "no points ..."
+            }
+        }
+        return s;
+    }
+}
