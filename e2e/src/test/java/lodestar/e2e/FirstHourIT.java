@@ -146,7 +146,8 @@ class FirstHourIT {
         }
         assertTrue(stored > 0, "no " + series + " in the store after sending " + sent + "\n" + output());
         double s = stored;
-        Eventually.within(10_000, () -> sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= sent);
+        double total = sent;
+        Eventually.within(10_000, () -> sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= total);
         stored = sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10"));
         assertEquals(sent, stored, "the store has every count sent (first seen: " + s + ")");
 
