@@ -86,7 +86,7 @@ class FirstHourIT {
         statsdPort = LodestarProcess.freePort();
         // the README's Graphite example, on the test Carbon's pickle port
         write("conf/lodestar.sink.graphite-carbon1.cfg", "host=127.0.0.1\nport=" + carbon.picklePort + "\nprotocol=pickle\n");
-        write("conf/lodestar.listener.statsd.cfg", "port=" + statsdPort + "\nflushInterval=1s\n");
+        write("conf/lodestar.listener.statsd.cfg", "port=" + statsdPort + "\nflushInterval=2s\n");
 
         ProcessBuilder pb = new ProcessBuilder("./lodestar", "-Dorg.osgi.service.http.port=" + httpPort,
                 "-Dorg.apache.felix.http.port=" + httpPort, "-Dosgi.shell.telnet.port=" + shellPort)
@@ -131,25 +131,22 @@ class FirstHourIT {
         assertTrue(awaitOutput("Lodestar home", 60_000), output());
         long from = System.currentTimeMillis() / 1000 - 5;
         String series = "stats_counts.firsthour.visits";
-        double sent = 0;
-        double stored = 0;
-        long end = System.currentTimeMillis() + 40_000;
         try (DatagramSocket udp = new DatagramSocket()) {
-            // the listener may not be bound the moment the platform says it is up: send until the store has some
-            while (stored == 0 && System.currentTimeMillis() < end) {
-                byte[] line = "firsthour.visits:3|c".getBytes(StandardCharsets.US_ASCII);
-                udp.send(new DatagramPacket(line, line.length, InetAddress.getLoopbackAddress(), statsdPort));
-                sent += 3;
-                Thread.sleep(1500);
-                stored = sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10"));
+            // UDP sent before the listener is bound is lost: a probe counter first, until the store has it
+            String[] probe = {""};
+            assertTrue(Eventually.within(30_000, () -> {
+                send(udp, "firsthour.probe:1|c");
+                Thread.sleep(1000);
+                return sum(probe[0] = LodestarProcess.shell(shellPort, "lodestar:query stats_counts.firsthour.probe 10")) > 0;
+            }), "the StatsD listener never delivered the probe:\n" + probe[0] + "\n" + output());
+            for (int i = 0; i < 3; i++) {
+                send(udp, "firsthour.visits:3|c");
             }
         }
-        assertTrue(stored > 0, "no " + series + " in the store after sending " + sent + "\n" + output());
-        double s = stored;
-        double total = sent;
-        Eventually.within(10_000, () -> sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= total);
-        stored = sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10"));
-        assertEquals(sent, stored, "the store has every count sent (first seen: " + s + ")");
+        double sent = 9;
+        Eventually.within(15_000, () -> sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= sent);
+        String stored = LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10");
+        assertEquals(sent, sum(stored), "the store has every count sent:\n" + stored);
 
         // the same counts reach Carbon through the README's Graphite sink
         double inCarbon = 0;
@@ -248,7 +245,7 @@ class FirstHourIT {
 
     /**
      * A local Maven repository of the clone's own: every top-level folder of the build's repository linked, except
-     * the project's group, which the clone's builds install into (a link would let them overwrite the build's).
+     * the project's snapshots, which the clone's builds install (a link would let them overwrite the build's).
      */
     private Path privateRepository(Path shared) throws IOException {
         Path m2 = Files.createDirectories(tmp.resolve("m2"));
@@ -256,6 +253,24 @@ class FirstHourIT {
             for (Path e : (Iterable<Path>) entries::iterator) {
                 if (!e.getFileName().toString().equals("lodestar")) {
                     Files.createSymbolicLink(m2.resolve(e.getFileName()), e.toAbsolutePath());
+                    continue;
+                }
+                // the project's group: its released versions (what bnd's baseline compares against) linked, its
+                // snapshots left out so that the clone's builds install their own
+                try (var artifacts = Files.list(e)) {
+                    for (Path a : (Iterable<Path>) artifacts::iterator) {
+                        if (!Files.isDirectory(a)) {
+                            continue;
+                        }
+                        Path own = Files.createDirectories(m2.resolve("lodestar").resolve(a.getFileName().toString()));
+                        try (var versions = Files.list(a)) {
+                            for (Path v : (Iterable<Path>) versions::iterator) {
+                                if (Files.isDirectory(v) && !v.getFileName().toString().endsWith("-SNAPSHOT")) {
+                                    Files.createSymbolicLink(own.resolve(v.getFileName().toString()), v.toAbsolutePath());
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -296,6 +311,11 @@ class FirstHourIT {
         } catch (IOException e) {
             return "(output unreadable: " + e + ")";
         }
+    }
+
+    private void send(DatagramSocket udp, String line) throws IOException {
+        byte[] b = line.getBytes(StandardCharsets.US_ASCII);
+        udp.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), statsdPort));
     }
 
     /** The sum of the values of a {@code lodestar:query} answer (its last column). */
