@@ -118,11 +118,23 @@ class FirstHourIT {
         Path pw = clone.resolve("data/webconsole.password");
         Eventually.within(30_000, () -> Files.exists(pw));
         String password = Files.readString(pw, StandardCharsets.UTF_8).trim();
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/system/console/lodestar").toURL().openConnection();
+        // the page registers a moment after the platform says it is up
+        int[] code = {0};
+        Eventually.within(30_000, () -> (code[0] = get("/system/console/lodestar", password)) == 200);
+        assertEquals(200, code[0], "the Lodestar page with the password from data/webconsole.password\n" + output());
+        assertEquals(401, get("/system/console/lodestar", "admin"), "and not without it (no admin/admin)");
+    }
+
+    private int get(String path, String password) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + path).toURL().openConnection();
         c.setRequestProperty("Authorization", LodestarProcess.basicAuth("admin", password));
         c.setConnectTimeout(5000);
         c.setReadTimeout(10_000);
-        assertEquals(200, c.getResponseCode(), "the Lodestar page with the password from data/webconsole.password");
+        try {
+            return c.getResponseCode();
+        } finally {
+            c.disconnect();
+        }
     }
 
     @Test
@@ -192,6 +204,13 @@ class FirstHourIT {
         String[] answer = {""};
         Eventually.within(40_000, () -> (answer[0] = LodestarProcess.shell(shellPort, typed.group(1))).contains(metric));
         assertTrue(answer[0].contains(metric), typed.group(1) + " shows " + metric + ":\n" + answer[0] + "\n" + output());
+
+        // the generated beacon's own PID, as its README says: conf/lodestar.beacon.queue.cfg renames its metric
+        Matcher pid = Pattern.compile("configuration PID \\(`conf/([a-z0-9.]+)\\.cfg`\\)").matcher(section);
+        assertTrue(pid.find(), "the README names the generated beacon's PID\n" + section);
+        write("conf/" + pid.group(1) + ".cfg", "interval=1s\nprefix=renamed\n");
+        Eventually.within(30_000, () -> (answer[0] = LodestarProcess.shell(shellPort, "lodestar:series 'renamed.**'")).contains("renamed.value"));
+        assertTrue(answer[0].contains("renamed.value"), "conf/" + pid.group(1) + ".cfg configures the generated beacon:\n" + answer[0] + "\n" + output());
     }
 
     // ---------------------------------------------------------------------------------------------------------
