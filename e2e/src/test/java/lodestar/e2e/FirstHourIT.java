@@ -108,6 +108,13 @@ class FirstHourIT {
         if (carbon != null) {
             carbon.close();
         }
+        // the clone, its Maven repository and Carbon's files: 80 MB a run. Files.walk does not follow links, so
+        // the links into the build's repository go, not what they point to. What failed is in the failure messages.
+        try (var all = Files.walk(tmp)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     @Test
