@@ -49,7 +49,7 @@ import lodestar.testkit.Tools;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FirstHourIT {
+class FreshCloneIT {
 
     private final Path tmp = LodestarProcess.tempDir();
     private final Path clone = tmp.resolve("lodestar");
