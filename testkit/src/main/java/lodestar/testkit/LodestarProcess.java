@@ -31,6 +31,8 @@ public final class LodestarProcess implements AutoCloseable {
     public final Path out;
     public final int httpPort;
     public final int shellPort;
+    /** The port of the default StatsD listener (conf/lodestar.listener.statsd-default.cfg), UDP and TCP. */
+    public final int statsdPort;
     private final List<String> jvmOptions;
     private Process process;
 
@@ -42,6 +44,8 @@ public final class LodestarProcess implements AutoCloseable {
         Files.createDirectories(home.resolve("conf"));
         this.httpPort = freePort();
         this.shellPort = freePort();
+        // a free port rather than 8125: tests run beside each other and beside a real StatsD server
+        this.statsdPort = freePort();
     }
 
     /** The value of an HTTP {@code Authorization} header for basic authentication (the web console's). */
@@ -117,6 +121,7 @@ public final class LodestarProcess implements AutoCloseable {
         cmd.add("-Dorg.osgi.service.http.port=" + httpPort);
         cmd.add("-Dorg.apache.felix.http.port=" + httpPort);
         cmd.add("-Dosgi.shell.telnet.port=" + shellPort);
+        cmd.add("-Dlodestar.statsd.port=" + statsdPort);
         cmd.add("-jar");
         cmd.add(jar.toString());
         process = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)

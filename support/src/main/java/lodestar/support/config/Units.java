@@ -5,8 +5,10 @@ import java.util.Locale;
 /**
  * Parses the duration and size strings of Lodestar configuration ({@code 500ms}, {@code 10s},
  * {@code 5m}, {@code 1h}, {@code 2d}; {@code 512B}, {@code 64KB}, {@code 64MB}, {@code 1GB}, binary
- * multiples). A bare number is milliseconds or bytes. Errors name the property so the log line tells
- * the operator what to fix.
+ * multiples). A number without a unit is refused (only {@code 0} may go without one): Bucky's
+ * {@code flushInterval=10} meant seconds and PuyPuy's {@code check_period_seconds: 5} too, and reading them as
+ * milliseconds would silently run a thousand times too often. Errors name the property and the fix so the log
+ * line tells the operator what to write instead.
  */
 public final class Units {
 
@@ -38,6 +40,7 @@ public final class Units {
             mult = 86_400_000;
             num = t.substring(0, t.length() - 1);
         } else {
+            requireUnit(property, t, "s", "ms");
             mult = 1;
             num = t;
         }
@@ -63,6 +66,7 @@ public final class Units {
         String t = trimmed(property, text, "size").toUpperCase(Locale.ROOT);
         long mult = 1;
         String num = t;
+        boolean unit = false;
         String[][] units = {{"KIB", "1024"}, {"MIB", "1048576"}, {"GIB", "1073741824"},
                 {"KB", "1024"}, {"MB", "1048576"}, {"GB", "1073741824"}, {"K", "1024"}, {"M", "1048576"},
                 {"G", "1073741824"}, {"B", "1"}};
@@ -70,8 +74,12 @@ public final class Units {
             if (t.endsWith(u[0])) {
                 mult = Long.parseLong(u[1]);
                 num = t.substring(0, t.length() - u[0].length());
+                unit = true;
                 break;
             }
+        }
+        if (!unit) {
+            requireUnit(property, text.trim(), "KB", "B");
         }
         return scaled(property, text, num.trim(), mult, "a size such as 512KB, 64MB, 1GB");
     }
@@ -134,6 +142,24 @@ public final class Units {
             return h + "h" + (m % 60) + "m";
         }
         return h / 24 + "d" + (h % 24) + "h";
+    }
+
+    /**
+     * Refuses a plain number other than zero, with the two readings the operator may have meant:
+     * {@code flushInterval: '10' has no unit; write 10s or 10ms}. Text that is not a number at all falls through to
+     * the general "expected ..." message.
+     */
+    private static void requireUnit(String property, String t, String likely, String other) {
+        double d;
+        try {
+            d = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (d == 0 || Double.isNaN(d) || Double.isInfinite(d) || d < 0 || !t.matches("[0-9.]+")) {
+            return;
+        }
+        throw new IllegalArgumentException(property + ": '" + t + "' has no unit; write " + t + likely + " or " + t + other);
     }
 
     private static String trimmed(String property, String text, String what) {

@@ -25,6 +25,8 @@ public final class UdpSockets {
     /** drops of the sockets already closed */
     private long closedDrops;
     private final Set<UdpSocket> open = new HashSet<>();
+    /** whether the operator wrote the receive buffer size, or the listener's default applies */
+    private boolean operatorBuffer = true;
 
     public UdpSockets(NetLog log) {
         this.log = log;
@@ -61,12 +63,31 @@ public final class UdpSockets {
         return s;
     }
 
+    /**
+     * Says whether the receive buffer size given to {@link #open} is one the operator configured (the default
+     * assumption) or the listener's built-in default. A stock kernel (net.core.rmem_max 208 KB) caps every
+     * listener's default: that is worth one INFO line with the fix, not a warning at every first start; a size the
+     * operator asked for and did not get is a warning.
+     */
+    public synchronized void receiveBufferConfigured(boolean byOperator) {
+        if (byOperator != operatorBuffer) {
+            operatorBuffer = byOperator;
+            warnedFor = -1;
+        }
+    }
+
     private synchronized void warnIfCapped(long requested, int granted) {
         if (requested > 0 && requested != warnedFor) {
             warnedFor = requested;
             String warning = UdpReceiveBuffer.cappedWarning(requested, granted);
-            if (warning != null) {
+            if (warning == null) {
+                return;
+            }
+            if (operatorBuffer) {
                 log.warn(warning);
+            } else {
+                log.info(warning.replace("receiveBuffer: asked for", "receiveBuffer: the default,")
+                        + " (only needed for heavy traffic: see the README, \"UDP receive buffers\")");
             }
         }
     }

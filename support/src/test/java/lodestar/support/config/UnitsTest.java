@@ -16,7 +16,7 @@ class UnitsTest {
         assertEquals(7_200_000, Units.durationMillis("x", "2h"));
         assertEquals(86_400_000, Units.durationMillis("x", "1d"));
         assertEquals(1500, Units.durationMillis("x", "1.5s"));
-        assertEquals(250, Units.durationMillis("x", "250"));
+        assertEquals(0, Units.durationMillis("x", "0"));
         assertEquals("10s", Units.formatDuration(10_000));
         assertEquals("1500ms", Units.formatDuration(1500));
     }
@@ -27,7 +27,28 @@ class UnitsTest {
         assertEquals(512, Units.bytes("x", "512B"));
         assertEquals(1024, Units.bytes("x", "1kb"));
         assertEquals(1L << 30, Units.bytes("x", "1GiB"));
-        assertEquals(100, Units.bytes("x", "100"));
+        assertEquals(0, Units.bytes("x", "0"));
+    }
+
+    @Test
+    void aBareNumberIsRefusedWithTheFix() {
+        // Bucky's flushInterval=10 meant seconds: read as milliseconds it would flush 1000 times too often
+        assertEquals("flushInterval: '10' has no unit; write 10s or 10ms",
+                assertThrows(IllegalArgumentException.class, () -> Units.durationMillis("flushInterval", "10"))
+                        .getMessage());
+        assertEquals("check_period: '5' has no unit; write 5s or 5ms",
+                assertThrows(IllegalArgumentException.class, () -> Units.positiveDurationMillis("check_period", " 5 "))
+                        .getMessage());
+        assertEquals("timeout: '1.5' has no unit; write 1.5s or 1.5ms",
+                assertThrows(IllegalArgumentException.class, () -> Units.durationMillis("timeout", "1.5")).getMessage());
+        assertEquals("receiveBuffer: '65536' has no unit; write 65536KB or 65536B",
+                assertThrows(IllegalArgumentException.class, () -> Units.bytes("receiveBuffer", "65536")).getMessage());
+        // not a number at all: the general message, still naming the property
+        assertEquals("interval: expected a duration such as 500ms, 10s, 5m, got 'often'",
+                assertThrows(IllegalArgumentException.class, () -> Units.durationMillis("interval", "often"))
+                        .getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Units.durationMillis("interval", "-5"))
+                .getMessage().startsWith("interval: expected"));
     }
 
     @Test

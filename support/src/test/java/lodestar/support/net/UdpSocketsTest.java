@@ -65,6 +65,26 @@ class UdpSocketsTest {
     }
 
     @Test
+    void aCappedDefaultIsSaidAtInfoWithTheFixAndAConfiguredOneIsAWarning() throws Exception {
+        java.util.List<String> infos = new java.util.ArrayList<>();
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        UdpSockets own = new UdpSockets(NetLog.of(infos::add, warnings::add, (m, e) -> warnings.add(m)));
+        long huge = 1L << 30;
+        own.receiveBufferConfigured(false);
+        try (UdpSocket a = own.open("127.0.0.1", 0, huge); UdpSocket b = own.open("127.0.0.1", 0, huge)) {
+            assertEquals(java.util.List.of(), warnings, "a default the kernel caps is no warning");
+            assertEquals(1, infos.size(), "said once: " + infos);
+            assertTrue(infos.get(0).startsWith("receiveBuffer: the default, 1073741824 bytes, the kernel granted "), infos.get(0));
+            assertTrue(infos.get(0).contains("sysctl -w net.core.rmem_max=1073741824"), infos.get(0));
+        }
+        own.receiveBufferConfigured(true);
+        try (UdpSocket c = own.open("127.0.0.1", 0, huge)) {
+            assertEquals(1, warnings.size(), "the operator asked for it: " + warnings);
+            assertTrue(warnings.get(0).startsWith("receiveBuffer: asked for 1073741824 bytes"), warnings.get(0));
+        }
+    }
+
+    @Test
     void kernelDropsAreCountedAndKeptAfterTheSocketCloses() throws Exception {
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/udp")), "Linux only");
         UdpSocket s = sockets.open("127.0.0.1", 0, 4096);

@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * The platform home: the folders every bundle relies on, and commented default configuration files for a first
  * start. Never overwrites anything: a file that exists (edited by the operator, or saved from the web console)
- * stays as it is, and a file the operator deleted comes back only as its default.
+ * stays as it is, a file the operator deleted comes back only as its default, and one renamed to
+ * {@code <name>.off} stays off.
  */
 final class Home {
 
@@ -25,6 +26,7 @@ final class Home {
             "lodestar.store.cfg",
             "lodestar.beacon.system.cfg",
             "lodestar.beacon.script.cfg",
+            "lodestar.listener.statsd-default.cfg",
             "lodestar.sink.graphite-carbon.cfg.sample");
 
     private final Path root;
@@ -70,7 +72,8 @@ final class Home {
         List<Path> written = new ArrayList<>();
         for (String name : DEFAULTS) {
             Path target = conf.resolve(name);
-            if (Files.exists(target)) {
+            // <name>.off: the operator turned this default off (renamed it) and does not want it back
+            if (Files.exists(target) || Files.exists(conf.resolve(name + ".off"))) {
                 continue;
             }
             try (InputStream in = resources.apply(name)) {

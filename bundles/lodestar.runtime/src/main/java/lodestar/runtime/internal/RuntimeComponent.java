@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.ArrayList;
+import lodestar.api.Monitored;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,11 +30,23 @@ public class RuntimeComponent {
     /** How long a SIGTERM may take to stop the framework (the core allows sinks 10 s to flush by default). */
     static final long STOP_TIMEOUT_MILLIS = 30_000;
 
+    /**
+     * How long after the framework has started the summary waits: FileInstall (start level 2) applies conf/ in its
+     * first scan right then, and the listeners it configures open their ports within a moment.
+     */
+    static final long SUMMARY_DELAY_MILLIS = 1500;
+
     private final Home home;
     private final StopOnSignal stopOnSignal;
+    private final BundleContext context;
+    private volatile String consoleUrl;
+    private volatile String passwordFile;
+    private final FrameworkListener started = this::frameworkEvent;
+    private volatile Thread summary;
 
     @Activate
     public RuntimeComponent(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
+        this.context = context;
         this.home = Home.of(context.getProperty("lodestar.home"));
         this.stopOnSignal = new StopOnSignal(context.getBundle(0), STOP_TIMEOUT_MILLIS);
         stopOnSignal.install();
@@ -47,12 +64,67 @@ public class RuntimeComponent {
         }
         secureConsole(context, configAdmin);
         LOG.info("Lodestar home {}", home.root());
+        context.addFrameworkListener(started);
+    }
+
+    private void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() != FrameworkEvent.STARTED) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(SUMMARY_DELAY_MILLIS);
+                logSummary();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Start-up summary: {}", e.toString());
+            }
+        }, "lodestar-startup-summary");
+        t.setDaemon(true);
+        summary = t;
+        t.start();
+    }
+
+    private void logSummary() {
+        List<lodestar.api.ComponentStatus> parts = new ArrayList<>();
+        try {
+            for (ServiceReference<Monitored> ref : context.getServiceReferences(Monitored.class, null)) {
+                Monitored m = context.getService(ref);
+                if (m != null) {
+                    try {
+                        parts.add(m.status());
+                    } catch (RuntimeException e) {
+                        // a part that cannot say its status is left out of the summary; lodestar:status shows it
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return;
+        }
+        String host = context.getProperty("org.apache.felix.http.host");
+        String port = context.getProperty("org.osgi.service.http.port");
+        String shell = context.getProperty("osgi.shell.telnet.port");
+        for (String line : StartupSummary.lines(consoleUrl, passwordFile,
+                (host == null || host.isBlank() ? "0.0.0.0" : host) + ":" + (port == null ? "8080" : port),
+                shell == null || shell.isBlank() ? null : shell.strip(), parts)) {
+            LOG.info(line);
+        }
+        // Gogo printed its prompt when it started, above these lines: on a terminal, show it again below them
+        String gosh = context.getProperty("gosh.args");
+        if (System.console() != null && (gosh == null || !gosh.contains("--nointeractive"))) {
+            System.out.print("g! ");
+            System.out.flush();
+        }
     }
 
     private void secureConsole(BundleContext context, ConfigurationAdmin configAdmin) {
         ConsolePassword console = new ConsolePassword(home.root(), new ConfigAdminConsoleSettings(configAdmin),
                 context.getProperty(ConsolePassword.FRAMEWORK_PASSWORD), new SecureRandom());
         String url = consoleUrl(context);
+        this.consoleUrl = url;
         try {
             switch (console.secure()) {
                 case OPERATOR_CONFIGURATION:
@@ -61,6 +133,7 @@ public class RuntimeComponent {
                     LOG.info("Web console: {} (credentials configured by the operator)", url);
                     break;
                 default:
+                    this.passwordFile = String.valueOf(console.passwordFile());
                     LOG.info("Web console: {} user {}, password in {}", url, ConsolePassword.USER, console.passwordFile());
             }
         } catch (IOException | RuntimeException e) {
@@ -79,6 +152,11 @@ public class RuntimeComponent {
 
     @Deactivate
     void deactivate() {
+        context.removeFrameworkListener(started);
+        Thread t = summary;
+        if (t != null) {
+            t.interrupt();
+        }
         stopOnSignal.uninstall();
         LOG.info("Lodestar home {}: stopping", home.root());
     }

@@ -64,6 +64,24 @@ class HomeTest {
     }
 
     @Test
+    void aDefaultRenamedToOffStaysOff() throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(conf.resolve("lodestar.listener.statsd-default.cfg.off"), "port=8125\n");
+        List<Path> written = new Home(dir).writeDefaults(BUNDLE_RESOURCES);
+        assertEquals(Home.DEFAULTS.size() - 1, written.size());
+        assertTrue(Files.notExists(conf.resolve("lodestar.listener.statsd-default.cfg")));
+    }
+
+    @Test
+    void theDefaultStatsdListenerHasItsPortFromTheFrameworkAndTakesTcp() throws IOException {
+        new Home(dir).writeDefaults(BUNDLE_RESOURCES);
+        String cfg = Files.readString(dir.resolve("conf/lodestar.listener.statsd-default.cfg"));
+        assertTrue(cfg.contains("\nport=${lodestar.statsd.port}\n"), cfg);
+        assertTrue(cfg.contains("\ntcp=true\n"), cfg);
+        assertTrue(cfg.contains("\nbind=127.0.0.1\n"), cfg);
+    }
+
+    @Test
     void neverOverwritesAnOperatorsFile() throws IOException {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("lodestar.beacon.system.cfg"), "interval=1m\n");

@@ -205,6 +205,11 @@ final class Engine implements AutoCloseable {
         return e == null ? -1 : e.port();
     }
 
+    /** Whether the operator wrote receiveBuffer (a capped one is then a warning) or the default applies (INFO). */
+    void receiveBufferConfigured(boolean byOperator) {
+        sockets.receiveBufferConfigured(byOperator);
+    }
+
     /** Datagrams the kernel dropped for this listener's sockets since it started. */
     long kernelDrops() {
         return sockets.kernelDrops();

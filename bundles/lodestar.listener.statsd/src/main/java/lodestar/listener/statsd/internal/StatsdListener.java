@@ -153,6 +153,7 @@ public final class StatsdListener implements Monitored {
     public StatsdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
         Settings s = Settings.from(config);
         Engine e = new Engine(instanceName(props), s, samples -> pipeline.emitAll(samples), true);
+        e.receiveBufferConfigured(props.containsKey("receiveBuffer"));
         try {
             e.bind();
         } catch (IOException ex) {
@@ -167,8 +168,9 @@ public final class StatsdListener implements Monitored {
      * value, or an address that cannot be opened, changes nothing (SCR logs the reason).
      */
     @Modified
-    void modified(Config config) {
+    void modified(Config config, Map<String, Object> props) {
         Settings s = Settings.from(config);
+        engine.receiveBufferConfigured(props.containsKey("receiveBuffer"));
         try {
             engine.update(s);
         } catch (IOException ex) {

@@ -163,7 +163,7 @@ class ZeromqListenerTest {
 
     @Test
     void oversizedMessagesNeverReachThePipeline() throws Exception {
-        ZeromqListener broker = start("maxMessageSize", "64");
+        ZeromqListener broker = start("maxMessageSize", "64B");
         ZMQ.Socket pub = publisher(broker);
         joined(pub, () -> counter(broker, "packets") > 0, "info|Counter|warmup|1");
         pub.send("info|Counter|" + "x".repeat(200) + "|1");
