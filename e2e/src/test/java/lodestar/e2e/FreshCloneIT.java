@@ -86,15 +86,20 @@ class FreshCloneIT {
         statsdPort = LodestarProcess.freePort();
         // the README's Graphite example, on the test Carbon's pickle port
         write("conf/lodestar.sink.graphite-carbon1.cfg", "host=127.0.0.1\nport=" + carbon.picklePort + "\nprotocol=pickle\n");
-        write("conf/lodestar.listener.statsd.cfg", "port=" + statsdPort + "\nflushInterval=2s\n");
+        // no StatsD configuration: the default listener, on the port the README says how to choose
+        platform = startPlatform();
+    }
 
+    /** {@code ./lodestar} in the clone's folder, its remote shell on as the README's Shell section turns it on. */
+    private Process startPlatform() throws IOException {
         ProcessBuilder pb = new ProcessBuilder("./lodestar", "-Dorg.osgi.service.http.port=" + httpPort,
-                "-Dorg.apache.felix.http.port=" + httpPort, "-Dosgi.shell.telnet.port=" + shellPort)
+                "-Dorg.apache.felix.http.port=" + httpPort, "-Dosgi.shell.telnet.port=" + shellPort,
+                "-Dlodestar.statsd.port=" + statsdPort)
                 .directory(clone.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
         environment(pb);
-        platform = pb.start();
+        return pb.start();
     }
 
     @AfterAll
@@ -163,7 +168,11 @@ class FreshCloneIT {
             }
         }
         double sent = 9;
-        Eventually.within(15_000, () -> sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= sent);
+        // the default flush is every 10 s
+        Eventually.within(25_000, () -> {
+            Thread.sleep(500);
+            return sum(LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10")) >= sent;
+        });
         String stored = LodestarProcess.shell(shellPort, "lodestar:query " + series + " 10");
         assertEquals(sent, sum(stored), "the store has every count sent:\n" + stored);
 
@@ -187,9 +196,15 @@ class FreshCloneIT {
     @Order(3)
     void theRemoteShellAnswersAScriptedCommand() throws Exception {
         assertTrue(awaitOutput("Lodestar home", 60_000), output());
-        String status = LodestarProcess.shell(shellPort, "lodestar:status");
-        assertTrue(status.contains("system"), "lodestar:status names the system beacon:\n" + status);
+        // the README's scripted command, as written (it finds the port in data/lodestar.shell-port)
+        String command = shBlock(readmeSection("## Shell")).stream().filter(l -> l.startsWith("./lodestar shell '"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ./lodestar shell '...' in the README's Shell section"));
+        Path log = tmp.resolve("shell.out");
+        assertEquals(0, runScript(command, log, 30), command + "\n" + Files.readString(log));
+        String status = Files.readString(log);
+        assertTrue(status.contains("system"), command + " names the system beacon:\n" + status);
         assertTrue(status.contains("graphite"), "and the Graphite sink:\n" + status);
+        assertTrue(status.contains("statsd"), "and the default StatsD listener:\n" + status);
     }
 
     @Test
@@ -220,6 +235,29 @@ class FreshCloneIT {
         assertTrue(answer[0].contains("renamed.value"), "conf/" + pid.group(1) + ".cfg configures the generated beacon:\n" + answer[0] + "\n" + output());
     }
 
+    @Test
+    @Order(5)
+    void theNextStartDoesNotRebuildTheRuntimeAndKeepsTheBeacon() throws Exception {
+        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        List<String> shell = shBlock(readmeSection("## Shell"));
+        String stop = shell.stream().filter(l -> l.startsWith("./lodestar stop")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ./lodestar stop in the README's Shell section"));
+        Path log = tmp.resolve("stop.out");
+        assertEquals(0, runScript(stop, log, 30), stop + "\n" + Files.readString(log));
+        assertTrue(platform.waitFor(20, TimeUnit.SECONDS), "stopped by " + stop);
+        long before = output().lines().count();
+
+        platform = startPlatform();
+        assertTrue(Eventually.within(60_000, () -> output().lines().skip(before).anyMatch(l -> l.contains("Lodestar home"))),
+                "the second start\n" + output());
+        List<String> second = output().lines().skip(before).toList();
+        assertTrue(second.stream().noneMatch(l -> l.contains("lodestar: building")),
+                "a beacon generated and built beside the runtime made ./lodestar rebuild it:\n" + String.join("\n", second));
+        String[] bundles = {""};
+        Eventually.within(30_000, () -> (bundles[0] = LodestarProcess.shell(shellPort, "lb -s")).contains("lodestar.beacon.queue"));
+        assertTrue(bundles[0].matches("(?s).*Active.*lodestar\\.beacon\\.queue.*"), "the beacon in deploy/ runs again:\n" + bundles[0]);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** The text of README.md from {@code heading} to the next heading of the same level. */
@@ -231,16 +269,19 @@ class FreshCloneIT {
         return readme.substring(start, end < 0 ? readme.length() : end);
     }
 
-    /** The lines of the section's first {@code ```sh} block, blank lines and comments left out. */
+    /** The lines of the section's {@code ```sh} blocks, in order, blank lines and comments left out. */
     private static List<String> shBlock(String section) {
+        List<String> lines = new ArrayList<>();
         int start = section.indexOf("```sh\n");
         assertTrue(start >= 0, "no ```sh block in\n" + section);
-        int end = section.indexOf("```", start + 6);
-        List<String> lines = new ArrayList<>();
-        for (String l : section.substring(start + 6, end).split("\n")) {
-            if (!l.isBlank() && !l.strip().startsWith("#")) {
-                lines.add(l);
+        while (start >= 0) {
+            int end = section.indexOf("```", start + 6);
+            for (String l : section.substring(start + 6, end).split("\n")) {
+                if (!l.isBlank() && !l.strip().startsWith("#")) {
+                    lines.add(l);
+                }
             }
+            start = section.indexOf("```sh\n", end + 3);
         }
         return lines;
     }
