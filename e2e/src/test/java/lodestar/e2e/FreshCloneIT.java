@@ -257,7 +257,9 @@ class FreshCloneIT {
         assertTrue(second.stream().noneMatch(l -> l.contains("lodestar: building")),
                 "a beacon generated and built beside the runtime made ./lodestar rebuild it:\n" + String.join("\n", second));
         String[] bundles = {""};
-        Eventually.within(30_000, () -> (bundles[0] = LodestarProcess.shell(shellPort, "lb -s")).contains("lodestar.beacon.queue"));
+        // FileInstall installs it, then starts it once the framework reaches its start level
+        Eventually.within(30_000, () -> (bundles[0] = LodestarProcess.shell(shellPort, "lb -s")).lines()
+                .anyMatch(l -> l.contains("Active") && l.contains("lodestar.beacon.queue")));
         assertTrue(bundles[0].lines().anyMatch(l -> l.contains("Active") && l.contains("lodestar.beacon.queue")),
                 "the beacon in deploy/ runs again:\n" + bundles[0]);
     }
