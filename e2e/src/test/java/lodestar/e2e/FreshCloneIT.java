@@ -34,18 +34,21 @@ import lodestar.testkit.Tools;
 
 /**
  * Issue 14's "done when": a fresh {@code git clone} of this repository's HEAD, used only as the README says, reaches
- * the platform up ({@code ./lodestar} in the clone's folder), a StatsD counter in the store, the Graphite sink of the
- * README's example feeding a real Carbon, the remote shell answering a scripted command, and a beacon generated,
- * built and deployed by the README's "Write your own beacon" commands, which the test reads out of README.md and runs
- * as written (so the README cannot drift from what works).
+ * the platform up ({@code ./lodestar} in the clone's folder, the console's generated password), a StatsD counter in
+ * the store through the default listener, the same counts in a real Carbon through the README's Graphite example, the
+ * remote shell answering the README's {@code ./lodestar shell 'lodestar:status'}, and a beacon generated, built and
+ * deployed by the README's "Write your own beacon" commands, answering to its own PID; then {@code ./lodestar stop}
+ * and a second {@code ./lodestar}, which must not rebuild the runtime for that beacon and starts it again from
+ * {@code deploy/}. The commands are read out of README.md and run with bash as written, so the README cannot drift
+ * from what works.
  *
- * <p>Two shortcuts keep it within a minute or so, neither touching what is checked: the clone's Maven runs offline on
- * a private local repository whose third-party artifacts are links into the build's own (only the {@code lodestar}
- * group is the clone's, so nothing of the build's repository is overwritten), and the runtime jar this build just
- * made from the same sources is put where {@code ./lodestar} builds it (newer than the sources, so it starts it
- * instead of spending 90 s building it again; the beacon's build is run for real, {@code -am} and all). The
- * platform's ports (HTTP, StatsD, remote shell) are free ones rather than the defaults, so that the test never
- * meets another process's port.
+ * <p>Two shortcuts keep it within a minute, neither touching what is checked: the clone's Maven runs (offline when the
+ * build does) on a private local repository whose third-party artifacts are links into the build's own (the project's
+ * snapshots are the clone's own, so nothing the build installed is overwritten), and the runtime jar this build just
+ * made from the same sources is put where {@code ./lodestar} builds it, newer than the sources, so that it starts it
+ * instead of spending 90 s building it again (the beacon's build runs for real). The platform's ports (HTTP, StatsD,
+ * remote shell) are free ones, passed as the README says ({@code -D...}), so that the test never meets another
+ * process's port.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,7 +72,9 @@ class FreshCloneIT {
         Path m2 = privateRepository(Path.of(System.getProperty("lodestar.maven.repo",
                 System.getProperty("user.home") + "/.m2/repository")));
         Path mvn = Path.of(System.getProperty("lodestar.maven.home", "/usr/share/maven"), "bin", "mvn");
-        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexec '" + mvn + "' -o -Dmaven.repo.local='" + m2 + "' \"$@\"\n");
+        // offline when the build is: a build that ran verify only (CI) may lack what install needs (the install plugin)
+        String offline = Boolean.getBoolean("lodestar.maven.offline") ? "-o " : "";
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexec '" + mvn + "' " + offline + "-Dmaven.repo.local='" + m2 + "' \"$@\"\n");
         bin.resolve("mvn").toFile().setExecutable(true);
 
         Path jar = clone.resolve("run/target/lodestar.jar");
