@@ -73,7 +73,7 @@ class FreshCloneIT {
                 System.getProperty("user.home") + "/.m2/repository")));
         Path mvn = Path.of(System.getProperty("lodestar.maven.home", "/usr/share/maven"), "bin", "mvn");
         // offline when the build is: a build that ran verify only (CI) may lack what install needs (the install plugin)
-        String offline = Boolean.getBoolean("lodestar.maven.offline") ? "-o " : "";
+        String offline = "offline=true".equals(System.getProperty("lodestar.maven.offline")) ? "-o " : "";
         Files.writeString(bin.resolve("mvn"), "#!/bin/sh\nexec '" + mvn + "' " + offline + "-Dmaven.repo.local='" + m2 + "' \"$@\"\n");
         bin.resolve("mvn").toFile().setExecutable(true);
 
