@@ -311,7 +311,7 @@ class FreshCloneIT {
         return p.exitValue();
     }
 
-    /** The user's environment: the JDK under test, and the offline Maven on a private repository first on the PATH. */
+    /** The user's environment: the JDK under test, and the build's Maven on a private repository first on the PATH. */
     private void environment(ProcessBuilder pb) {
         Map<String, String> env = pb.environment();
         env.put("JAVA_HOME", LodestarProcess.javaHome().toString());
