@@ -269,6 +269,25 @@ class FreshCloneIT {
                 "the beacon in deploy/ runs again:\n" + bundles[0]);
     }
 
+    @Test
+    @Order(6)
+    void newBeaconRefusesANameThatWouldMakeABadPackageOrPidAndWritesNothing() throws Exception {
+        for (String[] bad : new String[][] {{"queue-2", "not a valid name"}, {"Acme.queue", "not a valid name"},
+                {"acme.int.queue", "'int' in 'acme.int.queue' is a Java keyword"}, {"queue", "exists already"}}) {
+            Path log = tmp.resolve("new-beacon-bad.out");
+            assertEquals(bad[1].equals("exists already") ? 1 : 2, runScript("./new-beacon '" + bad[0] + "'", log, 30), bad[0]);
+            assertTrue(Files.readString(log).contains(bad[1]), bad[0] + ": " + Files.readString(log));
+        }
+        try (var dirs = Files.list(clone.resolve("bundles"))) {
+            List<String> made = dirs.map(d -> d.getFileName().toString())
+                    .filter(n -> n.contains("queue") && !n.equals("lodestar.beacon.queue")).toList();
+            assertEquals(List.of(), made, "a refused name leaves no folder");
+        }
+        String status = runGit("status", "--porcelain");
+        assertEquals("?? bundles/lodestar.beacon.queue/", status.strip(),
+                "the generated beacon is the only change to the clone (no platform pom edited)");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** The text of README.md from {@code heading} to the next heading of the same level. */
@@ -359,6 +378,15 @@ class FreshCloneIT {
         Path p = clone.resolve(file);
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
+    }
+
+    private String runGit(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", clone.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd) + ": timed out");
+        return text;
     }
 
     private static void run(Path dir, int timeoutSeconds, String... cmd) throws Exception {
