@@ -155,7 +155,7 @@ class OutOfTheBoxIT {
         int exit = lodestar.stop(30_000);
         assertEquals(143, exit, "exit code on SIGTERM\n" + lodestar.output());
         String out = lodestar.output();
-        assertTrue(out.contains("sink store removed") && out.contains("lodestar: framework stopped in"),
+        assertTrue(out.contains("sink store removed") && out.contains("StopOnSignal - framework stopped in"),
                 "the framework stopped in order:\n" + out);
         assertTrue(Files.exists(snapshot) && Files.size(snapshot) > 0, "the store's snapshot on the way out: " + snapshot);
         long written = Files.getLastModifiedTime(snapshot).toMillis();

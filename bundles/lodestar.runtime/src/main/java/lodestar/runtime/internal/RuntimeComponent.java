@@ -31,10 +31,14 @@ public class RuntimeComponent {
     static final long STOP_TIMEOUT_MILLIS = 30_000;
 
     /**
-     * How long after the framework has started the summary waits: FileInstall (start level 2) applies conf/ in its
-     * first scan right then, and the listeners it configures open their ports within a moment.
+     * When the summary is logged: FileInstall (start level 2) applies conf/ in its first scan right after the
+     * framework has started, and the listeners it configures open their ports a moment later. So: at least
+     * {@code SUMMARY_DELAY_MILLIS} after the start, once the number of running parts has not changed for
+     * {@code SUMMARY_SETTLED_MILLIS}, and at the latest {@code SUMMARY_LATEST_MILLIS} after the start.
      */
-    static final long SUMMARY_DELAY_MILLIS = 1500;
+    static final long SUMMARY_DELAY_MILLIS = 1000;
+    static final long SUMMARY_SETTLED_MILLIS = 1000;
+    static final long SUMMARY_LATEST_MILLIS = 8000;
 
     private final Home home;
     private final StopOnSignal stopOnSignal;
@@ -43,10 +47,12 @@ public class RuntimeComponent {
     private volatile String passwordFile;
     private final FrameworkListener started = this::frameworkEvent;
     private volatile Thread summary;
+    private final FileInstallLog fileInstallLog = new FileInstallLog();
 
     @Activate
     public RuntimeComponent(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
         this.context = context;
+        fileInstallLog.install();
         this.home = Home.of(context.getProperty("lodestar.home"));
         this.stopOnSignal = new StopOnSignal(context.getBundle(0), STOP_TIMEOUT_MILLIS);
         stopOnSignal.install();
@@ -65,15 +71,31 @@ public class RuntimeComponent {
         secureConsole(context, configAdmin);
         LOG.info("Lodestar home {}", home.root());
         context.addFrameworkListener(started);
+        // SCR may activate this component after the framework has said it started: then the summary goes now
+        if (context.getBundle(0).getState() == org.osgi.framework.Bundle.ACTIVE) {
+            frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTED, context.getBundle(0), null));
+        }
     }
 
-    private void frameworkEvent(FrameworkEvent event) {
-        if (event.getType() != FrameworkEvent.STARTED) {
+    private synchronized void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() != FrameworkEvent.STARTED || summary != null) {
             return;
         }
         Thread t = new Thread(() -> {
             try {
+                long start = System.currentTimeMillis();
                 Thread.sleep(SUMMARY_DELAY_MILLIS);
+                int parts = monitored().size();
+                long since = System.currentTimeMillis();
+                while (System.currentTimeMillis() - since < SUMMARY_SETTLED_MILLIS
+                        && System.currentTimeMillis() - start < SUMMARY_LATEST_MILLIS) {
+                    Thread.sleep(100);
+                    int now = monitored().size();
+                    if (now != parts) {
+                        parts = now;
+                        since = System.currentTimeMillis();
+                    }
+                }
                 logSummary();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -86,23 +108,27 @@ public class RuntimeComponent {
         t.start();
     }
 
+    private java.util.Collection<ServiceReference<Monitored>> monitored() {
+        try {
+            return context.getServiceReferences(Monitored.class, null);
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return List.of();
+        }
+    }
+
     private void logSummary() {
         List<lodestar.api.ComponentStatus> parts = new ArrayList<>();
-        try {
-            for (ServiceReference<Monitored> ref : context.getServiceReferences(Monitored.class, null)) {
-                Monitored m = context.getService(ref);
-                if (m != null) {
-                    try {
-                        parts.add(m.status());
-                    } catch (RuntimeException e) {
-                        // a part that cannot say its status is left out of the summary; lodestar:status shows it
-                    } finally {
-                        context.ungetService(ref);
-                    }
+        for (ServiceReference<Monitored> ref : monitored()) {
+            Monitored m = context.getService(ref);
+            if (m != null) {
+                try {
+                    parts.add(m.status());
+                } catch (RuntimeException e) {
+                    // a part that cannot say its status is left out of the summary; lodestar:status shows it
+                } finally {
+                    context.ungetService(ref);
                 }
             }
-        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
-            return;
         }
         String host = context.getProperty("org.apache.felix.http.host");
         String port = context.getProperty("org.osgi.service.http.port");
@@ -158,6 +184,7 @@ public class RuntimeComponent {
             t.interrupt();
         }
         stopOnSignal.uninstall();
+        fileInstallLog.uninstall();
         LOG.info("Lodestar home {}: stopping", home.root());
     }
 }

@@ -43,10 +43,10 @@ final class StartupSummary {
         }
         lines.add(listening.toString());
         if (shellPort != null) {
-            lines.add("Ready: shell: the g! prompt on this terminal; from elsewhere ./lodestar shell 'lodestar:status'"
+            lines.add("Ready: shell: the g! prompt when started on a terminal; from elsewhere ./lodestar shell 'lodestar:status'"
                     + " (or telnet 127.0.0.1 " + shellPort + ")");
         } else {
-            lines.add("Ready: shell: the g! prompt on this terminal; for scripts start with"
+            lines.add("Ready: shell: the g! prompt when started on a terminal; for scripts start with"
                     + " ./lodestar -Dosgi.shell.telnet.port=6666, then ./lodestar shell 'lodestar:status'");
         }
         return lines;

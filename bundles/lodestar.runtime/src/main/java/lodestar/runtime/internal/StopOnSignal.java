@@ -59,17 +59,23 @@ final class StopOnSignal {
             if (systemBundle instanceof Framework) {
                 FrameworkEvent event = ((Framework) systemBundle).waitForStop(timeoutMillis);
                 if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
-                    System.err.println("lodestar: framework did not stop within " + timeoutMillis + " ms; exiting anyway");
+                    System.out.println(line("WARN", "framework did not stop within " + timeoutMillis + " ms; exiting anyway"));
                     return;
                 }
             }
-            // after the framework stopped, slf4j's bundles are gone too: plain stdout
-            System.out.println("lodestar: framework stopped in "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+            // after the framework stopped, slf4j's bundles are gone too: stdout, in the log's format
+            System.out.println(line("INFO", "framework stopped in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"));
         } catch (BundleException | RuntimeException e) {
-            System.err.println("lodestar: stopping the framework failed: " + e);
+            System.out.println(line("ERROR", "stopping the framework failed: " + e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A line in the platform's log format (run/lodestar.bndrun: date, time, level, logger, message). */
+    static String line(String level, String message) {
+        return java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"))
+                + " " + level + " StopOnSignal - " + message;
     }
 }

@@ -27,7 +27,7 @@ class StartupSummaryTest {
         assertEquals(List.of(
                 "Ready: web console http://127.0.0.1:8080/system/console, user admin, password in /h/data/webconsole.password",
                 "Ready: listening on HTTP 127.0.0.1:8080, collectd-lan 25826, statsd-default 8125",
-                "Ready: shell: the g! prompt on this terminal; for scripts start with ./lodestar -Dosgi.shell.telnet.port=6666,"
+                "Ready: shell: the g! prompt when started on a terminal; for scripts start with ./lodestar -Dosgi.shell.telnet.port=6666,"
                         + " then ./lodestar shell 'lodestar:status'"), lines);
     }
 
@@ -38,7 +38,7 @@ class StartupSummaryTest {
         assertEquals(List.of(
                 "Ready: web console http://127.0.0.1:9090/system/console (credentials configured by the operator)",
                 "Ready: listening on HTTP 127.0.0.1:9090, remote shell 127.0.0.1:6666",
-                "Ready: shell: the g! prompt on this terminal; from elsewhere ./lodestar shell 'lodestar:status'"
+                "Ready: shell: the g! prompt when started on a terminal; from elsewhere ./lodestar shell 'lodestar:status'"
                         + " (or telnet 127.0.0.1 6666)"), lines);
     }
 }

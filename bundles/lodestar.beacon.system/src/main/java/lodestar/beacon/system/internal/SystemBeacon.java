@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -125,9 +126,14 @@ public final class SystemBeacon implements Beacon {
     private record Running(Collector collector, RateLimitedLog failures) {
     }
 
-    private final String base;
-    private final List<Running> running;
+    /** {@code <prefix>.<host>.} and the enabled collectors: replaced together by {@link #modified}. */
+    private volatile String base;
+    private volatile List<Running> running;
     private final AtomicLong errors = new AtomicLong();
+    /** OSHI's entry point, kept for a new configuration; null for tests' given collectors */
+    private final SystemInfo si;
+    /** what {@link #base} and {@link #running} were made from (null: given by a test) */
+    private volatile Config made;
 
     @Activate
     public SystemBeacon(Config config) {
@@ -136,18 +142,60 @@ public final class SystemBeacon implements Beacon {
     }
 
     SystemBeacon(Config config, SystemInfo si) {
-        this(baseName(validated(config), si), collectors(config, si));
+        this(baseName(validated(config), si), collectors(config, si), si);
+        this.made = config;
         LOG.info("system beacon: {}* every {}, groups {}", base, config.interval(), groups());
     }
 
     /** For tests: given collectors under a given base name ({@code system.host.}). */
     SystemBeacon(String base, List<Collector> collectors) {
+        this(base, collectors, null);
+    }
+
+    private SystemBeacon(String base, List<Collector> collectors, SystemInfo si) {
         this.base = base;
+        this.running = runnings(collectors);
+        this.si = si;
+    }
+
+    private static List<Running> runnings(List<Collector> collectors) {
         List<Running> r = new ArrayList<>();
         for (Collector c : collectors) {
             r.add(new Running(c, new RateLimitedLog(LOG_PERIOD_MILLIS, LOG::warn)));
         }
-        this.running = List.copyOf(r);
+        return List.copyOf(r);
+    }
+
+    /**
+     * A new configuration, taken in place. Why: without it SCR would stop and start the beacon whenever its file is
+     * read, which on a first start (the component starts with its defaults, then FileInstall brings
+     * conf/lodestar.beacon.system.cfg) logged the beacon removed and scheduled again, and lost the CPU baseline. The
+     * interval and enabled reach the core as service properties; the names and groups are made again only when what
+     * they come from changed.
+     */
+    @Modified
+    void modified(Config config) {
+        validated(config);
+        Config old = made;
+        if (si == null || old != null && sameCollection(old, config)) {
+            made = config;
+            return;
+        }
+        String newBase = baseName(config, si);
+        List<Running> newRunning = runnings(collectors(config, si));
+        base = newBase;
+        running = newRunning;
+        made = config;
+        LOG.info("system beacon: {}* every {}, groups {}", newBase, config.interval(), groups());
+    }
+
+    private static boolean sameCollection(Config a, Config b) {
+        return java.util.Objects.equals(a.prefix(), b.prefix()) && java.util.Objects.equals(a.host(), b.host()) && a.cpu() == b.cpu() && a.load() == b.load()
+                && a.memory() == b.memory() && a.swap() == b.swap() && a.disk() == b.disk() && a.diskio() == b.diskio()
+                && a.network() == b.network() && a.processes() == b.processes() && a.uptime() == b.uptime()
+                && java.util.Arrays.equals(a.mountExclude(), b.mountExclude())
+                && java.util.Arrays.equals(a.interfaceExclude(), b.interfaceExclude())
+                && java.util.Arrays.equals(a.deviceExclude(), b.deviceExclude());
     }
 
     /**
@@ -157,6 +205,8 @@ public final class SystemBeacon implements Beacon {
      */
     @Override
     public void collect(Emitter emitter) throws Exception {
+        // one configuration's base and collectors for the whole run
+        List<Running> running = this.running;
         Out out = new Out(emitter, base, System.currentTimeMillis());
         int failed = 0;
         Throwable first = null;

@@ -3,6 +3,7 @@ package lodestar.beacon.system.internal;
 import lodestar.testkit.Recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -69,6 +70,24 @@ class SystemBeaconOshiTest {
             assertFalse(Double.isNaN(x.value()), x.name());
         }
         assertEquals(0, b.errors());
+    }
+
+    @Test
+    void aNewConfigurationIsTakenInPlace() throws Exception {
+        SystemBeacon b = new SystemBeacon(Configs.only("cpu", "memory"));
+        String base = b.base();
+        // the interval only (the core reschedules from the service properties): nothing is made again
+        b.modified(Configs.of("interval", "1m", "load", false, "swap", false, "disk", false, "diskio", false,
+                "network", false, "processes", false, "uptime", false));
+        assertEquals(List.of("cpu", "memory"), b.groups());
+        assertEquals(base, b.base());
+        b.modified(Configs.of("prefix", "host", "host", "web1", "cpu", false, "load", false, "swap", false, "disk", false,
+                "diskio", false, "network", false, "processes", false, "uptime", false));
+        assertEquals(List.of("memory"), b.groups());
+        assertEquals("host.web1.", b.base());
+        assertTrue(collect(b).byName().keySet().stream().allMatch(n -> n.startsWith("host.web1.memory.")));
+        assertThrows(IllegalArgumentException.class, () -> b.modified(Configs.of("interval", "10")));
+        assertEquals("host.web1.", b.base(), "a bad configuration changes nothing");
     }
 
     @Test

@@ -153,7 +153,7 @@ public final class StatsdListener implements Monitored {
     public StatsdListener(Config config, @Reference(name = "pipeline") Pipeline pipeline, Map<String, Object> props) {
         Settings s = Settings.from(config);
         Engine e = new Engine(instanceName(props), s, samples -> pipeline.emitAll(samples), true);
-        e.receiveBufferConfigured(props.containsKey("receiveBuffer"));
+        e.receiveBufferConfigured(receiveBufferConfigured(config));
         try {
             e.bind();
         } catch (IOException ex) {
@@ -168,9 +168,9 @@ public final class StatsdListener implements Monitored {
      * value, or an address that cannot be opened, changes nothing (SCR logs the reason).
      */
     @Modified
-    void modified(Config config, Map<String, Object> props) {
+    void modified(Config config) {
         Settings s = Settings.from(config);
-        engine.receiveBufferConfigured(props.containsKey("receiveBuffer"));
+        engine.receiveBufferConfigured(receiveBufferConfigured(config));
         try {
             engine.update(s);
         } catch (IOException ex) {
@@ -178,8 +178,24 @@ public final class StatsdListener implements Monitored {
         }
     }
 
+    /**
+     * Whether the operator chose the receive buffer. The component's properties always hold one (bnd writes the
+     * defaults into the component description), so: whether it is other than the default. A capped default is said
+     * at INFO (every stock kernel caps it), a capped choice of the operator's is a warning.
+     */
+    static boolean receiveBufferConfigured(Config config) {
+        try {
+            Object dflt = Config.class.getMethod("receiveBuffer").getDefaultValue();
+            return !String.valueOf(dflt).equalsIgnoreCase(String.valueOf(config.receiveBuffer()).strip());
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
     private static IllegalArgumentException cannotListen(Settings s, IOException e) {
-        return new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage(), e);
+        // no cause: the platform's log line about a failed configuration gives the deepest cause's words, and
+        // "BindException: Address already in use" would not say which address (a busy 8125 is the common case)
+        return new IllegalArgumentException("port: cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage());
     }
 
     @Deactivate

@@ -153,7 +153,7 @@ class ReceiversTest {
             int port = l.status().counters().get("port").intValue();
             write(c, "one:1|c\n");
             l.modified(Configs.of(StatsdListener.Config.class, "port", 0, "tcp", true, "flushInterval", "1h", "maxLineLength", 20,
-                    "maxConnections", 10, "prefixStats", "mine"), Map.of());
+                    "maxConnections", 10, "prefixStats", "mine"));
             assertEquals((long) port, l.status().counters().get("port"));
             write(c, "two:1|c\n" + "a.name.longer.than.twenty:1|c\n");
             EngineTest.udp(port, "three:1|c");
@@ -172,7 +172,7 @@ class ReceiversTest {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = l.status().counters().get("port").intValue();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> l.modified(Configs.of(
-                    StatsdListener.Config.class, "port", taken.getLocalPort(), "flushInterval", "1h"), Map.of()));
+                    StatsdListener.Config.class, "port", taken.getLocalPort(), "flushInterval", "1h")));
             assertTrue(e.getMessage().startsWith("port: cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
             assertEquals((long) port, l.status().counters().get("port"));
             assertEquals(State.OK, l.status().state());
