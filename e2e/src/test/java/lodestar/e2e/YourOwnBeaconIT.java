@@ -18,9 +18,10 @@ import org.junit.jupiter.api.TestInstance;
 import lodestar.testkit.LodestarProcess;
 
 /**
- * The README's "Write your own beacon" walk-through, as a user does it: the example beacon's jar is
+ * Hot deploy of a beacon, as a user does it: the example beacon's jar is
  * dropped into a running platform's deploy/, its metric shows in {@code lodestar:series}; the jar is
- * deleted, the beacon goes, and the host metrics carry on.
+ * deleted, the beacon goes, and the host metrics carry on. The README's "Write your own beacon" commands
+ * themselves, from a fresh clone, are {@link FreshCloneIT}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class YourOwnBeaconIT {

@@ -173,6 +173,14 @@ public final class LodestarProcess implements AutoCloseable {
 
     /** Runs one command in the remote shell and returns what it printed before the next prompt. */
     public String shell(String command) throws IOException {
+        return shell(shellPort, command);
+    }
+
+    /**
+     * Runs one command in the loopback remote shell on {@code port} (a platform this class did not start, e.g.
+     * one started by {@code ./lodestar -Dosgi.shell.telnet.port=...}), retrying the connection for up to 30 s.
+     */
+    public static String shell(int shellPort, String command) throws IOException {
         long end = System.currentTimeMillis() + 30_000;
         IOException last = null;
         while (System.currentTimeMillis() < end) {
