@@ -2,6 +2,7 @@ package lodestar.core.internal;
 
 import java.nio.file.Path;
 
+import lodestar.api.Tags;
 import lodestar.support.config.Units;
 import lodestar.support.filter.LevelFilter;
 import lodestar.support.filter.NameFilter;
@@ -12,7 +13,8 @@ import lodestar.support.filter.TagFilter;
  * the runner defaults every sink starts from, and the core's own limits (on threads, shutdown, sample size).
  */
 record CoreSettings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSettings runnerDefaults,
-        long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads, Path spoolDirectory, SampleLimits limits) {
+        long shutdownTimeoutMillis, long selfIntervalMillis, int beaconThreads, Path spoolDirectory, SampleLimits limits,
+        boolean processorDropOnError, Tags hostTag) {
 
     /**
      * @param home the platform home, for the default spool directory
@@ -36,6 +38,44 @@ record CoreSettings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSet
                 Units.durationMillis("selfInterval", c.selfInterval()),
                 c.beaconThreads(),
                 c.spoolDirectory().isBlank() ? Path.of(home, "data", "spool") : Path.of(c.spoolDirectory().trim()),
-                new SampleLimits(c.maxNameLength(), c.maxTags()));
+                new SampleLimits(c.maxNameLength(), c.maxTags()),
+                c.processorDropOnError(),
+                hostTag(c.hostTag(), c.host()));
+    }
+
+    /** {@code host=<name>} for the tag-based sinks, or null when {@code hostTag=false}. */
+    static Tags hostTag(boolean on, String host) {
+        if (!on) {
+            return null;
+        }
+        String h = host == null ? "" : host.trim();
+        if (h.isEmpty()) {
+            h = localHostName();
+        }
+        if (h.length() > 255 || h.chars().anyMatch(ch -> ch <= ' ' || ch == ',' || ch == '=')) {
+            throw new IllegalArgumentException("host: a host name without blanks, ',' or '=', got '" + h + "'");
+        }
+        return Tags.of("host", h);
+    }
+
+    private static String localHostName() {
+        // the kernel's name for this machine, as PuyPuy's socket.gethostname(); no DNS lookup at start-up
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            String n = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!n.isEmpty()) {
+                return n;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: ask Java below
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 }

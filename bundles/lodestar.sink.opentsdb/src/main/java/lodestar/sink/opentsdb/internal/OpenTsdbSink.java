@@ -34,7 +34,9 @@ import lodestar.support.config.Units;
  * refused again. A 5xx answer, a refused connection or a timeout makes {@link #write} throw.
  */
 @Component(name = OpenTsdbSink.PID, configurationPid = OpenTsdbSink.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class,
+        // a tag-based backend: the core adds its host tag to what this sink receives (hostTag in lodestar.core)
+        property = "lodestar.sink.tags:Boolean=true")
 @Designate(ocd = OpenTsdbSink.Config.class, factory = true)
 public final class OpenTsdbSink implements Sink {
 
