@@ -3,6 +3,7 @@ package lodestar.core.internal;
 import java.nio.file.Path;
 
 import lodestar.api.Tags;
+import lodestar.support.config.Hosts;
 import lodestar.support.config.Units;
 import lodestar.support.filter.LevelFilter;
 import lodestar.support.filter.NameFilter;
@@ -50,32 +51,11 @@ record CoreSettings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSet
         }
         String h = host == null ? "" : host.trim();
         if (h.isEmpty()) {
-            h = localHostName();
+            h = Hosts.shortName(); // the same name the sinks use for their own default host tag
         }
         if (h.length() > 255 || h.chars().anyMatch(ch -> ch <= ' ' || ch == ',' || ch == '=')) {
             throw new IllegalArgumentException("host: a host name without blanks, ',' or '=', got '" + h + "'");
         }
         return Tags.of("host", h);
-    }
-
-    private static String localHostName() {
-        // the kernel's name for this machine, as PuyPuy's socket.gethostname(); no DNS lookup at start-up
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        try {
-            String n = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-            if (!n.isEmpty()) {
-                return n;
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: ask Java below
-        }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
     }
 }
