@@ -24,6 +24,7 @@ import lodestar.api.Emitter;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.support.config.CheckNames;
 import lodestar.support.config.Units;
 
 /**
@@ -198,39 +199,12 @@ public final class CommandBeacon implements Beacon, Check {
             return CommandLine.defaultName(CommandLine.command(config.command(), config.shell()), config.shell(),
                     config.ssh__host());
         }
-        if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("name: at most 200 characters, no control characters, got '"
-                    + lodestar.support.log.LogText.of(config.name()) + "'");
-        }
-        if (metricName(name).isEmpty()) {
-            throw new IllegalArgumentException("name: needs at least one letter or digit (it names the metrics"
-                    + " check.<name>.*), got '" + name + "'");
-        }
-        return name;
+        return CheckNames.display("name", name, true);
     }
 
-    /**
-     * The display name made a metric path: characters other than letters, digits, '_', '-' and '.' become
-     * '_', runs of '_' one, and '_' or '.' at either end of a dotted word go: {@code Is True?} -> {@code Is_True}.
-     * Empty when nothing usable is left.
-     */
+    /** The display name as a metric path: {@code Is True?} -> {@code Is_True} (see {@link CheckNames}). */
     static String metricName(String display) {
-        if (NAME.matcher(display).matches()) {
-            return display;
-        }
-        StringBuilder b = new StringBuilder(display.length());
-        for (int i = 0; i < display.length(); i++) {
-            char c = display.charAt(i);
-            b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.') ? c : '_');
-        }
-        StringBuilder out = new StringBuilder();
-        for (String word : b.toString().split("\\.")) {
-            String w = word.replaceAll("_+", "_").replaceAll("^_|_$", "");
-            if (!w.isEmpty()) {
-                out.append(out.length() == 0 ? "" : ".").append(w);
-            }
-        }
-        return out.toString();
+        return NAME.matcher(display).matches() ? display : CheckNames.metricName(display, true);
     }
 
     private static boolean exitCodes(String value) {
