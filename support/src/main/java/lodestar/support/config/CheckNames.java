@@ -7,6 +7,9 @@ package lodestar.support.config;
  */
 public final class CheckNames {
 
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+    private static final java.util.regex.Pattern DOTTED = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+
     /** Longest display name, in characters. */
     public static final int MAX_LENGTH = 200;
 
@@ -36,9 +39,13 @@ public final class CheckNames {
     /**
      * The display name made metric-safe: characters other than ASCII letters, digits, '_', '-' (and '.' when
      * {@code dots}) become '_', runs of '_' one, and '_' at either end of a dotted word go; empty words are
-     * dropped. {@code Is True?} -> {@code Is_True}. Empty when nothing usable is left.
+     * dropped. {@code Is True?} -> {@code Is_True}. A name that is already metric-safe is returned as it is.
+     * Empty when nothing usable is left.
      */
     public static String metricName(String display, boolean dots) {
+        if ((dots ? DOTTED : WORD).matcher(display).matches()) {
+            return display; // already a metric name: kept exactly as configured before display names existed
+        }
         StringBuilder b = new StringBuilder(display.length());
         for (int i = 0; i < display.length(); i++) {
             char c = display.charAt(i);
