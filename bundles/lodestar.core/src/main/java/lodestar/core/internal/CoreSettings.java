@@ -32,7 +32,7 @@ record CoreSettings(GlobalTags globalTags, long defaultIntervalMillis, RunnerSet
                 Units.positiveDurationMillis("retryMax", c.retryMax()), c.retryFactor(), NameFilter.ALL,
                 LevelFilter.ALL, TagFilter.NONE, TagFilter.NONE);
         return new CoreSettings(
-                GlobalTags.of(c.globalTags(), c.cluster_name(), c.host_group()),
+                GlobalTags.of(c.globalTags(), c.cluster__name(), c.host__group()),
                 Units.positiveDurationMillis("interval", c.interval()),
                 defaults,
                 Units.durationMillis("shutdownTimeout", c.shutdownTimeout()),

@@ -56,11 +56,13 @@ public final class PipelineComponent implements Pipeline {
         @AttributeDefinition(description = "Tags added to every sample that does not have them, as key=value.")
         String[] globalTags() default {};
 
+        // cluster__name: DS maps a double underscore to one, so the property is cluster_name (a single '_' would
+        // read the property "cluster.name", and PuyPuy's cluster_name=... would be silently ignored)
         @AttributeDefinition(name = "cluster_name", description = "Adds the tag cluster_name to every sample (PuyPuy's cluster_name). Empty: none.")
-        String cluster_name() default "";
+        String cluster__name() default "";
 
         @AttributeDefinition(name = "host_group", description = "Adds the tag host_group to every sample (PuyPuy's host_group). Empty: none.")
-        String host_group() default "";
+        String host__group() default "";
 
         @AttributeDefinition(description = "Adds the tag host=<host> to every sample for the tag-based sinks (OpenTSDB,"
                 + " InfluxDB, KairosDB: those with the service property lodestar.sink.tags=true), as PuyPuy tagged every"

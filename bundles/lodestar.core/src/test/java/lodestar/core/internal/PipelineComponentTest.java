@@ -135,7 +135,7 @@ class PipelineComponentTest {
 
     @Test
     void globalTagsAreAddedButASamplesOwnTagWins() throws Exception {
-        PipelineComponent p = pipeline(Map.of("globalTags", new String[] {"dc=par1", "env=prod"}, "cluster_name", "c1"));
+        PipelineComponent p = pipeline(Map.of("globalTags", new String[] {"dc=par1", "env=prod"}, "cluster__name", "c1"));
         RecordingSink sink = new RecordingSink();
         p.addSink(sink, props("component.name", "lodestar.sink.test"));
         p.emit(Sample.gauge("x", 1).withTag("env", "dev"));
