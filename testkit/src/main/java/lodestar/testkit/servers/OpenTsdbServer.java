@@ -33,6 +33,8 @@ public final class OpenTsdbServer extends ApiServer {
 
     private static final int MAX_TAGS = 8;
     private volatile Predicate<String> failing = m -> false;
+    private volatile String user;
+    private volatile String password;
     private volatile String failError = "";
 
     public OpenTsdbServer() throws IOException {
@@ -45,6 +47,15 @@ public final class OpenTsdbServer extends ApiServer {
         failing = metric;
     }
 
+    /**
+     * From now on requests need these Basic credentials, answered 401 otherwise (OpenTSDB behind an
+     * authenticating proxy or with its auth plugin, as PuyPuy's {@code [TSDB]} user and password reached it).
+     */
+    public void requireAuth(String user, String password) {
+        this.user = user;
+        this.password = password;
+    }
+
     /** Undoes {@link #failPoints}. */
     public void stopFailingPoints() {
         failing = m -> false;
@@ -53,6 +64,12 @@ public final class OpenTsdbServer extends ApiServer {
     @Override
     protected Answer handle(HttpExchange ex, String body) throws ApiViolation {
         require(ex, "POST", "/api/put");
+        if (user != null) {
+            String[] up = basicAuth(ex);
+            if (up == null || !up[0].equals(user) || !up[1].equals(password)) {
+                return Answer.json(401, "{\"error\":{\"code\":401,\"message\":\"Unauthorized\"}}");
+            }
+        }
         requireJsonContentType(ex);
         List<String> flags = queryFlags(ex);
         boolean details = flags.contains("details");

@@ -56,11 +56,26 @@ public final class PipelineComponent implements Pipeline {
         @AttributeDefinition(description = "Tags added to every sample that does not have them, as key=value.")
         String[] globalTags() default {};
 
+        // cluster__name: DS maps a double underscore to one, so the property is cluster_name (a single '_' would
+        // read the property "cluster.name", and PuyPuy's cluster_name=... would be silently ignored)
         @AttributeDefinition(name = "cluster_name", description = "Adds the tag cluster_name to every sample (PuyPuy's cluster_name). Empty: none.")
-        String cluster_name() default "";
+        String cluster__name() default "";
 
         @AttributeDefinition(name = "host_group", description = "Adds the tag host_group to every sample (PuyPuy's host_group). Empty: none.")
-        String host_group() default "";
+        String host__group() default "";
+
+        @AttributeDefinition(description = "Adds the tag host=<host> to every sample for the tag-based sinks (OpenTSDB,"
+                + " InfluxDB, KairosDB: those with the service property lodestar.sink.tags=true), as PuyPuy tagged every"
+                + " point; a sample's own host tag wins. Graphite names, the store and the other sinks are unchanged.")
+        boolean hostTag() default true;
+
+        @AttributeDefinition(description = "The value of the host tag; empty: this machine's host name.")
+        String host() default "";
+
+        @AttributeDefinition(description = "What happens to a sample when a processor throws on it: false passes it on"
+                + " unchanged to the next processor; true drops it (Bucky's processor_drop_on_error). Either way the"
+                + " error is counted (processor_errors) and logged at most once a minute.")
+        boolean processorDropOnError() default false;
 
         @AttributeDefinition(description = "Default interval of beacons that do not set their own, e.g. 10s.")
         String interval() default "10s";
@@ -228,7 +243,7 @@ public final class PipelineComponent implements Pipeline {
         if (samples.isEmpty()) {
             return;
         }
-        List<Sample> out = processors.process(samples, settings.globalTags(), settings.limits());
+        List<Sample> out = processors.process(samples, settings.globalTags(), settings.limits(), settings.processorDropOnError());
         if (!out.isEmpty()) {
             sinks.offer(out);
         }

@@ -20,7 +20,8 @@ import lodestar.support.log.RateLimitedLog;
 /**
  * The {@link Processor}s every sample passes through, highest {@code service.ranking} first (then oldest
  * service), and the global tags after them. Runs on the producer's thread; a processor that throws is
- * logged (rate-limited) and counted, and the sample passes on unchanged.
+ * logged (rate-limited) and counted, and the sample passes on unchanged, or is dropped when the core is
+ * configured so ({@code processorDropOnError}, Bucky's {@code processor_drop_on_error}).
  */
 final class ProcessorChain {
 
@@ -58,6 +59,11 @@ final class ProcessorChain {
      * those over the size limits refused (counted, logged at most once a minute).
      */
     List<Sample> process(Collection<Sample> in, GlobalTags tags, SampleLimits limits) {
+        return process(in, tags, limits, false);
+    }
+
+    /** As {@link #process(Collection, GlobalTags, SampleLimits)}; {@code dropOnError}: a throwing processor drops the sample. */
+    List<Sample> process(Collection<Sample> in, GlobalTags tags, SampleLimits limits, boolean dropOnError) {
         received.add(in.size());
         Processor[] c = chain;
         if (c.length == 0 && tags.isEmpty() && withinLimits(in, limits)) {
@@ -75,8 +81,13 @@ final class ProcessorChain {
                 } catch (RuntimeException e) {
                     errors.increment();
                     Sample failed = cur;
-                    errorLog.log(() -> "processor " + p.getClass().getName() + " threw " + e + " on " + failed
-                            + "; the sample passes on unchanged");
+                    errorLog.log(() -> "processor " + p.getClass().getName() + " threw " + LogText.of(String.valueOf(e))
+                            + " on " + LogText.of(String.valueOf(failed)) + (dropOnError
+                                    ? "; the sample is dropped (processorDropOnError=true)"
+                                    : "; the sample passes on unchanged (processorDropOnError=false)"));
+                    if (dropOnError) {
+                        cur = null;
+                    }
                 }
                 if (cur == null) {
                     break;

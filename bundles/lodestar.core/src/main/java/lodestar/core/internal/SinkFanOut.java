@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.ComponentStatus;
 import lodestar.api.RunnerProperties;
 import lodestar.api.Sample;
+import lodestar.api.Tags;
 import lodestar.api.Sink;
 import lodestar.api.State;
 import lodestar.support.config.Units;
@@ -22,6 +24,8 @@ import lodestar.support.config.Units;
  * overridden by the {@link RunnerProperties} in the sink's own configuration, read and validated here and
  * nowhere else. A sink whose runner settings are invalid gets no runner and shows as
  * {@link State#FAILED failed} with the property named, until its configuration is fixed; the other sinks go on.
+ * Sinks with the service property {@code lodestar.sink.tags=true} (tag-based backends) get the core's host
+ * tag added to what they receive; the others get the samples as they are.
  */
 final class SinkFanOut {
 
@@ -32,6 +36,8 @@ final class SinkFanOut {
     /** sinks whose runner settings are invalid: their status, naming the property */
     private final Map<Sink, ComponentStatus> refused = new ConcurrentHashMap<>();
     private volatile SinkRunner[] snapshot = new SinkRunner[0];
+    /** the runners of tag-based sinks, which get the host tag */
+    private final Set<SinkRunner> tagged = ConcurrentHashMap.newKeySet();
     private volatile CoreSettings settings;
     private volatile boolean stopped;
 
@@ -62,10 +68,12 @@ final class SinkFanOut {
         refused.remove(sink);
         if (running != null) {
             running.update(rs);
+            markTagged(running, properties);
             return;
         }
         SinkRunner r = new SinkRunner(name, sink, rs, settings.spoolDirectory().resolve(Names.pathComponent(name)));
         runners.put(sink, r);
+        markTagged(r, properties);
         r.start();
         rebuild();
         LOG.info("sink {} started (batch {}, flush {}, buffer {} samples in memory, {} bytes on disk)", name, rs.batchSize(),
@@ -80,6 +88,7 @@ final class SinkFanOut {
             refused.remove(sink);
             r = runners.remove(sink);
             if (r != null) {
+                tagged.remove(r);
                 rebuild();
             }
         }
@@ -111,10 +120,32 @@ final class SinkFanOut {
         snapshot = runners.values().stream().sorted(Comparator.comparing(SinkRunner::name)).toArray(SinkRunner[]::new);
     }
 
+    private void markTagged(SinkRunner r, Map<String, Object> properties) {
+        Object v = properties.get("lodestar.sink.tags");
+        if (v != null && Boolean.parseBoolean(String.valueOf(v).trim())) {
+            tagged.add(r);
+        } else {
+            tagged.remove(r);
+        }
+    }
+
     /** Hands the samples to every sink's runner; never blocks on a backend. */
     void offer(List<Sample> samples) {
+        Tags host = settings.hostTag();
+        List<Sample> withHost = null;
         for (SinkRunner r : snapshot) {
-            r.offer(samples);
+            if (host != null && tagged.contains(r)) {
+                if (withHost == null) {
+                    withHost = new ArrayList<>(samples.size());
+                    for (Sample s : samples) {
+                        // the sample's own host tag (a collectd host, a StatsD client's) wins
+                        withHost.add(s.tags().get("host") != null ? s : s.withTags(s.tags().with("host", host.get("host"))));
+                    }
+                }
+                r.offer(withHost);
+            } else {
+                r.offer(samples);
+            }
         }
     }
 
@@ -144,6 +175,7 @@ final class SinkFanOut {
             stopped = true;
             all = List.of(snapshot);
             runners.clear();
+            tagged.clear();
             refused.clear();
             snapshot = new SinkRunner[0];
         }

@@ -81,8 +81,61 @@ class PipelineComponentTest {
     }
 
     @Test
+    void withDropOnErrorAThrowingProcessorDropsTheSample() throws Exception {
+        PipelineComponent p = pipeline(Map.of("processorDropOnError", true));
+        RecordingSink sink = new RecordingSink();
+        p.addSink(sink, props("component.name", "lodestar.sink.test"));
+        p.addProcessor(s -> {
+            if (s.name().startsWith("bad")) {
+                throw new IllegalStateException("boom");
+            }
+            return s;
+        }, props("service.id", 1L));
+        p.emit(Sample.gauge("bad.one", 1));
+        p.emit(Sample.gauge("good", 2));
+        SinkRunnerTest.await(() -> sink.taken().size() == 1, 3000);
+        Thread.sleep(50);
+        assertEquals(List.of("good"), sink.taken().stream().map(Sample::name).toList());
+        assertEquals(1L, p.status().get(0).counters().get("processor_errors"));
+        assertEquals(1L, p.status().get(0).counters().get("dropped_by_processors"));
+    }
+
+    @Test
+    void tagBasedSinksGetTheHostTagOthersDoNot() throws Exception {
+        PipelineComponent p = pipeline(Map.of("host", "web01"));
+        RecordingSink plain = new RecordingSink();
+        RecordingSink tagged = new RecordingSink();
+        p.addSink(plain, props("component.name", "lodestar.sink.graphite"));
+        p.addSink(tagged, props("component.name", "lodestar.sink.opentsdb", "lodestar.sink.tags", Boolean.TRUE));
+        p.emit(Sample.gauge("x", 1));
+        p.emit(Sample.gauge("y", 2).withTag("host", "collectd-host"));
+        SinkRunnerTest.await(() -> plain.taken().size() == 2 && tagged.taken().size() == 2, 3000);
+        assertEquals(List.of("", "host=collectd-host"), plain.taken().stream().map(s -> s.tags().toString()).toList());
+        assertEquals(List.of("host=web01", "host=collectd-host"),
+                tagged.taken().stream().map(s -> s.tags().toString()).toList());
+    }
+
+    @Test
+    void hostTagFalseLeavesTagBasedSinksAlone() throws Exception {
+        PipelineComponent p = pipeline(Map.of("hostTag", false));
+        RecordingSink tagged = new RecordingSink();
+        p.addSink(tagged, props("component.name", "lodestar.sink.opentsdb", "lodestar.sink.tags", Boolean.TRUE));
+        p.emit(Sample.gauge("x", 1));
+        SinkRunnerTest.await(() -> tagged.taken().size() == 1, 3000);
+        assertEquals("", tagged.taken().get(0).tags().toString());
+    }
+
+    @Test
+    void theDefaultHostIsThisMachinesName() {
+        String h = CoreSettings.hostTag(true, "").get("host");
+        assertTrue(h != null && !h.isBlank() && !h.contains(" "), h);
+        assertThrows(IllegalArgumentException.class, () -> CoreSettings.hostTag(true, "a b"));
+        assertEquals(null, CoreSettings.hostTag(false, "x"));
+    }
+
+    @Test
     void globalTagsAreAddedButASamplesOwnTagWins() throws Exception {
-        PipelineComponent p = pipeline(Map.of("globalTags", new String[] {"dc=par1", "env=prod"}, "cluster_name", "c1"));
+        PipelineComponent p = pipeline(Map.of("globalTags", new String[] {"dc=par1", "env=prod"}, "cluster__name", "c1"));
         RecordingSink sink = new RecordingSink();
         p.addSink(sink, props("component.name", "lodestar.sink.test"));
         p.emit(Sample.gauge("x", 1).withTag("env", "dev"));

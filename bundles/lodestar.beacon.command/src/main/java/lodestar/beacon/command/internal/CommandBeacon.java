@@ -24,6 +24,7 @@ import lodestar.api.Emitter;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
+import lodestar.support.config.CheckNames;
 import lodestar.support.config.Units;
 
 /**
@@ -71,9 +72,16 @@ public final class CommandBeacon implements Beacon, Check {
         String timeout() default "10s";
 
         @AttributeDefinition(name = "Check name", required = false,
-                description = "Names the metrics (check.<name>.status) and the check. Empty: the program's file name"
-                        + " (check_disk), plus -<host> over ssh. Dot-separated words of letters, digits, '_' and '-'.")
+                description = "Names the check as people read it (status board, lodestar:checks) and its metrics"
+                        + " (check.<name>.status). Any text up to 200 characters (Pharos's 'Is True?'); in metric names"
+                        + " every character but letters, digits, '_', '-' and '.' becomes '_' (check.Is_True.status)."
+                        + " Empty: the program's file name (check_disk), plus -<host> over ssh.")
         String name() default "";
+
+        @AttributeDefinition(name = "Exit codes",
+                description = "How an exit code becomes a status: 'nagios' (0 OK, 1 WARNING, 2 CRITICAL, 3 or more"
+                        + " UNKNOWN, as Nagios plugins) or 'nonzero-critical' (0 OK, anything else CRITICAL, as Pharos).")
+        String exitCodes() default "nagios";
 
         // ssh__host: DS maps a double underscore to one, so the property is ssh_host (a single one would be a dot)
         @AttributeDefinition(name = "SSH host", required = false,
@@ -91,6 +99,8 @@ public final class CommandBeacon implements Beacon, Check {
     }
 
     private final String check;
+    private final String metric;
+    private final boolean nonZeroCritical;
     private final List<String> argv;
     private final long timeoutMillis;
     private final String statusName;
@@ -105,12 +115,14 @@ public final class CommandBeacon implements Beacon, Check {
         Units.positiveDurationMillis("interval", config.interval());
         this.timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
         this.argv = CommandLine.argv(config.command(), config.shell(), config.ssh__host());
+        this.nonZeroCritical = exitCodes(config.exitCodes());
         this.check = checkName(config);
-        this.statusName = "check." + check + ".status";
-        this.durationName = "check." + check + ".duration_ms";
-        this.perfBase = "check." + check + ".perf.";
+        this.metric = metricName(check);
+        this.statusName = "check." + metric + ".status";
+        this.durationName = "check." + metric + ".duration_ms";
+        this.perfBase = "check." + metric + ".perf.";
         this.pumps = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "lodestar-command-" + check + "-io-" + THREADS.incrementAndGet());
+            Thread t = new Thread(r, "lodestar-command-" + metric + "-io-" + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -137,9 +149,14 @@ public final class CommandBeacon implements Beacon, Check {
         return latest;
     }
 
-    /** The check's name as it appears in metric names. */
+    /** The check's name as people read it (and as {@link CheckResult#check()} gives it). */
     String check() {
         return check;
+    }
+
+    /** The check's name as it appears in metric names. */
+    String metric() {
+        return metric;
     }
 
     /** The argv that is executed. */
@@ -151,7 +168,7 @@ public final class CommandBeacon implements Beacon, Check {
         ProcessRunner.Result run = runner.run(argv, timeoutMillis);
         long now = System.currentTimeMillis();
         PluginOutput output = PluginOutput.parse(run.stdout());
-        CheckResult r = Verdict.of(check, run, output, timeoutMillis, latest, now);
+        CheckResult r = Verdict.of(check, run, output, timeoutMillis, latest, now, nonZeroCritical);
         out.emit(new Sample(statusName, Tags.EMPTY, r.status().code(), now, Kind.STATUS));
         out.emit(new Sample(durationName, Tags.EMPTY, run.durationMillis(), now, Kind.GAUGE));
         if (!run.timedOut()) {
@@ -182,10 +199,23 @@ public final class CommandBeacon implements Beacon, Check {
             return CommandLine.defaultName(CommandLine.command(config.command(), config.shell()), config.shell(),
                     config.ssh__host());
         }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name: expected dot-separated words of letters, digits, '_' and '-', got '"
-                    + config.name() + "'");
+        return CheckNames.display("name", name, true);
+    }
+
+    /** The display name as a metric path: {@code Is True?} -> {@code Is_True} (see {@link CheckNames}). */
+    static String metricName(String display) {
+        return NAME.matcher(display).matches() ? display : CheckNames.metricName(display, true);
+    }
+
+    private static boolean exitCodes(String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.equals("nagios")) {
+            return false;
         }
-        return name;
+        if (v.equals("nonzero-critical")) {
+            return true;
+        }
+        throw new IllegalArgumentException("exitCodes: expected 'nagios' (1 WARNING, 2 CRITICAL, 3 UNKNOWN) or"
+                + " 'nonzero-critical' (any exit but 0 is CRITICAL, as Pharos), got '" + v + "'");
     }
 }

@@ -7,7 +7,7 @@ import lodestar.support.config.Units;
 /**
  * Maps one run to a {@link CheckResult} the way Nagios reads a plugin: exit 0 OK, 1 WARNING, 2 CRITICAL,
  * 3 and above UNKNOWN (a signal shows as 128 + its number, hence UNKNOWN); a timeout is CRITICAL, a
- * command that cannot start is UNKNOWN. {@code since} carries over while the status stays the same.
+ * command that cannot start is UNKNOWN. With {@code nonZeroCritical} (Pharos's reading) every exit but 0 is CRITICAL. {@code since} carries over while the status stays the same.
  */
 final class Verdict {
 
@@ -20,6 +20,11 @@ final class Verdict {
      */
     static CheckResult of(String check, ProcessRunner.Result run, PluginOutput output, long timeoutMillis,
             CheckResult previous, long now) {
+        return of(check, run, output, timeoutMillis, previous, now, false);
+    }
+
+    static CheckResult of(String check, ProcessRunner.Result run, PluginOutput output, long timeoutMillis,
+            CheckResult previous, long now, boolean nonZeroCritical) {
         CheckStatus status;
         String message;
         double value;
@@ -33,7 +38,7 @@ final class Verdict {
                     + (output.message().isEmpty() ? "" : ": " + output.message());
             value = Double.NaN;
         } else {
-            status = CheckStatus.ofExitCode(run.exit());
+            status = nonZeroCritical && run.exit() != 0 ? CheckStatus.CRITICAL : CheckStatus.ofExitCode(run.exit());
             message = output.message();
             if (message.isEmpty()) {
                 String err = run.stderr().lines().filter(l -> !l.isBlank()).findFirst().orElse("").trim();

@@ -162,12 +162,48 @@ class CommandBeaconTest {
     }
 
     @Test
+    void nonZeroCriticalMapsEveryFailureToCritical() {
+        int[] codes = {0, 1, 2, 3, 255};
+        CheckStatus[] expected = {CheckStatus.OK, CheckStatus.CRITICAL, CheckStatus.CRITICAL, CheckStatus.CRITICAL,
+                CheckStatus.CRITICAL};
+        for (int i = 0; i < codes.length; i++) {
+            CommandBeacon b = beacon("command", new String[] {"exit " + codes[i]}, "shell", true, "name", "code",
+                    "exitCodes", "nonzero-critical");
+            Map<String, Sample> m = collect(b);
+            assertEquals(expected[i].code(), m.get("check.code.status").value(), "exit " + codes[i]);
+            assertEquals(expected[i], b.result().status());
+            assertEquals(codes[i], b.result().value());
+        }
+    }
+
+    @Test
+    void falseIsCriticalAsInPharosWithADisplayNameOfWords() {
+        CommandBeacon b = beacon("command", new String[] {"false"}, "name", "Is True?", "exitCodes", "nonzero-critical");
+        Map<String, Sample> m = collect(b);
+        assertEquals(CheckStatus.CRITICAL.code(), m.get("check.Is_True.status").value(), m.toString());
+        assertTrue(m.containsKey("check.Is_True.duration_ms"));
+        assertEquals("Is True?", b.result().check());
+        assertEquals(CheckStatus.CRITICAL, b.result().status());
+    }
+
+    @Test
+    void metricNamesStaySanitized() {
+        assertEquals("Is_True", CommandBeacon.metricName("Is True?"));
+        assertEquals("disk.root_fs", CommandBeacon.metricName("disk. root fs!"));
+        assertEquals("db-1.load", CommandBeacon.metricName("db-1.load"));
+        assertEquals("caf", CommandBeacon.metricName("café"));
+        assertEquals("", CommandBeacon.metricName("?!"));
+    }
+
+    @Test
     void badConfigurationNamesTheProperty() {
         assertStarts("command: must not be empty", () -> beacon());
         assertStarts("command: must not be empty", () -> beacon("command", new String[] {""}));
         assertStarts("timeout:", () -> beacon("command", new String[] {"true"}, "timeout", "0"));
         assertStarts("interval:", () -> beacon("command", new String[] {"true"}, "interval", "often"));
-        assertStarts("name:", () -> beacon("command", new String[] {"true"}, "name", "a b"));
+        assertStarts("name:", () -> beacon("command", new String[] {"true"}, "name", "?!"));
+        assertStarts("name:", () -> beacon("command", new String[] {"true"}, "name", "a\nb"));
+        assertStarts("exitCodes:", () -> beacon("command", new String[] {"true"}, "exitCodes", "pharos"));
         assertStarts("ssh_host:", () -> beacon("command", new String[] {"true"}, "ssh__host", "-oProxyCommand=sh"));
     }
 

@@ -102,7 +102,9 @@ public final class HttpCheck implements Beacon, Check {
         boolean insecure() default false;
 
         @AttributeDefinition(name = "Name", required = false,
-                description = "The check's name in metric names (check.<name>.*) and lodestar:checks. Empty: the"
+                description = "The check's name in lodestar:checks and on the status board: any words up to 200"
+                        + " characters (Pharos's 'Is Google Up'); in metric names (check.<name>.*) every character but"
+                        + " letters, digits, '_' and '-' becomes '_'. Empty: the"
                         + " configuration's instance name (shop for lodestar.beacon.http-shop.cfg), else the URL's host.")
         String name() default "";
 
@@ -133,12 +135,12 @@ public final class HttpCheck implements Beacon, Check {
      */
     HttpCheck(Settings s, Tls tls, BiConsumer<CheckResult, CheckStatus> transitions) {
         this.settings = s;
-        this.resolver = resolverThreads(s.name());
+        this.resolver = resolverThreads(s.metric());
         Tls t = tls != null ? tls : s.insecure() ? Tls.insecure() : Tls.verifying();
         this.probe = new Probe(new Probe.Spec(s.method(), s.headers(), s.timeoutMillis(), s.followRedirects(),
                 s.maxRedirects(), MAX_BODY, t, resolver));
         this.state = new CheckState(s.name(), transitions);
-        this.base = "check." + s.name() + ".";
+        this.base = "check." + s.metric() + ".";
         if (s.timeoutMillis() >= s.intervalMillis()) {
             LOG.warn("http check {}: timeout {}ms is not below interval {}ms; a slow server makes runs overlap and the"
                     + " core skip them", s.name(), s.timeoutMillis(), s.intervalMillis());

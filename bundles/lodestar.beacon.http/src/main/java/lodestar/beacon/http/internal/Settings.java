@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import lodestar.support.config.CheckNames;
 import lodestar.support.config.InstanceNames;
 import lodestar.support.config.Units;
 
@@ -106,15 +107,16 @@ record Settings(String name, URI url, String method, List<String[]> headers, lon
      */
     static String name(String configured, Map<String, ?> props, URI url) {
         if (configured != null && !configured.isBlank()) {
-            String n = configured.trim();
-            if (!NAME.matcher(n).matches()) {
-                throw new IllegalArgumentException("name: letters, digits, '_' and '-' only (it is one part of"
-                        + " check.<name>.*), got '" + configured + "'");
-            }
-            return n;
+            // any words people read (Pharos's "Is Google Up"); metric() makes them one metric path component
+            return CheckNames.display("name", configured, false);
         }
         String instance = instance(props);
         return safe(instance != null ? instance : Probe.host(url));
+    }
+
+    /** The name as one component of {@code check.<name>.*}: {@code Is Google Up?} -> {@code Is_Google_Up}. */
+    String metric() {
+        return NAME.matcher(name).matches() ? name : CheckNames.metricName(name, false);
     }
 
     private static String instance(Map<String, ?> props) {

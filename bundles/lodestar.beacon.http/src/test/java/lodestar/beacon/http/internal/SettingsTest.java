@@ -56,11 +56,20 @@ class SettingsTest {
         assertTrue(error("url", "http://a/", "timeout", "0").startsWith("timeout:"));
         assertTrue(error("url", "http://a/", "interval", "-1s").startsWith("interval:"));
         assertTrue(error("url", "http://a/", "method", "GE T").startsWith("method:"));
-        assertTrue(error("url", "http://a/", "name", "a.b").startsWith("name:"));
+        assertTrue(error("url", "http://a/", "name", "?!").startsWith("name:"));
         assertTrue(error("url", "http://a/", "headers", new String[] {"NoColon"}).startsWith("headers:"));
         assertTrue(error("url", "http://a/", "headers", new String[] {"X: a\r\nEvil: 1"}).startsWith("headers:"));
         assertTrue(error("url", "http://a/", "headers", new String[] {"Connection: keep-alive"}).startsWith("headers:"));
         assertTrue(error("url", "http://a/", "maxRedirects", -1).startsWith("maxRedirects:"));
+    }
+
+    @Test
+    void aDisplayNameOfWordsKeepsMetricNamesSanitized() {
+        Settings s = Settings.from(config("url", "http://a/", "name", "Is Google Up?"), Map.of());
+        assertEquals("Is Google Up?", s.name());
+        assertEquals("Is_Google_Up", s.metric());
+        assertEquals("a_b", Settings.from(config("url", "http://a/", "name", "a.b"), Map.of()).metric());
+        assertEquals("shop", Settings.from(config("url", "http://a/", "name", "shop"), Map.of()).metric());
     }
 
     @Test

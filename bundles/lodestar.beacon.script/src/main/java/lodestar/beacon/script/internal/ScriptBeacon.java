@@ -2,7 +2,9 @@ package lodestar.beacon.script.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +76,11 @@ public final class ScriptBeacon implements Beacon, Monitored {
                         + " '.' or ending with '~'. It must exist.")
         String folder() default "scripts";
 
+        @AttributeDefinition(name = "File pattern",
+                description = "Only files whose name matches this glob run: '*' any characters, '?' one,"
+                        + " '{a,b}' either (check_* as PuyPuy, which ran only its check_ files). Default: every file.")
+        String pattern() default "*";
+
         @AttributeDefinition(name = "Interval", description = "How often to run the scripts, a positive duration: 500ms, 10s, 5m.")
         String interval() default "10s";
 
@@ -110,6 +117,7 @@ public final class ScriptBeacon implements Beacon, Monitored {
     }
 
     private final Path folder;
+    private final PathMatcher pattern;
     private final long timeoutMillis;
     private final OutputReader reader;
     private final Rates rates;
@@ -136,6 +144,7 @@ public final class ScriptBeacon implements Beacon, Monitored {
             throw new IllegalArgumentException("parallel: must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
         }
         this.folder = folder(home, config.folder());
+        this.pattern = pattern(config.pattern());
         // a series unseen for ten intervals (at least a minute) starts again from a baseline
         this.rates = new Rates(Math.max(60_000, 10 * interval));
         this.reader = new OutputReader(format, prefix, rates);
@@ -143,8 +152,8 @@ public final class ScriptBeacon implements Beacon, Monitored {
         this.workers = Executors.newFixedThreadPool(parallel, threads("lodestar-script-" + instance + "-run-"));
         this.pumps = Executors.newCachedThreadPool(threads("lodestar-script-" + instance + "-io-"));
         this.runner = new ScriptRunner(pumps);
-        LOG.info("script beacon: {} every {}, timeout {}, format {}, {} at a time", folder, config.interval(),
-                config.timeout(), config.format(), parallel);
+        LOG.info("script beacon: {} ({}) every {}, timeout {}, format {}, {} at a time", folder, config.pattern(),
+                config.interval(), config.timeout(), config.format(), parallel);
     }
 
     @Deactivate
@@ -259,7 +268,26 @@ public final class ScriptBeacon implements Beacon, Monitored {
         return false;
     }
 
-    /** The executable regular files of the folder, by name; hidden files and editor backups left out. */
+    /**
+     * The file-name glob, as {@link java.nio.file.FileSystem#getPathMatcher} reads it; a '/' is refused, since
+     * only names inside the folder are matched (no script is taken from elsewhere).
+     */
+    static PathMatcher pattern(String glob) {
+        String g = glob == null ? "" : glob.trim();
+        if (g.isEmpty() || g.indexOf('/') >= 0 || g.length() > 256) {
+            throw new IllegalArgumentException("pattern: a file-name glob such as check_* (no '/'), got '" + g + "'");
+        }
+        try {
+            return FileSystems.getDefault().getPathMatcher("glob:" + g);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("pattern: not a valid glob '" + g + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * The executable regular files of the folder whose names match {@code pattern}, by name; hidden files and
+     * editor backups left out.
+     */
     private List<Path> scripts() throws IOException {
         if (!Files.isDirectory(folder)) {
             throw new IOException("folder: " + folder + " no longer exists");
@@ -267,7 +295,8 @@ public final class ScriptBeacon implements Beacon, Monitored {
         try (Stream<Path> s = Files.list(folder)) {
             return s.filter(p -> {
                 String n = p.getFileName().toString();
-                return !n.startsWith(".") && !n.endsWith("~") && Files.isRegularFile(p) && Files.isExecutable(p);
+                return !n.startsWith(".") && !n.endsWith("~") && pattern.matches(p.getFileName())
+                        && Files.isRegularFile(p) && Files.isExecutable(p);
             }).sorted().toList();
         }
     }

@@ -209,6 +209,32 @@ class ScriptBeaconTest {
     }
 
     @Test
+    void onlyFilesMatchingThePatternRunAsPuyPuysCheckFiles() throws Exception {
+        Path dir = scripts();
+        script(dir, "check_mysql.py", "#!/bin/sh\necho 'mysql.connections 3 mysql stack'\n");
+        script(dir, "check_disk", "#!/bin/sh\necho 'disk.used 40 disk stack'\n");
+        script(dir, "helper.sh", "#!/bin/sh\necho 'helper.ran 1'\n");
+        script(dir, "lib_check_x", "#!/bin/sh\necho 'lib.ran 1'\n");
+        ScriptBeacon b = beacon("pattern", "check_*", "format", "auto");
+        b.collect(out::add);
+        Map<String, Sample> m = byName();
+        assertEquals(3, m.get("mysql.connections;check_type=mysql").value(), m.toString());
+        assertEquals(40, m.get("disk.used;check_type=disk").value());
+        assertFalse(m.containsKey("helper.ran"));
+        assertFalse(m.containsKey("lib.ran"));
+        assertEquals(2, m.size(), m.toString());
+    }
+
+    @Test
+    void aBadPatternNamesTheProperty() throws Exception {
+        scripts();
+        for (String bad : new String[] {"", "../*", "check_{a"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> beacon("pattern", bad));
+            assertTrue(e.getMessage().startsWith("pattern:"), e.getMessage());
+        }
+    }
+
+    @Test
     void anEmptyFolderIsIdle() throws Exception {
         scripts();
         ScriptBeacon b = beacon();

@@ -61,6 +61,11 @@ public final class CollectdListener implements Monitored {
         @AttributeDefinition(description = "Put the sending host (dots replaced by '_') after the prefix.")
         boolean hostInName() default true;
 
+        @AttributeDefinition(description = "Give every sample the tag host=<the sending host, as sent> (and leave it"
+                + " out of the name, whatever hostInName says), so a naming processor puts it into the name reversed"
+                + " and trimmed as Bucky did (lodestar.processor.naming, hostTag=host), and tag-based sinks see it.")
+        boolean hostTag() default false;
+
         @AttributeDefinition(description = "Default and built-in converters: append the data source name even when the type's only data source is 'value'.")
         boolean alwaysAppendDs() default false;
 

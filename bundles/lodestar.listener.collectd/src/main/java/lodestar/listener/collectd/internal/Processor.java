@@ -41,6 +41,7 @@ final class Processor {
     private final Stats stats;
     private final String prefix;
     private final boolean hostInName;
+    private final boolean hostTag;
     private final boolean counterEqDerive;
     private final CardinalityGuard guard;
     /** whether {@link #release} let this processor's series go from the guard's count */
@@ -67,6 +68,8 @@ final class Processor {
         final int hash;
         Series next;
         String[] names;
+        /** host=<host> with hostTag, else empty; set with the names */
+        Tags tags = Tags.EMPTY;
         int generation = -1;
         final long[] previous;
         long previousTime;
@@ -169,7 +172,9 @@ final class Processor {
         this.converters = converters;
         this.stats = stats;
         this.prefix = s.prefix();
-        this.hostInName = s.hostInName();
+        // with the host as a tag, it is not in the name too (a naming processor may put it there, Bucky's way)
+        this.hostInName = s.hostInName() && !s.hostTag();
+        this.hostTag = s.hostTag();
         this.counterEqDerive = s.counterEqDerive();
         this.guard = guard;
         this.seriesTimeoutMillis = s.seriesTimeoutMillis();
@@ -304,7 +309,7 @@ final class Processor {
                 stats.inc(Stat.IGNORED);
                 continue;
             }
-            out.add(new Sample(name, Tags.EMPTY, v, timestamp, kind));
+            out.add(new Sample(name, s.tags, v, timestamp, kind));
         }
         s.previousTime = time;
         s.primed = true;
@@ -407,6 +412,7 @@ final class Processor {
             names[i] = parts == null ? null : join(s.key.host, parts);
         }
         s.names = names;
+        s.tags = hostTag && !s.key.host.isEmpty() ? Tags.of("host", s.key.host) : Tags.EMPTY;
         s.generation = gen;
     }
 

@@ -19,7 +19,8 @@ import lodestar.support.config.Units;
  */
 record Settings(String bind, int port, Level securityLevel, Path authFile, List<String> typesDb, long receiveBuffer,
         String prefix, boolean hostInName, boolean alwaysAppendDs, boolean builtinConverters, boolean counterEqDerive,
-        CardinalityLimits cardinality, long seriesTimeoutMillis, long queueMemory, long maxTimeAheadMillis) {
+        CardinalityLimits cardinality, long seriesTimeoutMillis, long queueMemory, long maxTimeAheadMillis,
+        boolean hostTag) {
 
     /** collectd's security levels; the ordinal is the level (0 none, 1 sign, 2 encrypt). */
     enum Level {
@@ -72,7 +73,7 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
         long maxTimeAheadMillis = Units.positiveDurationMillis("maxTimeAhead", c.maxTimeAhead());
         return new Settings(bind, port, securityLevel, authFile, List.copyOf(typesDb), receiveBuffer, prefix, c.hostInName(),
                 c.alwaysAppendDs(), c.builtinConverters(), c.counterEqDerive(), cardinality, seriesTimeoutMillis, queueMemory,
-                maxTimeAheadMillis);
+                maxTimeAheadMillis, c.hostTag());
     }
 
     /** What the socket and its queue are opened with: a change of it needs a new socket. */
@@ -91,6 +92,7 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
     /** A copy listening on {@code port} (the port actually bound, when the configured one was 0). */
     Settings withPort(int port) {
         return new Settings(bind, port, securityLevel, authFile, typesDb, receiveBuffer, prefix, hostInName, alwaysAppendDs,
-                builtinConverters, counterEqDerive, cardinality, seriesTimeoutMillis, queueMemory, maxTimeAheadMillis);
+                builtinConverters, counterEqDerive, cardinality, seriesTimeoutMillis, queueMemory, maxTimeAheadMillis,
+                hostTag);
     }
 }

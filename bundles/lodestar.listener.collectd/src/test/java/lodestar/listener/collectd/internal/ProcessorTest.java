@@ -152,6 +152,18 @@ class ProcessorTest {
         assertEquals(List.of(5.0), h.values("memory.memory-used.value"));
     }
 
+    @Test
+    void hostTagCarriesTheHostAsSentAndLeavesItOutOfTheName() {
+        Harness h = new Harness(SettingsTest.of("hostTag", true), TypesDb.load(List.of()));
+        h.feed(new Packets().id("node1.example.com", "memory", "", "memory", "used").time(10).gauge(5).build());
+        h.feed(new Packets().id("", "memory", "", "memory", "free").time(10).gauge(7).build());
+        assertEquals(List.of(5.0), h.values("collectd.memory.used"), h.samples.toString());
+        Sample used = h.samples.stream().filter(x -> x.name().equals("collectd.memory.used")).findFirst().orElseThrow();
+        assertEquals("host=node1.example.com", used.tags().toString());
+        Sample free = h.samples.stream().filter(x -> x.name().equals("collectd.memory.free")).findFirst().orElseThrow();
+        assertTrue(free.tags().isEmpty(), "no host, no tag");
+    }
+
     /** A converter service as another bundle would register it. */
     record Conv(String plugin, List<String> parts) implements CollectdConverter {
         @Override

@@ -40,7 +40,9 @@ import lodestar.support.config.Units;
  * since sending them again would fail forever and block everything behind them.
  */
 @Component(name = InfluxDbSink.PID, configurationPid = InfluxDbSink.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class,
+        // a tag-based backend: the core adds its host tag to what this sink receives (hostTag in lodestar.core)
+        property = "lodestar.sink.tags:Boolean=true")
 @Designate(ocd = InfluxDbSink.Config.class, factory = true)
 public final class InfluxDbSink implements Sink {
 

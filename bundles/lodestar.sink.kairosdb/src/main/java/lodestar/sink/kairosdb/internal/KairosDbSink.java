@@ -40,7 +40,9 @@ import lodestar.support.config.Units;
  * runner batches, buffers and retries.
  */
 @Component(name = KairosDbSink.PID, configurationPid = KairosDbSink.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class,
+        // a tag-based backend: the core adds its host tag to what this sink receives (hostTag in lodestar.core)
+        property = "lodestar.sink.tags:Boolean=true")
 @Designate(ocd = KairosDbSink.Config.class, factory = true)
 public final class KairosDbSink implements Sink {
 

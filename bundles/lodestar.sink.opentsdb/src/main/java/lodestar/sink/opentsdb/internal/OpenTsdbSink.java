@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -23,6 +26,7 @@ import lodestar.api.Tags;
 import lodestar.support.http.HttpSinkClient;
 import lodestar.support.json.Json;
 import lodestar.support.log.RateLimitedLog;
+import lodestar.support.secrets.Secrets;
 import lodestar.support.log.SkippedSamples;
 import lodestar.support.config.TagsProperty;
 import lodestar.support.config.Units;
@@ -34,7 +38,9 @@ import lodestar.support.config.Units;
  * refused again. A 5xx answer, a refused connection or a timeout makes {@link #write} throw.
  */
 @Component(name = OpenTsdbSink.PID, configurationPid = OpenTsdbSink.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class,
+        // a tag-based backend: the core adds its host tag to what this sink receives (hostTag in lodestar.core)
+        property = "lodestar.sink.tags:Boolean=true")
 @Designate(ocd = OpenTsdbSink.Config.class, factory = true)
 public final class OpenTsdbSink implements Sink {
 
@@ -50,6 +56,14 @@ public final class OpenTsdbSink implements Sink {
         @AttributeDefinition(name = "URL", description = "OpenTSDB's HTTP API base: http(s)://host:port, optionally"
                 + " with a path prefix (behind a proxy); /api/put is appended.")
         String url() default "http://127.0.0.1:4242";
+
+        @AttributeDefinition(name = "User name", description = "For HTTP basic authentication (PuyPuy's [TSDB]"
+                + " user; OpenTSDB behind an authenticating proxy). Empty: no authentication.")
+        String username() default "";
+
+        @AttributeDefinition(name = "Password", description = "For HTTP basic authentication, with the user name"
+                + " (PuyPuy's [TSDB] pass).", type = AttributeType.PASSWORD)
+        String password() default "";
 
         @AttributeDefinition(name = "Gzip", description = "Compress request bodies (Content-Encoding: gzip).")
         boolean gzip() default false;
@@ -78,16 +92,24 @@ public final class OpenTsdbSink implements Sink {
     private final LongAdder written = new LongAdder();
     private final RateLimitedLog refusedLog = new RateLimitedLog(10_000, LOG::warn);
 
+    /** @param cm where the password is read: DS never sees it (see {@link Secrets}) */
     @Activate
-    public OpenTsdbSink(Config config) {
-        URI base = HttpSinkClient.baseUrl(config.url(), null);
+    public OpenTsdbSink(Config config, Map<String, Object> props, @Reference(name = "configurationAdmin") ConfigurationAdmin cm) {
+        this(config, Secrets.of(cm, props));
+    }
+
+    OpenTsdbSink(Config config, Secrets secrets) {
+        URI base = HttpSinkClient.baseUrl(config.url(), "username/password");
+        String user = config.username() == null ? "" : config.username();
+        String authorization = HttpSinkClient.basicAuthorization("username", user, secrets.get("password"));
         details = config.details();
         long timeoutMillis = Units.positiveDurationMillis("timeout", config.timeout());
         defaultTags = TagsProperty.parseOrHost("defaultTags", config.defaultTags(), OpenTsdbNames::sanitize);
         endpoint = HttpSinkClient.endpoint(base, "/api/put?" + (details ? "details" : "summary"));
-        http = new HttpSinkClient("OpenTSDB", endpoint, "application/json", timeoutMillis, config.gzip(), null);
+        http = new HttpSinkClient("OpenTSDB", endpoint, "application/json", timeoutMillis, config.gzip(), authorization);
         nonFinite = SkippedSamples.nonFinite("OpenTSDB sink " + endpoint, "OpenTSDB", LOG::info);
-        LOG.info("OpenTSDB sink to {} (default tags {}, gzip {})", endpoint, defaultTags, config.gzip());
+        LOG.info("OpenTSDB sink to {} (default tags {}, gzip {}, {})", endpoint, defaultTags, config.gzip(),
+                authorization == null ? "no authentication" : "basic authentication as " + user);
     }
 
     @Override
@@ -142,7 +164,8 @@ public final class OpenTsdbSink implements Sink {
             return;
         }
         http.renew();
-        throw new IOException("OpenTSDB at " + endpoint + " answered " + status + ": " + HttpSinkClient.abbreviate(r.body()));
+        throw new IOException("OpenTSDB at " + endpoint + " answered " + status
+                + (status == 401 || status == 403 ? " (check username and password)" : "") + ": " + HttpSinkClient.abbreviate(r.body()));
     }
 
     private void refused(long failed, int points, Object errors) {

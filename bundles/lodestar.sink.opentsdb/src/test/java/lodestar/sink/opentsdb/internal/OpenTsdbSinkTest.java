@@ -18,6 +18,7 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.support.config.Hosts;
+import lodestar.support.secrets.Secrets;
 import lodestar.testkit.Configs;
 import lodestar.testkit.servers.ApiServer;
 import lodestar.testkit.servers.ApiServer.Point;
@@ -46,7 +47,7 @@ class OpenTsdbSinkTest extends ApiServerSinkKit<OpenTsdbSink> {
 
     @Override
     protected OpenTsdbSink activate(Map<String, Object> props) {
-        return new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props));
+        return new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, props), Secrets.of(props));
     }
 
     @Override
@@ -161,12 +162,33 @@ class OpenTsdbSinkTest extends ApiServerSinkKit<OpenTsdbSink> {
 
     @Test
     void badConfigurationNamesTheProperty() {
-        new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, Map.of())).deactivate();
+        new OpenTsdbSink(Configs.of(OpenTsdbSink.Config.class, Map.of()), Secrets.of(Map.of())).deactivate();
         assertRejected("url", "url", "ftp://x");
         assertRejected("url", "url", "127.0.0.1:4242");
         assertRejected("url", "url", "http://x:4242/?q=1");
         assertRejected("timeout", "timeout", "0s");
         assertRejected("defaultTags", "defaultTags", new String[] {"host"});
         assertRejected("defaultTags", "defaultTags", new String[] {"=x"});
+    }
+
+    @Test
+    void basicAuthAsPuyPuysTsdbUserAndPass() throws Exception {
+        try {
+            server.requireAuth("puypuy", "s3cret:é");
+            sink(Map.of("username", "puypuy", "password", "s3cret:é")).write(List.of(at("auth", Tags.EMPTY, 1)));
+            assertEquals(1, server.await(prefix + ".auth", 1).size());
+            OpenTsdbSink wrong = sink(Map.of("username", "puypuy", "password", "nope"));
+            IOException e = assertThrows(IOException.class, () -> wrong.write(List.of(at("auth2", Tags.EMPTY, 2))));
+            assertTrue(e.getMessage().contains("401") && e.getMessage().contains("check username and password"),
+                    e.getMessage());
+            OpenTsdbSink none = sink(Map.of());
+            assertThrows(IOException.class, () -> none.write(List.of(at("auth3", Tags.EMPTY, 3))));
+            assertTrue(server.points(p -> p.name().startsWith(prefix + ".auth")).size() == 1);
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> sink(Map.of("password", "x")));
+            assertTrue(bad.getMessage().startsWith("username"), bad.getMessage());
+        } finally {
+            server.requireAuth(null, null);
+        }
     }
 }

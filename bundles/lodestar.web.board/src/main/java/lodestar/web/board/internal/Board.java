@@ -20,6 +20,7 @@ import lodestar.api.Check;
 import lodestar.api.CheckResult;
 import lodestar.api.ComponentStatus;
 import lodestar.api.State;
+import lodestar.support.config.CheckNames;
 import lodestar.support.json.Json;
 
 /**
@@ -285,10 +286,11 @@ final class Board {
         if (!c.series().isEmpty()) {
             return link(c.series());
         }
+        // the series carry the check's name made metric-safe (a display name may be "Is True?": check.Is_True.*)
         if (c.link().equals("lodestar.beacon.http")) {
-            return link("check." + name + ".*_ms");
+            return link("check." + CheckNames.metricName(name, false) + ".*_ms");
         }
-        return link("check." + name + ".*");
+        return link("check." + CheckNames.metricName(name, true) + ".*");
     }
 
     /** {@code /explore#target=<url-encoded glob>&range=1h}, the explorer's shareable fragment. */

@@ -54,6 +54,18 @@ class BoardTest {
     }
 
     @Test
+    void aDisplayNameOfWordsKeepsItsWordsOnTheTileAndLinksToTheSanitizedSeries() {
+        Board b = board();
+        FakeCheck pharos = new FakeCheck();
+        b.addCheck(1, pharos, Map.of("name", "Is True?"), 0);
+        b.pollChecks(100);
+        pharos.set("Is True?", CheckStatus.OK, "exit code 0", 0, 1000, 1000);
+        Tile t = b.pollChecks(1100).updated().get(0);
+        assertEquals("Is True?", t.name());
+        assertEquals("/explore#target=check.Is_True.*&range=1h", t.link());
+    }
+
+    @Test
     void aNewResultIsATileUpdateAndAShortRedStaysInTheStrip() {
         Board b = board();
         FakeCheck disk = new FakeCheck();
