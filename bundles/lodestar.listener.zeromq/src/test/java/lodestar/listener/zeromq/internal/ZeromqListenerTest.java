@@ -58,20 +58,34 @@ class ZeromqListenerTest {
         return l.status().counters().get(name);
     }
 
+    private final Map<ZMQ.Socket, String> endpoints = new java.util.HashMap<>();
+
     private ZMQ.Socket publisher(ZeromqListener l) {
         ZMQ.Socket pub = peers.createSocket(SocketType.PUB);
-        pub.connect("tcp://127.0.0.1:" + l.lowerPort());
+        String endpoint = "tcp://127.0.0.1:" + l.lowerPort();
+        pub.connect(endpoint);
+        endpoints.put(pub, endpoint);
         return pub;
     }
 
-    /** ZeroMQ's slow joiner: a PUB drops what it sends before the connection is up; send a marker until it arrives. */
+    /**
+     * ZeroMQ's slow joiner: a PUB drops what it sends before the connection is up; send a marker until it arrives.
+     * A JeroMQ PUB that connects to a bound SUB (Zibrato's topology) now and then never receives the SUB's
+     * subscription (about 1 run in 5 of this class under load: the broker saw 0 packets for 30 s); a new connection
+     * gets it. Until that is understood (closing note of issue 13; cf. libzmq#2267) the publisher here reconnects
+     * after 3 s without an arrival, and the README of this bundle says what a publisher meets.
+     */
     private void joined(ZMQ.Socket pub, BooleanSupplier arrived, String marker) throws InterruptedException {
-        // generous: twice in ~15 runs on a loaded 2-core machine (CI beside three builds) no marker arrived within 10 s;
-        // not reproduced unloaded (9 runs) nor with two CPU burners (6 runs); cause not established (see the closing note)
         long end = System.nanoTime() + 30_000_000_000L;
+        long reconnect = System.nanoTime() + 3_000_000_000L;
         while (!arrived.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("never connected in 30 s");
+            }
+            if (System.nanoTime() > reconnect && endpoints.containsKey(pub)) {
+                pub.disconnect(endpoints.get(pub));
+                pub.connect(endpoints.get(pub));
+                reconnect = System.nanoTime() + 3_000_000_000L;
             }
             pub.send(marker);
             Thread.sleep(20);
@@ -131,7 +145,12 @@ class ZeromqListenerTest {
         ZeromqListener broker = start("port", 0);
         ZeromqListener worker = start("connect", new String[] {"tcp://127.0.0.1:" + broker.upperPort()}, "levels", new String[] {"info,critical"});
         ZMQ.Socket pub = publisher(broker);
-        joined(pub, () -> counter(worker, "packets") > 0, "critical|Gauge|warmup|1");
+        try {
+            joined(pub, () -> counter(worker, "packets") > 0, "critical|Gauge|warmup|1");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": broker packets " + counter(broker, "packets") + ", forwarded "
+                    + broker.status().counters() + ", worker " + worker.status().counters(), e);
+        }
         pub.send("info|Counter|jobs|2|1764930000|w1");
         pub.send("debug|Counter|jobs|7|1764930000|w1");
         pub.send("information|Counter|jobs|9|1764930000|w1");
