@@ -147,10 +147,17 @@ public final class ConfigurationFailures {
             } else if (!s.failure.reason().equals(f.reason())) {
                 s.seen(f, c);
                 report(f);
-            } else if (!s.values.equals(Values.of(c.properties)) && s.trace.equals(c.failure)) {
-                // changed, and SCR has not tried it again (it keeps the same failure)
+            } else if (!s.values.equals(Values.of(c.properties))) {
+                // changed. SCR makes a component without @Modified again itself, and its failure then is the new
+                // values'. A component with @Modified it does not try again, but its failure may have been renewed
+                // meanwhile with the old values by anyone asking for the service (the start-up summary does): a new
+                // trace does not say the new values were tried, so restart it (at worst once more than needed)
+                if (s.trace.equals(c.failure) || (c.description != null && c.description.modified != null)) {
+                    restart.add(c.description);
+                }
                 s.seen(f, c);
-                restart.add(c.description);
+            } else if (!s.trace.equals(c.failure)) {
+                s.seen(f, c); // tried again with the same values, failed the same way
             }
         }
         for (ComponentDescriptionDTO d : restart) {

@@ -149,6 +149,42 @@ class ConfigurationFailuresTest {
     }
 
     @Test
+    void aFailureRenewedWithTheOldValuesBeforeTheFixStillRestartsAComponentWithModified() {
+        // the start-up summary asks for every Monitored service: SCR tries the failed configuration again with its
+        // old values (a new trace), and only then is the file fixed
+        List<ComponentConfigurationDTO> now = new ArrayList<>();
+        List<String> calls = new ArrayList<>();
+        ConfigurationFailures failures = new ConfigurationFailures(scr(now, calls), part -> () -> { }, false);
+        now.add(config("lodestar.listener.statsd", ComponentConfigurationDTO.FAILED_ACTIVATION, portFailure(), BAD_STATSD));
+        now.get(0).description.modified = "modified";
+        failures.scan();
+        Map<String, Object> fixed = new HashMap<>(BAD_STATSD);
+        fixed.put("port", 0);
+        ComponentConfigurationDTO renewed = config("lodestar.listener.statsd", ComponentConfigurationDTO.FAILED_ACTIVATION,
+                trace(new IllegalArgumentException("port: must be between 0 and 65535, got 70000")), fixed);
+        renewed.description = now.get(0).description;
+        now.set(0, renewed);
+        failures.scan();
+        assertEquals(List.of("disable lodestar.listener.statsd", "enable lodestar.listener.statsd"), calls);
+
+        // renewed with the same values, then fixed: a scan between the two, as in the e2e test
+        calls.clear();
+        ConfigurationFailures second = new ConfigurationFailures(scr(now, calls), part -> () -> { }, false);
+        now.set(0, config("lodestar.listener.statsd", ComponentConfigurationDTO.FAILED_ACTIVATION, portFailure(), BAD_STATSD));
+        second.scan();
+        ComponentConfigurationDTO again = config("lodestar.listener.statsd", ComponentConfigurationDTO.FAILED_ACTIVATION,
+                trace(new IllegalStateException("port: must be between 0 and 65535, got 70000")), BAD_STATSD);
+        now.set(0, again);
+        second.scan();
+        assertTrue(calls.isEmpty(), "same values tried again: nothing to restart " + calls);
+        ComponentConfigurationDTO stale = config("lodestar.listener.statsd", ComponentConfigurationDTO.FAILED_ACTIVATION, again.failure, fixed);
+        stale.description = again.description;
+        now.set(0, stale);
+        second.scan();
+        assertEquals(List.of("disable lodestar.listener.statsd", "enable lodestar.listener.statsd"), calls);
+    }
+
+    @Test
     void aScanThatFailsDoesNotStopTheNext() {
         List<ComponentConfigurationDTO> now = new ArrayList<>();
         boolean[] broken = {true};
