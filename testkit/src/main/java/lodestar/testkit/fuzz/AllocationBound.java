@@ -1,6 +1,7 @@
 package lodestar.testkit.fuzz;
 
 import java.lang.management.ManagementFactory;
+import java.util.function.Supplier;
 
 /**
  * The check behind "no allocation sized by a length field before that length is checked against the bytes
@@ -40,52 +41,54 @@ public final class AllocationBound {
     }
 
     /**
-     * Runs one decoding of an input of {@code inputLength} bytes (again when it went over the budget) and fails
-     * when it allocated past the budget both times. Exceptions of the decoding pass through unchanged (the target
-     * decides which are allowed).
+     * Decodes an input of {@code inputLength} bytes with a decoder {@code fresh} makes (not measured: a decoder's
+     * own tables are not what is checked) and fails when the decoding allocated past the budget twice, on two
+     * fresh decoders. Exceptions of the decoding pass through unchanged (the target decides which are allowed).
      *
-     * @return what the (first) decoding returned
+     * @return the decoder of the first decoding, to check its counters and output
      */
-    public <T, E extends Throwable> T check(int inputLength, Decoding<T, E> decoding) throws E {
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        T result;
-        try {
-            result = decoding.run();
-        } finally {
-            long used = THREADS.getCurrentThreadAllocatedBytes() - before;
-            if (used > budget(inputLength)) {
-                long again = THREADS.getCurrentThreadAllocatedBytes();
-                try {
-                    decoding.run();
-                } catch (Throwable e) {
-                    // the first run's outcome is the one reported
-                }
-                long usedAgain = THREADS.getCurrentThreadAllocatedBytes() - again;
-                if (usedAgain > budget(inputLength)) {
-                    throw new AssertionError(what + " allocated " + usedAgain + " bytes (" + used + " the first time) for an"
-                            + " input of " + inputLength + " bytes (budget " + budget(inputLength)
-                            + "): something sized by the input's own numbers, not by its size");
-                }
+    @SuppressWarnings("unchecked")
+    public <S, E extends Throwable> S check(int inputLength, Supplier<S> fresh, Use<S, E> decode) throws E {
+        S first = fresh.get();
+        Throwable[] thrown = new Throwable[1];
+        long used = measure(first, decode, thrown);
+        if (used > budget(inputLength)) {
+            // checked whether or not the decoding refused the input: allocating first and refusing after is the bug
+            long again = measure(fresh.get(), decode, new Throwable[1]);
+            if (again > budget(inputLength)) {
+                throw new AssertionError(what + " allocated " + again + " bytes (" + used + " the first time) for an"
+                        + " input of " + inputLength + " bytes (budget " + budget(inputLength)
+                        + "): something sized by the input's own numbers, not by its size", thrown[0]);
             }
         }
-        return result;
+        if (thrown[0] != null) {
+            throw (E) thrown[0];
+        }
+        return first;
     }
 
-    /** Like {@link #check(int, Decoding)} for a decoding without a result. */
+    /** Like {@link #check(int, Supplier, Use)} for a decoding without a decoder (a static method). */
     public <E extends Throwable> void run(int inputLength, Step<E> step) throws E {
-        check(inputLength, () -> {
-            step.run();
-            return null;
-        });
+        check(inputLength, () -> null, x -> step.run());
     }
 
-    /** One decoding, with a result. */
+    private static <S, E extends Throwable> long measure(S decoder, Use<S, E> decode, Throwable[] thrown) {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        try {
+            decode.accept(decoder);
+        } catch (Throwable e) {
+            thrown[0] = e;
+        }
+        return THREADS.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    /** One decoding with a decoder. */
     @FunctionalInterface
-    public interface Decoding<T, E extends Throwable> {
-        T run() throws E;
+    public interface Use<S, E extends Throwable> {
+        void accept(S decoder) throws E;
     }
 
-    /** One decoding, without a result. */
+    /** One decoding, without a decoder. */
     @FunctionalInterface
     public interface Step<E extends Throwable> {
         void run() throws E;

@@ -17,15 +17,28 @@ public final class Rejections {
      * @throws AssertionError when the decoding threw anything else (with it as the cause)
      */
     public static <X extends Exception> X only(Class<X> declared, AllocationBound.Step<? extends Exception> decoding) {
+        return declared.cast(anyOf(decoding, declared));
+    }
+
+    /**
+     * Runs a decoding that may refuse its input with one of several declared exceptions.
+     *
+     * @return the rejection, or null when the input was taken
+     * @throws AssertionError when the decoding threw anything else (with it as the cause)
+     */
+    @SafeVarargs
+    public static Exception anyOf(AllocationBound.Step<? extends Exception> decoding, Class<? extends Exception>... declared) {
         try {
             decoding.run();
             return null;
         } catch (Exception e) {
-            if (declared.isInstance(e)) {
-                return declared.cast(e);
+            for (Class<? extends Exception> d : declared) {
+                if (d.isInstance(e)) {
+                    return e;
+                }
             }
-            throw new AssertionError("threw " + e.getClass().getName() + " where only " + declared.getSimpleName()
-                    + " is declared: " + e.getMessage(), e);
+            throw new AssertionError("threw " + e.getClass().getName() + " where only "
+                    + java.util.Arrays.stream(declared).map(Class::getSimpleName).toList() + " is declared: " + e.getMessage(), e);
         }
     }
 

@@ -68,11 +68,7 @@ class StatsdFuzzTest {
      */
     @FuzzTest(maxDuration = "20s")
     void datagram(byte[] data) {
-        Aggregator a = ALLOC.check(data.length, () -> {
-            Aggregator x = aggregator(UDP);
-            x.packet(data, 0, data.length);
-            return x;
-        });
+        Aggregator a = ALLOC.check(data.length, () -> aggregator(UDP), x -> x.packet(data, 0, data.length));
         Rejections.counted("metrics_received", 0, a.metricsReceived, lines(data, data.length));
         Rejections.check(a.badLines <= a.metricsReceived * 64L, "more bad values than a line can hold");
 
