@@ -29,7 +29,6 @@ import lodestar.api.Histogram;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.bench.Args;
 import lodestar.core.internal.PipelineComponent;
 import lodestar.store.internal.StoreComponent;
 import lodestar.testkit.Configs;
@@ -45,7 +44,14 @@ import org.osgi.framework.BundleContext;
 public final class OtlpBench {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = Args.parse(args);
+        Map<String, String> a = new java.util.HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("arguments are name=value: " + arg);
+            }
+            a.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
         int requests = Integer.parseInt(a.getOrDefault("requests", "2000"));
         int points = Integer.parseInt(a.getOrDefault("points", "1000"));
         int senders = Integer.parseInt(a.getOrDefault("senders", "2"));
@@ -134,11 +140,12 @@ public final class OtlpBench {
         }
         long took = System.nanoTime() - start;
         long dropped = counter(pipeline, "dropped");
+        long written = counter(pipeline, "written");
         listener.deactivate();
         Method deact = PipelineComponent.class.getDeclaredMethod("deactivate");
         deact.setAccessible(true);
         deact.invoke(pipeline);
-        if (dropped != 0 || counter(pipeline, "written") != expected) {
+        if (dropped != 0 || written != expected) {
             throw new IllegalStateException(dropped + " samples dropped: the measurement is void");
         }
         System.out.printf("  %,d samples written to the store, 0 dropped, %,d requests answered 503 and retried%n", expected, retries.get());
