@@ -1,5 +1,6 @@
 package lodestar.sink.prometheus.internal;
 
+import lodestar.support.prometheus.PrometheusNames;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Locale;

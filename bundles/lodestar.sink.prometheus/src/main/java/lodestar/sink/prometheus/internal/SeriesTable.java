@@ -1,5 +1,6 @@
 package lodestar.sink.prometheus.internal;
 
+import lodestar.support.prometheus.PrometheusNames;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
