@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -67,6 +68,7 @@ public final class HttpSinkClient implements AutoCloseable {
     private final Duration timeout;
     private final boolean gzip;
     private final String authorization;
+    private final Map<String, String> headers;
     private volatile HttpClient client;
     private volatile long renewedAt = System.nanoTime() - RENEW_AT_MOST_EVERY_NANOS - 1;
 
@@ -81,6 +83,17 @@ public final class HttpSinkClient implements AutoCloseable {
      */
     public HttpSinkClient(String backend, URI endpoint, String contentType, long timeoutMillis, boolean gzip,
             String authorization) {
+        this(backend, endpoint, contentType, timeoutMillis, gzip, authorization, Map.of());
+    }
+
+    /**
+     * As {@link #HttpSinkClient(String, URI, String, long, boolean, String)}, sending {@code headers} with every
+     * request too (remote write's {@code Content-Encoding: snappy} and protocol version: a body the sink encoded
+     * itself).
+     */
+    public HttpSinkClient(String backend, URI endpoint, String contentType, long timeoutMillis, boolean gzip,
+            String authorization, Map<String, String> headers) {
+        this.headers = Map.copyOf(headers);
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeout: must be a positive duration, got " + timeoutMillis + "ms");
         }
@@ -190,6 +203,7 @@ public final class HttpSinkClient implements AutoCloseable {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        headers.forEach(request::header);
         if (gzip) {
             request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body, offset, length)));
         } else {

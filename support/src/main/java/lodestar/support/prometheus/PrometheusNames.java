@@ -20,6 +20,15 @@ public final class PrometheusNames {
     }
 
     /**
+     * The name Prometheus sees for a Lodestar series: {@link #metricName}, and a counter's ending in {@code _total}
+     * (Prometheus's convention; the scrape endpoint and the remote-write sink name alike).
+     */
+    public static String sampleName(String name, boolean counter) {
+        String n = metricName(name);
+        return counter && !n.endsWith("_total") ? n + "_total" : n;
+    }
+
+    /**
      * A label name: like {@link #metricName} without colons, and a leading {@code __} (reserved for
      * Prometheus's own labels) shortened to one {@code _}.
      */

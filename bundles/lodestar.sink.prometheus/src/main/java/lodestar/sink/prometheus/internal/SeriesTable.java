@@ -78,8 +78,7 @@ final class SeriesTable {
 
     /** The sample name Prometheus will see: sanitized, and a counter's ending in {@code _total}. */
     static String sampleName(String name, Type type) {
-        String n = PrometheusNames.metricName(name);
-        return type == Type.COUNTER && !n.endsWith("_total") ? n + "_total" : n;
+        return PrometheusNames.sampleName(name, type == Type.COUNTER);
     }
 
     /** The rendered label set, {@code {a="1",b="2"}} in key order, or "" without tags. */
