@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import lodestar.api.Histogram;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
@@ -29,11 +30,14 @@ final class SeriesTable {
 
     /** Prometheus's metric types we expose. */
     enum Type {
-        COUNTER, GAUGE
+        COUNTER, GAUGE, HISTOGRAM, SUMMARY
     }
 
     /** One series' latest point; {@code touched} is when it was written, on the table's clock. */
-    record Point(double value, long timestamp, long touched) {
+    record Point(double value, long timestamp, long touched, Histogram histogram) {
+        Point(double value, long timestamp, long touched) {
+            this(value, timestamp, touched, null);
+        }
     }
 
     /** One metric family: its name as the samples carry it, its type, its series by rendered labels. */
@@ -76,9 +80,19 @@ final class SeriesTable {
         return kind == Kind.COUNTER ? Type.COUNTER : Type.GAUGE;
     }
 
+    /** A sample's type: its kind's, or HISTOGRAM / SUMMARY for a distribution (see README, "Histograms"). */
+    static Type type(Sample s) {
+        Histogram h = s.histogram();
+        if (h == null) {
+            return type(s.kind());
+        }
+        return h.layout() == Histogram.Layout.SUMMARY ? Type.SUMMARY : Type.HISTOGRAM;
+    }
+
     /** The sample name Prometheus will see: sanitized, and a counter's ending in {@code _total}. */
     static String sampleName(String name, Type type) {
-        return PrometheusNames.sampleName(name, type == Type.COUNTER);
+        return type == Type.HISTOGRAM || type == Type.SUMMARY ? PrometheusNames.metricName(name)
+                : PrometheusNames.sampleName(name, type == Type.COUNTER);
     }
 
     /** The rendered label set, {@code {a="1",b="2"}} in key order, or "" without tags. */
@@ -111,7 +125,7 @@ final class SeriesTable {
     void update(List<Sample> batch) {
         long now = clock.getAsLong();
         for (Sample s : batch) {
-            Type type = type(s.kind());
+            Type type = type(s);
             String name = sampleName(s.name(), type);
             Family f = families.get(name);
             if (f == null || f.type != type) {
@@ -127,7 +141,7 @@ final class SeriesTable {
                 families.put(name, f);
             }
             String labels = labels(s.tags());
-            Point p = new Point(s.value(), s.timestamp(), now);
+            Point p = new Point(s.value(), s.timestamp(), now, s.histogram());
             if (f.series.put(labels, p) == null && size.incrementAndGet() > maxSeries) {
                 f.series.remove(labels, p);
                 size.decrementAndGet();

@@ -61,6 +61,46 @@ class ExpositionTest {
     }
 
     @Test
+    void histogramsAndSummariesAreServedAsPrometheusTypes() throws Exception {
+        SeriesTable t = new SeriesTable(300_000, 100, now::get);
+        long ts = 1700000000123L;
+        t.update(List.of(
+                Sample.histogram("db.latency", Tags.of("db", "main"), lodestar.api.Histogram.explicit(
+                        lodestar.api.Histogram.Temporality.CUMULATIVE, 0, 6, 4.5, Double.NaN, Double.NaN,
+                        new double[] {0.1, 1}, new long[] {1, 3, 2}), ts),
+                Sample.histogram("gc.pause", Tags.EMPTY, lodestar.api.Histogram.summary(0, 10, 20, new double[] {0.5, 0.99},
+                        new double[] {1.5, 3}), ts),
+                // scale 0 (base 2): negative bucket 1 = [-4, -2), zero bucket, positive buckets 0 = (1, 2], 1 = (2, 4]
+                Sample.histogram("rpc.seconds", Tags.EMPTY, lodestar.api.Histogram.exponential(
+                        lodestar.api.Histogram.Temporality.CUMULATIVE, 0, 7, 9, Double.NaN, Double.NaN, 0, 0.5, 1, 0,
+                        new long[] {2, 3}, 1, new long[] {1}), ts)));
+        assertEquals("""
+                # TYPE db_latency histogram
+                db_latency_bucket{db="main",le="0.1"} 1
+                db_latency_bucket{db="main",le="1"} 4
+                db_latency_bucket{db="main",le="+Inf"} 6
+                db_latency_sum{db="main"} 4.5
+                db_latency_count{db="main"} 6
+                # TYPE gc_pause summary
+                gc_pause{quantile="0.5"} 1.5
+                gc_pause{quantile="0.99"} 3
+                gc_pause_sum 20
+                gc_pause_count 10
+                # TYPE rpc_seconds histogram
+                rpc_seconds_bucket{le="-2"} 1
+                rpc_seconds_bucket{le="0.5"} 2
+                rpc_seconds_bucket{le="2"} 4
+                rpc_seconds_bucket{le="4"} 7
+                rpc_seconds_bucket{le="+Inf"} 7
+                rpc_seconds_sum 9
+                rpc_seconds_count 7
+                """, render(t, Format.TEXT, false));
+        String om = render(t, Format.OPENMETRICS, false);
+        assertTrue(om.contains("db_latency_bucket{db=\"main\",le=\"1.0\"} 4\n"), om);
+        assertTrue(om.contains("gc_pause{quantile=\"0.5\"} 1.5\n"), om);
+    }
+
+    @Test
     void textFormat() throws Exception {
         SeriesTable t = new SeriesTable(300_000, 100, now::get);
         t.update(List.of(s("system.cpu.user", Tags.of("host", "a", "dc", "x\"y"), 12.5, Kind.GAUGE),
