@@ -21,11 +21,14 @@ public final class PrometheusNames {
 
     /**
      * The name Prometheus sees for a Lodestar series: {@link #metricName}, and a counter's ending in {@code _total}
-     * (Prometheus's convention; the scrape endpoint and the remote-write sink name alike).
+     * (Prometheus's convention; the scrape endpoint and the remote-write sink name alike) unless it ends so
+     * already, or in {@code _bucket}, {@code _count} or {@code _sum}: the series of a classic histogram or summary,
+     * counters that Prometheus names without {@code _total} (they arrive so from the remote-write listener).
      */
     public static String sampleName(String name, boolean counter) {
         String n = metricName(name);
-        return counter && !n.endsWith("_total") ? n + "_total" : n;
+        return counter && !n.endsWith("_total") && !n.endsWith("_bucket") && !n.endsWith("_count") && !n.endsWith("_sum")
+                ? n + "_total" : n;
     }
 
     /**

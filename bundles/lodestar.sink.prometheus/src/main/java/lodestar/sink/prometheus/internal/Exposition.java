@@ -80,8 +80,11 @@ final class Exposition {
             for (Map.Entry<String, SeriesTable.Point> e : f.series.entrySet()) {
                 if (!header) {
                     // 0.0.4 names the family as its samples (x_total for a counter), OpenMetrics without _total
+                    // a counter named like a histogram's series (x_bucket, x_count, x_sum: they come so from remote
+                    // write) has no _total: OpenMetrics would refuse it as a counter, so it is 'unknown' there
+                    boolean plain = om && f.type == SeriesTable.Type.COUNTER && !f.sampleName.endsWith("_total");
                     b.append("# TYPE ").append(om ? f.familyName() : f.sampleName).append(' ')
-                            .append(f.type.name().toLowerCase(Locale.ROOT)).append('\n');
+                            .append(plain ? "unknown" : f.type.name().toLowerCase(Locale.ROOT)).append('\n');
                     header = true;
                 }
                 SeriesTable.Point p = e.getValue();

@@ -53,7 +53,8 @@ final class SeriesTable {
 
         /** The family's name in OpenMetrics: a counter's without {@code _total}. */
         String familyName() {
-            return type == Type.COUNTER ? sampleName.substring(0, sampleName.length() - "_total".length()) : sampleName;
+            return type == Type.COUNTER && sampleName.endsWith("_total")
+                    ? sampleName.substring(0, sampleName.length() - "_total".length()) : sampleName;
         }
     }
 

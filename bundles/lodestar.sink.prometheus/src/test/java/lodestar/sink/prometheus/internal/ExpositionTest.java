@@ -95,7 +95,10 @@ class ExpositionTest {
                 rpc_seconds_sum 9
                 rpc_seconds_count 7
                 """, render(t, Format.TEXT, false));
+        t.update(List.of(s("remote.lat_bucket", Tags.of("le", "1"), 3, Kind.COUNTER)));
         String om = render(t, Format.OPENMETRICS, false);
+        assertTrue(om.contains("# TYPE remote_lat_bucket unknown\nremote_lat_bucket{le=\"1\"} 3\n"), om);
+        assertTrue(render(t, Format.TEXT, false).contains("# TYPE remote_lat_bucket counter\n"));
         assertTrue(om.contains("db_latency_bucket{db=\"main\",le=\"1.0\"} 4\n"), om);
         assertTrue(om.contains("gc_pause{quantile=\"0.5\"} 1.5\n"), om);
     }
