@@ -19,7 +19,7 @@ import lodestar.testkit.fuzz.Rejections;
  */
 class ConfigValuesFuzzTest {
 
-    private static final AllocationBound ALLOC = new AllocationBound("configuration value parser", 64 * 1024, 400);
+    private static final AllocationBound ALLOC = new AllocationBound("configuration value parser", 256 * 1024, 400);
 
     /**
      * A duration: a non-negative number of milliseconds or IllegalArgumentException naming the property, nothing

@@ -18,7 +18,7 @@ import lodestar.testkit.fuzz.Rejections;
 class ScriptOutputFuzzTest {
 
     /** samples, names and tags are made of the output */
-    private static final AllocationBound ALLOC = new AllocationBound("script output reader", 64 * 1024, 300);
+    private static final AllocationBound ALLOC = new AllocationBound("script output reader", 256 * 1024, 300);
 
     /** One run's result. */
     private static final class Run {

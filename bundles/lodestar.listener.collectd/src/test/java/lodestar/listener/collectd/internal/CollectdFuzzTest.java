@@ -36,7 +36,7 @@ class CollectdFuzzTest {
      * A decoder's buffers are made before the check; what a packet may cost: strings and series of its identity
      * parts, samples of its values (a values part of 15 bytes makes a sample of a few hundred), a log line
      */
-    private static final AllocationBound ALLOC = new AllocationBound("collectd decoder", 64 * 1024, 200);
+    private static final AllocationBound ALLOC = new AllocationBound("collectd decoder", 256 * 1024, 200);
 
     /** A good gauge no fuzzed packet before it can hide: host and plugin of its own, sent now. */
     private static byte[] canary() {

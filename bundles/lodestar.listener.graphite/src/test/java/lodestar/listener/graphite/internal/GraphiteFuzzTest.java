@@ -28,8 +28,8 @@ class GraphiteFuzzTest {
     private static final InetSocketAddress FROM = new InetSocketAddress("127.0.0.1", 2003);
 
     /** samples and their names are made of the input; a pickle's stack, memo and strings grow with its opcodes */
-    private static final AllocationBound LINES = new AllocationBound("graphite line parser", 64 * 1024, 200);
-    private static final AllocationBound PICKLE = new AllocationBound("graphite pickle reader", 64 * 1024, 400);
+    private static final AllocationBound LINES = new AllocationBound("graphite line parser", 256 * 1024, 200);
+    private static final AllocationBound PICKLE = new AllocationBound("graphite pickle reader", 256 * 1024, 400);
 
     /** A handler with what it hands on. */
     private static final class Run {

@@ -20,7 +20,7 @@ class MetricsdFuzzTest {
     private static final Settings SETTINGS = Settings.from(Configs.of(MetricsdListener.Config.class, "flushInterval", "1h"));
     private static final byte[] CANARY = new MetricsdEncoder("fuzz-canary", 65507).counter("fuzz.canary", 1).packets().get(0);
     /** names, hosts and registry entries are made of the packet; the registry's tables are made before */
-    private static final AllocationBound ALLOC = new AllocationBound("metricsd decoder", 64 * 1024, 200);
+    private static final AllocationBound ALLOC = new AllocationBound("metricsd decoder", 256 * 1024, 200);
 
     private static PacketHandler handler() {
         return new PacketHandler(SETTINGS.newRegistry(new CardinalityGuard("metricsd", SETTINGS.cardinality(), m -> { })));

@@ -32,7 +32,7 @@ class StatsdFuzzTest {
     private static final Settings TCP = EngineTest.configured("flushInterval", "10s", "maxLineLength", 64);
 
     /** keys, set members and samples are made of the input: 200 bytes per input byte covers a key per 3 bytes */
-    private static final AllocationBound ALLOC = new AllocationBound("statsd line parser", 64 * 1024, 200);
+    private static final AllocationBound ALLOC = new AllocationBound("statsd line parser", 256 * 1024, 200);
 
     private static Aggregator aggregator(Settings s) {
         return new Aggregator(s, new RateLimitedLog(60_000, m -> { }), EngineTest.guard(s));

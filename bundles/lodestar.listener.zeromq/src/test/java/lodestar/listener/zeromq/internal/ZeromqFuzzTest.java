@@ -25,7 +25,7 @@ class ZeromqFuzzTest {
             Map.of("service.pid", "lodestar.listener.zeromq~fuzz"));
     private static final byte[] CANARY = "info|Gauge|fuzz_canary_q7|42||s".getBytes(StandardCharsets.UTF_8);
     /** the message as a String, split into fields; a series when it is new */
-    private static final AllocationBound ALLOC = new AllocationBound("zeromq message parser", 64 * 1024, 64);
+    private static final AllocationBound ALLOC = new AllocationBound("zeromq message parser", 256 * 1024, 64);
 
     @AfterAll
     static void close() {
