@@ -32,7 +32,7 @@ class GraphiteFuzzTest {
     private static final AllocationBound PICKLE = new AllocationBound("graphite pickle reader", 256 * 1024, 400);
 
     /** A handler with what it hands on. */
-    private static final class Run {
+    private static class Run {
         final Stats stats = new Stats();
         final List<Sample> out = new ArrayList<>();
         final Handler handler = new Handler(stats, out::addAll, () -> MAX_LINE);
@@ -131,13 +131,17 @@ class GraphiteFuzzTest {
             messages++;
             p += 4 + (int) n;
         }
-        Run r = new Run();
-        Connection.Pickles conn = new Connection.Pickles("fuzzer", MAX_MESSAGE, StandaloneInputBuffers.of(1 << 20), r.handler, r.stats);
-        boolean[] open = {true};
-        PICKLE.run(stream.length, () -> feed(stream, cuts, b -> open[0] = open[0] && conn.read(b)));
+        PickleRun r = PICKLE.check(stream.length, PickleRun::new, x -> feed(stream, cuts, b -> x.open = x.open && x.conn.read(b)));
+        boolean open = r.open;
         Rejections.counted("pickle messages", 0, r.stats.pickleMessages.sum(), messages);
         Rejections.counted("oversize messages", 0, r.stats.oversizeMessages.sum(), oversize ? 1 : 0);
-        Rejections.check(open[0] == !oversize, oversize ? "an oversize length left the connection open" : "the connection was closed");
+        Rejections.check(open == !oversize, oversize ? "an oversize length left the connection open" : "the connection was closed");
+    }
+
+    /** A pickle connection with its handler. */
+    private static final class PickleRun extends Run {
+        final Connection.Pickles conn = new Connection.Pickles("fuzzer", MAX_MESSAGE, StandaloneInputBuffers.of(1 << 20), handler, stats);
+        boolean open = true;
     }
 
     private static int[] cuts(FuzzedDataProvider in) {
