@@ -2,7 +2,6 @@ package lodestar.support.filter;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Include/exclude metric-name globs, used the same way everywhere (a sink's {@code include} and
@@ -11,24 +10,34 @@ import java.util.regex.Pattern;
  * literally. A name passes when it matches some include glob (or there is none) and no exclude glob.
  * Each entry may hold several globs separated by commas, since a plain {@code .cfg} file gives one
  * string. Immutable and thread-safe.
+ *
+ * <p>Matched without regular expressions: a glob is run as a small automaton over the name's characters, so
+ * a hostile one ({@code *a*a*a*a*a*a*a*a*a*a*a*a*b} against a long name, which a store query can send) costs at
+ * most (name length x glob length) steps. As regular expressions these globs backtracked exponentially: that
+ * glob against 60 a's ran for minutes (found writing the glob fuzz target, ConfigValuesFuzzTest#glob).
  */
 public final class NameFilter {
 
     /** Passes every name. */
     public static final NameFilter ALL = new NameFilter(null, null);
 
-    private final Pattern include;
-    private final Pattern exclude;
+    /** glob tokens: a code point (>= 0) or one of these */
+    private static final int ONE = -1;
+    private static final int STAR = -2;
+    private static final int DOUBLE_STAR = -3;
 
-    private NameFilter(Pattern include, Pattern exclude) {
+    private final int[][] include;
+    private final int[][] exclude;
+
+    private NameFilter(int[][] include, int[][] exclude) {
         this.include = include;
         this.exclude = exclude;
     }
 
     /** A filter from include and exclude globs; null or empty arrays mean none. */
     public static NameFilter of(String[] include, String[] exclude) {
-        Pattern in = compile(include);
-        Pattern ex = compile(exclude);
+        int[][] in = compile(include);
+        int[][] ex = compile(exclude);
         return in == null && ex == null ? ALL : new NameFilter(in, ex);
     }
 
@@ -37,13 +46,12 @@ public final class NameFilter {
      * tag value); a null or blank glob passes all.
      */
     public static NameFilter glob(String glob) {
-        return glob == null || glob.isBlank() ? ALL : new NameFilter(Pattern.compile(toRegex(glob.trim()), Pattern.DOTALL), null);
+        return glob == null || glob.isBlank() ? ALL : new NameFilter(new int[][] {tokens(glob.trim())}, null);
     }
 
     /** Whether {@code name} passes. */
     public boolean accepts(String name) {
-        return (include == null || include.matcher(name).matches())
-                && (exclude == null || !exclude.matcher(name).matches());
+        return (include == null || matchesAny(include, name)) && (exclude == null || !matchesAny(exclude, name));
     }
 
     /** True when every name passes, so callers can skip the check. */
@@ -51,41 +59,99 @@ public final class NameFilter {
         return include == null && exclude == null;
     }
 
-    /** One alternation of all the globs, or null when there are none. */
-    private static Pattern compile(String[] globs) {
-        List<String> parts = new ArrayList<>();
+    /** The globs of all entries, or null when there are none. */
+    private static int[][] compile(String[] globs) {
+        List<int[]> parts = new ArrayList<>();
         if (globs != null) {
             for (String entry : globs) {
                 for (String g : entry == null ? new String[0] : entry.split(",")) {
                     if (!g.isBlank()) {
-                        parts.add(toRegex(g.trim()));
+                        parts.add(tokens(g.trim()));
                     }
                 }
             }
         }
-        return parts.isEmpty() ? null : Pattern.compile(String.join("|", parts));
+        return parts.isEmpty() ? null : parts.toArray(new int[0][]);
     }
 
-    private static String toRegex(String glob) {
-        StringBuilder b = new StringBuilder("(?:");
-        int n = glob.length();
-        for (int i = 0; i < n; i++) {
-            char c = glob.charAt(i);
+    private static int[] tokens(String glob) {
+        int[] t = new int[glob.length()];
+        int n = 0;
+        for (int i = 0; i < glob.length();) {
+            int c = glob.codePointAt(i);
+            i += Character.charCount(c);
             if (c == '*') {
-                if (i + 1 < n && glob.charAt(i + 1) == '*') {
-                    b.append(".*");
+                if (i < glob.length() && glob.charAt(i) == '*') {
                     i++;
+                    c = DOUBLE_STAR;
                 } else {
-                    b.append("[^.]*");
+                    c = STAR;
+                }
+                if (n > 0 && t[n - 1] == c) {
+                    continue; // a run of stars of one kind matches what one does
                 }
             } else if (c == '?') {
-                b.append("[^.]");
-            } else if (Character.isLetterOrDigit(c) || c == '_') {
-                b.append(c);
-            } else {
-                b.append('\\').append(c);
+                c = ONE;
+            }
+            t[n++] = c;
+        }
+        return java.util.Arrays.copyOf(t, n);
+    }
+
+    private static boolean matchesAny(int[][] globs, String name) {
+        for (int[] g : globs) {
+            if (matches(g, name)) {
+                return true;
             }
         }
-        return b.append(')').toString();
+        return false;
+    }
+
+    /**
+     * Runs the glob as a nondeterministic automaton whose states are positions in the glob: {@code on[k]} when the
+     * name so far can be matched by the glob's first k tokens. One pass over the name, each step over the glob.
+     */
+    static boolean matches(int[] glob, String name) {
+        int m = glob.length;
+        boolean[] on = new boolean[m + 1];
+        boolean[] next = new boolean[m + 1];
+        on[0] = true;
+        closure(glob, on);
+        for (int i = 0; i < name.length();) {
+            int c = name.codePointAt(i);
+            i += Character.charCount(c);
+            boolean any = false;
+            java.util.Arrays.fill(next, false);
+            for (int k = 0; k < m; k++) {
+                if (!on[k]) {
+                    continue;
+                }
+                int t = glob[k];
+                if (t == DOUBLE_STAR || (t == STAR && c != '.')) {
+                    next[k] = true; // the star takes the character and stays
+                    any = true;
+                } else if (t == c || (t == ONE && c != '.')) {
+                    next[k + 1] = true;
+                    any = true;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            closure(glob, next);
+            boolean[] swap = on;
+            on = next;
+            next = swap;
+        }
+        return on[m];
+    }
+
+    /** A star may match nothing: the state after it is on whenever the state before it is. */
+    private static void closure(int[] glob, boolean[] on) {
+        for (int k = 0; k < glob.length; k++) {
+            if (on[k] && glob[k] <= STAR) {
+                on[k + 1] = true;
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -67,6 +68,7 @@ public final class HttpSinkClient implements AutoCloseable {
     private final Duration timeout;
     private final boolean gzip;
     private final String authorization;
+    private final Map<String, String> headers;
     private volatile HttpClient client;
     private volatile long renewedAt = System.nanoTime() - RENEW_AT_MOST_EVERY_NANOS - 1;
 
@@ -81,6 +83,19 @@ public final class HttpSinkClient implements AutoCloseable {
      */
     public HttpSinkClient(String backend, URI endpoint, String contentType, long timeoutMillis, boolean gzip,
             String authorization) {
+        this(backend, endpoint, contentType, timeoutMillis, gzip, authorization, Map.of());
+    }
+
+    /**
+     * As {@link #HttpSinkClient(String, URI, String, long, boolean, String)}, sending {@code headers} with every
+     * request too (remote write's {@code Content-Encoding: snappy} and protocol version: a body the sink encoded
+     * itself; an OTLP receiver's API key header).
+     *
+     * @param headers header names and values; names the JDK client sets itself (Host, Content-Length, ...) are
+     *                refused by it with an {@link IllegalArgumentException}
+     */
+    public HttpSinkClient(String backend, URI endpoint, String contentType, long timeoutMillis, boolean gzip,
+            String authorization, Map<String, String> headers) {
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeout: must be a positive duration, got " + timeoutMillis + "ms");
         }
@@ -90,6 +105,9 @@ public final class HttpSinkClient implements AutoCloseable {
         this.timeout = Duration.ofMillis(timeoutMillis);
         this.gzip = gzip;
         this.authorization = authorization;
+        this.headers = Map.copyOf(headers);
+        // a header the JDK client refuses (Host, Connection, ...) fails here, at configuration, not at the first write
+        headers.forEach((k, v) -> HttpRequest.newBuilder(endpoint).header(k, v));
         this.client = newClient();
     }
 
@@ -190,6 +208,7 @@ public final class HttpSinkClient implements AutoCloseable {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        headers.forEach(request::header);
         if (gzip) {
             request.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(body, offset, length)));
         } else {

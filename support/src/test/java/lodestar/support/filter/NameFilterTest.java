@@ -1,9 +1,14 @@
 package lodestar.support.filter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class NameFilterTest {
 
@@ -38,5 +43,67 @@ class NameFilterTest {
         assertFalse(f.accepts("app.errors"));
         assertTrue(NameFilter.of(null, new String[] {"x"}).accepts("y"));
         assertTrue(NameFilter.of(new String[0], new String[] {" "}).passesAll());
+    }
+
+    /**
+     * Found by fuzzing (ConfigValuesFuzzTest#glob): as a regular expression this glob backtracked exponentially;
+     * against 60 a's it ran for minutes, and a store query could send it. The timeout only guards against a hang.
+     */
+    @Test
+    @Timeout(30)
+    void aHostileGlobDoesNotBacktrack() {
+        assertFalse(NameFilter.glob("*a*a*a*a*a*a*a*a*a*a*a*a*b").accepts("a".repeat(60)));
+        assertFalse(NameFilter.glob("**a**a**a**a**a**a**a**a**a**a**b").accepts("a.".repeat(200)));
+        assertFalse(NameFilter.of(new String[] {"*a*a*a*a*a*a*a*a*a*a*a*a*b,x"}, null).accepts("a".repeat(60)));
+        assertTrue(NameFilter.glob("*a*a*a*a*a*a*a*a*a*a*a*a*b").accepts("a".repeat(60) + "b"));
+    }
+
+    /** The automaton matches what the regular expressions it replaced matched (the old translation, kept here). */
+    @Test
+    void matchesWhatTheRegularExpressionsMatched() {
+        Random r = new Random(7);
+        String alphabet = "ab.*?*+";
+        for (int i = 0; i < 20_000; i++) {
+            String glob = random(r, alphabet, 6);
+            String name = random(r, "ab.+", 8);
+            if (glob.isBlank()) {
+                continue;
+            }
+            boolean expected = Pattern.compile(toRegex(glob), Pattern.DOTALL).matcher(name).matches();
+            assertEquals(expected, NameFilter.glob(glob).accepts(name), () -> "glob '" + glob + "' on '" + name + "'");
+        }
+        assertTrue(NameFilter.glob("\u00e9t\u00e9.?").accepts("\u00e9t\u00e9.\ud83d\ude00"), "? is one character, a surrogate pair too");
+    }
+
+    private static String random(Random r, String alphabet, int max) {
+        StringBuilder b = new StringBuilder();
+        for (int i = r.nextInt(max + 1); i > 0; i--) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    /** NameFilter's translation to a regular expression before it matched without one. */
+    private static String toRegex(String glob) {
+        StringBuilder b = new StringBuilder("(?:");
+        int n = glob.length();
+        for (int i = 0; i < n; i++) {
+            char c = glob.charAt(i);
+            if (c == '*') {
+                if (i + 1 < n && glob.charAt(i + 1) == '*') {
+                    b.append(".*");
+                    i++;
+                } else {
+                    b.append("[^.]*");
+                }
+            } else if (c == '?') {
+                b.append("[^.]");
+            } else if (Character.isLetterOrDigit(c) || c == '_') {
+                b.append(c);
+            } else {
+                b.append('\\').append(c);
+            }
+        }
+        return b.append(')').toString();
     }
 }

@@ -30,7 +30,9 @@ import lodestar.support.config.Units;
  * comes and takes what is there.
  */
 @Component(name = PrometheusSink.PID, configurationPid = PrometheusSink.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class,
+        // histograms arrive whole and are served as Prometheus histograms and summaries (README, "Histograms")
+        property = "lodestar.sink.histograms:Boolean=true")
 @Designate(ocd = PrometheusSink.Config.class, factory = true)
 @RequireHttpWhiteboard
 public final class PrometheusSink implements Sink {

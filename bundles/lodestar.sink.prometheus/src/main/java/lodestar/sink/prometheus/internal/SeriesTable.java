@@ -1,5 +1,6 @@
 package lodestar.sink.prometheus.internal;
 
+import lodestar.support.prometheus.PrometheusNames;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import lodestar.api.Histogram;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
@@ -28,11 +30,14 @@ final class SeriesTable {
 
     /** Prometheus's metric types we expose. */
     enum Type {
-        COUNTER, GAUGE
+        COUNTER, GAUGE, HISTOGRAM, SUMMARY
     }
 
     /** One series' latest point; {@code touched} is when it was written, on the table's clock. */
-    record Point(double value, long timestamp, long touched) {
+    record Point(double value, long timestamp, long touched, Histogram histogram) {
+        Point(double value, long timestamp, long touched) {
+            this(value, timestamp, touched, null);
+        }
     }
 
     /** One metric family: its name as the samples carry it, its type, its series by rendered labels. */
@@ -48,7 +53,8 @@ final class SeriesTable {
 
         /** The family's name in OpenMetrics: a counter's without {@code _total}. */
         String familyName() {
-            return type == Type.COUNTER ? sampleName.substring(0, sampleName.length() - "_total".length()) : sampleName;
+            return type == Type.COUNTER && sampleName.endsWith("_total")
+                    ? sampleName.substring(0, sampleName.length() - "_total".length()) : sampleName;
         }
     }
 
@@ -75,10 +81,19 @@ final class SeriesTable {
         return kind == Kind.COUNTER ? Type.COUNTER : Type.GAUGE;
     }
 
+    /** A sample's type: its kind's, or HISTOGRAM / SUMMARY for a distribution (see README, "Histograms"). */
+    static Type type(Sample s) {
+        Histogram h = s.histogram();
+        if (h == null) {
+            return type(s.kind());
+        }
+        return h.layout() == Histogram.Layout.SUMMARY ? Type.SUMMARY : Type.HISTOGRAM;
+    }
+
     /** The sample name Prometheus will see: sanitized, and a counter's ending in {@code _total}. */
     static String sampleName(String name, Type type) {
-        String n = PrometheusNames.metricName(name);
-        return type == Type.COUNTER && !n.endsWith("_total") ? n + "_total" : n;
+        return type == Type.HISTOGRAM || type == Type.SUMMARY ? PrometheusNames.metricName(name)
+                : PrometheusNames.sampleName(name, type == Type.COUNTER);
     }
 
     /** The rendered label set, {@code {a="1",b="2"}} in key order, or "" without tags. */
@@ -111,7 +126,7 @@ final class SeriesTable {
     void update(List<Sample> batch) {
         long now = clock.getAsLong();
         for (Sample s : batch) {
-            Type type = type(s.kind());
+            Type type = type(s);
             String name = sampleName(s.name(), type);
             Family f = families.get(name);
             if (f == null || f.type != type) {
@@ -127,7 +142,7 @@ final class SeriesTable {
                 families.put(name, f);
             }
             String labels = labels(s.tags());
-            Point p = new Point(s.value(), s.timestamp(), now);
+            Point p = new Point(s.value(), s.timestamp(), now, s.histogram());
             if (f.series.put(labels, p) == null && size.incrementAndGet() > maxSeries) {
                 f.series.remove(labels, p);
                 size.decrementAndGet();

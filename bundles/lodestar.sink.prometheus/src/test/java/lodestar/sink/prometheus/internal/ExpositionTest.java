@@ -1,5 +1,6 @@
 package lodestar.sink.prometheus.internal;
 
+import lodestar.support.prometheus.PrometheusNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,49 @@ class ExpositionTest {
             PrometheusNames.appendValue(b, Double.parseDouble(c[0]));
             assertEquals(c[1], b.toString());
         }
+    }
+
+    @Test
+    void histogramsAndSummariesAreServedAsPrometheusTypes() throws Exception {
+        SeriesTable t = new SeriesTable(300_000, 100, now::get);
+        long ts = 1700000000123L;
+        t.update(List.of(
+                Sample.histogram("db.latency", Tags.of("db", "main"), lodestar.api.Histogram.explicit(
+                        lodestar.api.Histogram.Temporality.CUMULATIVE, 0, 6, 4.5, Double.NaN, Double.NaN,
+                        new double[] {0.1, 1}, new long[] {1, 3, 2}), ts),
+                Sample.histogram("gc.pause", Tags.EMPTY, lodestar.api.Histogram.summary(0, 10, 20, new double[] {0.5, 0.99},
+                        new double[] {1.5, 3}), ts),
+                // scale 0 (base 2): negative bucket 1 = [-4, -2), zero bucket, positive buckets 0 = (1, 2], 1 = (2, 4]
+                Sample.histogram("rpc.seconds", Tags.EMPTY, lodestar.api.Histogram.exponential(
+                        lodestar.api.Histogram.Temporality.CUMULATIVE, 0, 7, 9, Double.NaN, Double.NaN, 0, 0.5, 1, 0,
+                        new long[] {2, 3}, 1, new long[] {1}), ts)));
+        assertEquals("""
+                # TYPE db_latency histogram
+                db_latency_bucket{db="main",le="0.1"} 1
+                db_latency_bucket{db="main",le="1"} 4
+                db_latency_bucket{db="main",le="+Inf"} 6
+                db_latency_sum{db="main"} 4.5
+                db_latency_count{db="main"} 6
+                # TYPE gc_pause summary
+                gc_pause{quantile="0.5"} 1.5
+                gc_pause{quantile="0.99"} 3
+                gc_pause_sum 20
+                gc_pause_count 10
+                # TYPE rpc_seconds histogram
+                rpc_seconds_bucket{le="-2"} 1
+                rpc_seconds_bucket{le="0.5"} 2
+                rpc_seconds_bucket{le="2"} 4
+                rpc_seconds_bucket{le="4"} 7
+                rpc_seconds_bucket{le="+Inf"} 7
+                rpc_seconds_sum 9
+                rpc_seconds_count 7
+                """, render(t, Format.TEXT, false));
+        t.update(List.of(s("remote.lat_bucket", Tags.of("le", "1"), 3, Kind.COUNTER)));
+        String om = render(t, Format.OPENMETRICS, false);
+        assertTrue(om.contains("# TYPE remote_lat_bucket unknown\nremote_lat_bucket{le=\"1\"} 3\n"), om);
+        assertTrue(render(t, Format.TEXT, false).contains("# TYPE remote_lat_bucket counter\n"));
+        assertTrue(om.contains("db_latency_bucket{db=\"main\",le=\"1.0\"} 4\n"), om);
+        assertTrue(om.contains("gc_pause{quantile=\"0.5\"} 1.5\n"), om);
     }
 
     @Test

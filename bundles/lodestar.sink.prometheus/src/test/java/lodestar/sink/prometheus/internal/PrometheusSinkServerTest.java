@@ -1,5 +1,6 @@
 package lodestar.sink.prometheus.internal;
 
+import lodestar.support.prometheus.PrometheusNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +184,29 @@ class PrometheusSinkServerTest extends SinkCompatibilityKit {
             latest = points(prefix + "_g", false, 1).get(0).value();
         } while (latest != 2.5 && System.nanoTime() < deadline);
         assertEquals(2.5, latest);
+    }
+
+    @Test
+    void histogramsAndSummariesAreScrapedAsSuch() throws Exception {
+        PrometheusSink sink = sink(Map.of());
+        long now = System.currentTimeMillis();
+        sink.write(List.of(
+                Sample.histogram(prefix + ".lat", Tags.EMPTY, lodestar.api.Histogram.explicit(
+                        lodestar.api.Histogram.Temporality.CUMULATIVE, 0, 10, 4.5, Double.NaN, Double.NaN,
+                        new double[] {0.1, 1}, new long[] {5, 5, 0}), now),
+                Sample.histogram(prefix + ".exp", Tags.EMPTY, lodestar.api.Histogram.exponential(
+                        lodestar.api.Histogram.Temporality.CUMULATIVE, 0, 4, 6, Double.NaN, Double.NaN, 0, 0, 0, 0,
+                        new long[] {2, 2}, 0, new long[0]), now),
+                Sample.histogram(prefix + ".pause", Tags.EMPTY, lodestar.api.Histogram.summary(0, 3, 6,
+                        new double[] {0.5}, new double[] {2}), now)));
+        // Prometheus took the buckets as a histogram: histogram_quantile interpolates within (0.1, 1]
+        List<Stored> q = points("histogram_quantile(0.75, " + prefix + "_lat_bucket)", false, 1);
+        assertEquals(0.55, q.get(0).value(), 1e-9);
+        assertEquals(10, points(prefix + "_lat_count", false, 1).get(0).value());
+        // exponential, scale 0: buckets (1, 2] and (2, 4] with 2 each: the median is the bound between them
+        assertEquals(2, points("histogram_quantile(0.5, " + prefix + "_exp_bucket)", false, 1).get(0).value(), 1e-9);
+        assertEquals(2, points(prefix + "_pause{quantile=\"0.5\"}", false, 1).get(0).value());
+        assertEquals(6, points(prefix + "_pause_sum", false, 1).get(0).value());
     }
 
     @Test

@@ -1,11 +1,11 @@
-package lodestar.sink.prometheus.internal;
+package lodestar.support.prometheus;
 
 /**
- * Prometheus's naming rules: metric names match {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, label names
+ * Prometheus's naming rules, shared by the Prometheus scrape endpoint and the remote-write sink: metric names match {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, label names
  * {@code [a-zA-Z_][a-zA-Z0-9_]*} (names starting with {@code __} are reserved), label values are any
  * UTF-8 with {@code \}, {@code "} and line feeds escaped.
  */
-final class PrometheusNames {
+public final class PrometheusNames {
 
     private PrometheusNames() {
     }
@@ -15,15 +15,27 @@ final class PrometheusNames {
      * spaces, non-ASCII letters) becomes {@code _}, one per code point; a leading digit gets a
      * {@code _} in front.
      */
-    static String metricName(String name) {
+    public static String metricName(String name) {
         return sanitize(name, true);
+    }
+
+    /**
+     * The name Prometheus sees for a Lodestar series: {@link #metricName}, and a counter's ending in {@code _total}
+     * (Prometheus's convention; the scrape endpoint and the remote-write sink name alike) unless it ends so
+     * already, or in {@code _bucket}, {@code _count} or {@code _sum}: the series of a classic histogram or summary,
+     * counters that Prometheus names without {@code _total} (they arrive so from the remote-write listener).
+     */
+    public static String sampleName(String name, boolean counter) {
+        String n = metricName(name);
+        return counter && !n.endsWith("_total") && !n.endsWith("_bucket") && !n.endsWith("_count") && !n.endsWith("_sum")
+                ? n + "_total" : n;
     }
 
     /**
      * A label name: like {@link #metricName} without colons, and a leading {@code __} (reserved for
      * Prometheus's own labels) shortened to one {@code _}.
      */
-    static String labelName(String key) {
+    public static String labelName(String key) {
         String s = sanitize(key, false);
         int i = 0;
         while (i + 1 < s.length() && s.charAt(i) == '_' && s.charAt(i + 1) == '_') {
@@ -60,7 +72,7 @@ final class PrometheusNames {
     }
 
     /** Appends a label value escaped for both formats: {@code \\}, {@code \"}, {@code \n}. */
-    static void appendLabelValue(StringBuilder b, String v) {
+    public static void appendLabelValue(StringBuilder b, String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             switch (c) {
@@ -81,7 +93,7 @@ final class PrometheusNames {
     }
 
     /** A value as Prometheus writes it: {@code NaN}, {@code +Inf}, {@code -Inf}, else a Go-parsable float. */
-    static void appendValue(StringBuilder b, double v) {
+    public static void appendValue(StringBuilder b, double v) {
         if (Double.isNaN(v)) {
             b.append("NaN");
         } else if (v == Double.POSITIVE_INFINITY) {
