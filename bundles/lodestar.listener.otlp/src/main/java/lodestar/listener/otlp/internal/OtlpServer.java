@@ -113,6 +113,8 @@ final class OtlpServer implements AutoCloseable {
      * until the request time limit ends the slow ones.
      */
     static final int SPARE_THREADS = 8;
+    /** Most bytes of a refused request's body read and discarded so that its sender gets the answer. */
+    static final long DRAIN_LIMIT = 64L << 20;
     /** Seconds a request may take to arrive, and an answer to leave, unless the JVM was told otherwise. */
     static final String MAX_REQUEST_SECONDS = "60";
 
@@ -357,6 +359,12 @@ final class OtlpServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, boolean json, byte[] body) throws IOException {
+        // what the client is still sending is read and thrown away first (up to a bound, nothing kept): a server
+        // that answers and closes while the client still sends makes the client's TCP stack drop the answer on the
+        // reset, and the sender sees a broken connection instead of the 413 or 503 that tells it what to do
+        if (!Bodies.drain(ex.getRequestBody(), DRAIN_LIMIT)) {
+            ex.getResponseHeaders().set("Connection", "close");
+        }
         ex.getResponseHeaders().set("Content-Type", json ? JSON : PROTOBUF);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
