@@ -17,6 +17,8 @@ status_file = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as OTLP receivers answer
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.headers.get("Content-Encoding") == "gzip":

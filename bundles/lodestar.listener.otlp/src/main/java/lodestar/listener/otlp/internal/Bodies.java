@@ -53,6 +53,25 @@ final class Bodies {
     }
 
     /**
+     * Reads and discards what is left of {@code in}, at most {@code limit} bytes; nothing is kept.
+     *
+     * @return true when the stream ended within the limit
+     */
+    static boolean drain(InputStream in, long limit) {
+        byte[] skip = new byte[8192];
+        long n = 0;
+        try {
+            int r;
+            while (n <= limit && (r = in.read(skip)) >= 0) {
+                n += r;
+            }
+            return n <= limit;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * {@code gzipped} inflated, at most {@code limit} bytes of it.
      *
      * @throws java.util.zip.ZipException or {@link java.io.EOFException} when it is not (whole) gzip

@@ -56,13 +56,13 @@ public final class OtlpListener implements Monitored {
                 + " before it is read when Content-Length says so, or as soon as it passes the limit.")
         String maxBodySize() default "4MB";
 
-        @AttributeDefinition(description = "Largest body once gunzipped (a size: 16MB); inflating stops there and the"
+        @AttributeDefinition(description = "Largest body once gunzipped (a size: 8MB); inflating stops there and the"
                 + " request is answered 413, so a small gzip bomb costs no more than this.")
-        String maxDecompressedSize() default "16MB";
+        String maxDecompressedSize() default "8MB";
 
         @AttributeDefinition(description = "Requests read and decoded at once (1..256); more are answered 503 with"
                 + " Retry-After at once. With maxDecompressedSize this bounds the listener's memory.")
-        int maxConcurrentRequests() default 4;
+        int maxConcurrentRequests() default 2;
 
         @AttributeDefinition(description = "Most data points in one request; a request with more is answered 413.")
         int maxDataPoints() default 100000;

@@ -89,12 +89,13 @@ final class OtlpServer implements AutoCloseable {
         this.badLog = new RateLimitedLog(10_000, LOG::warn);
         this.busyLog = new RateLimitedLog(30_000, LOG::warn);
         apply(s);
+        limitRequestTime();
         http = HttpServer.create(new InetSocketAddress(s.socket().bind(), s.socket().port()), 64);
         AtomicInteger n = new AtomicInteger();
         // a few more threads than decoding permits, so that requests over the limit get their 503 at once. The queue
         // holds accepted exchanges (a connection each, no body read yet); a rejecting executor would make the JDK
         // server drop connections without an answer
-        int size = s.maxConcurrentRequests() + 2;
+        int size = s.maxConcurrentRequests() + SPARE_THREADS;
         threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "lodestar-otlp-" + name + "-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -104,6 +105,32 @@ final class OtlpServer implements AutoCloseable {
         http.setExecutor(threads);
         http.createContext("/", this::handle);
         http.start();
+    }
+
+    /**
+     * Threads beyond the decoding permits. The JDK server reads a request's line and headers on a pool thread, so a
+     * client that sends them slowly holds one: spare threads keep quick 503s (and other clients) going meanwhile,
+     * until the request time limit ends the slow ones.
+     */
+    static final int SPARE_THREADS = 8;
+    /** Most bytes of a refused request's body read and discarded so that its sender gets the answer. */
+    static final long DRAIN_LIMIT = 64L << 20;
+    /** Seconds a request may take to arrive, and an answer to leave, unless the JVM was told otherwise. */
+    static final String MAX_REQUEST_SECONDS = "60";
+
+    /**
+     * The JDK server waits forever for a slow request unless {@code sun.net.httpserver.maxReqTime} is set (seconds;
+     * read once per JVM, when the first server is made): set it, and {@code maxRspTime}, to 60 s unless the
+     * operator set them ({@code -Dsun.net.httpserver.maxReqTime=...}). Only the JDK's server reads them; the
+     * platform's web pages are served by Jetty.
+     */
+    private static void limitRequestTime() {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", MAX_REQUEST_SECONDS);
+        }
     }
 
     /** New settings for what arrives from now on (same socket). */
@@ -332,6 +359,12 @@ final class OtlpServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, boolean json, byte[] body) throws IOException {
+        // what the client is still sending is read and thrown away first (up to a bound, nothing kept): a server
+        // that answers and closes while the client still sends makes the client's TCP stack drop the answer on the
+        // reset, and the sender sees a broken connection instead of the 413 or 503 that tells it what to do
+        if (!Bodies.drain(ex.getRequestBody(), DRAIN_LIMIT)) {
+            ex.getResponseHeaders().set("Connection", "close");
+        }
         ex.getResponseHeaders().set("Content-Type", json ? JSON : PROTOBUF);
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {

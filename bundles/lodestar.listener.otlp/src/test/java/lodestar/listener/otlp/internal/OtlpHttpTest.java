@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPOutputStream;
@@ -53,7 +54,7 @@ class OtlpHttpTest {
 
     private HttpResponse<byte[]> post(String type, String encoding, byte[] body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener.port() + "/v1/metrics"))
-                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", type).timeout(java.time.Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (encoding != null) {
             b.header("Content-Encoding", encoding);
         }
@@ -242,6 +243,27 @@ class OtlpHttpTest {
         assertEquals(1, counter("lost"));
         pipeline.settlement = () -> CompletableFuture.completedFuture(null);
         assertEquals(200, post("application/x-protobuf", null, gauges(1).toByteArray()).statusCode());
+    }
+
+    @Test
+    void slowClientsHoldingConnectionsDoNotStopOthers() throws Exception {
+        start();
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < OtlpServer.SPARE_THREADS; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", listener.port());
+                s.getOutputStream().write("POST /v1/metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s); // headers never finished
+            }
+            Thread.sleep(300);
+            assertEquals(200, post("application/x-protobuf", null, gauges(1).toByteArray()).statusCode());
+            assertEquals("60", System.getProperty("sun.net.httpserver.maxReqTime"), "the JDK server ends slow requests");
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
     }
 
     @Test

@@ -163,4 +163,21 @@ class OtlpSinkPythonTest {
         // 5 refused by the receiver counts as sent (it can never be taken), the 503 attempt did not count
         assertEquals(6.0, ((Number) point(metric(lines.get(0), "hits"), "sum").get("asDouble")).doubleValue());
     }
+
+    @Test
+    void a413HalvesTheBatchUntilOneSampleIsRefusedForGood() throws Exception {
+        OtlpSink sink = sink();
+        Files.writeString(status, "413");
+        List<Sample> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batch.add(Sample.of("g" + i, Tags.EMPTY, i, T, Kind.GAUGE));
+        }
+        sink.write(batch); // 4, then 2 + 2, then 1 + 1 + 1 + 1: each single one refused and counted, nothing thrown
+        assertEquals(4, sink.rejectedPoints());
+        Files.writeString(status, "200");
+        sink.write(batch.subList(0, 2));
+        sink.deactivate();
+        assertEquals(1, requests().size(), "only the request answered 200 was stored by the receiver");
+        assertEquals(0.0, ((Number) point(metric(requests().get(0), "g0"), "gauge").get("asDouble")).doubleValue());
+    }
 }
