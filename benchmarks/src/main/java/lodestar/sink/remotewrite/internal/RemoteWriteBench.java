@@ -72,21 +72,30 @@ public final class RemoteWriteBench {
             String lodestarUrl = "http://127.0.0.1:" + listenerPort + "/api/v1/write";
             long before = listenerSamples(lodestar);
             for (int run = 1; run <= runs; run++) {
-                // fresh timestamps each run: Prometheus refuses samples older than a series' newest
-                byte[][][] requests = encode(shards, steps, series, System.currentTimeMillis() - steps * 1000L);
+                // series of their own each run (label run): the store and Prometheus refuse samples older than a
+                // series' newest; a short warm-up of other series first, to each, so that neither is measured cold
+                long start = System.currentTimeMillis() - steps * 1000L;
+                byte[][][] warmup = encode(shards, Math.min(10, steps), series, start, "warm" + run);
+                byte[][][] requests = encode(shards, steps, series, start, "run" + run);
                 long wireBytes = Arrays.stream(requests).flatMap(Arrays::stream).mapToLong(b -> b.length).sum();
+                replay(lodestarUrl, warmup);
+                long[] storeBefore = storeCounters(lodestar);
+                before = listenerSamples(lodestar);
                 double[] lod = replay(lodestarUrl, requests);
                 long after = listenerSamples(lodestar);
+                long[] storeAfter = storeCounters(lodestar);
                 try (PrometheusServer prometheus = new PrometheusServer(Files.createDirectories(tmp.resolve("prom" + run)),
                         "global:\n  scrape_interval: 1m\n", "--web.enable-remote-write-receiver")) {
                     prometheus.start();
+                    replay(prometheus.url() + "/api/v1/write", warmup);
                     double[] prom = replay(prometheus.url() + "/api/v1/write", requests);
-                    List<Map<String, Object>> count = prometheus.query("sum(count_over_time({job=\"bench\"}[1h]))");
+                    List<Map<String, Object>> count = prometheus.query("sum(count_over_time({job=\"bench\",run=\"run" + run + "\"}[1h]))");
                     double stored = count.isEmpty() ? 0
                             : Double.parseDouble((String) Json.array(count.get(0).get("value")).get(1));
-                    System.out.printf("run %d: lodestar %.0f samples/s (%d retries, listener counted %d of %d), prometheus %.0f"
-                            + " samples/s (%d retries, stored %.0f), ratio %.2f; %.2f bytes/sample on the wire%n", run,
-                            total / lod[0], (long) lod[1], after - before, total, total / prom[0], (long) prom[1], stored,
+                    System.out.printf("run %d: lodestar %.0f samples/s (%d retries, listener counted %d of %d, store wrote %d (all sources),"
+                            + " refused out of order %d), prometheus %.0f samples/s (%d retries, stored %.0f), ratio %.2f;"
+                            + " %.2f bytes/sample on the wire%n", run, total / lod[0], (long) lod[1], after - before, total,
+                            storeAfter[0] - storeBefore[0], storeAfter[1] - storeBefore[1], total / prom[0], (long) prom[1], stored,
                             (total / lod[0]) / (total / prom[0]), (double) wireBytes / total);
                     results.add(new double[] {total / lod[0], total / prom[0]});
                 }
@@ -102,7 +111,7 @@ public final class RemoteWriteBench {
     }
 
     /** shards x steps requests; request (k, t) holds series k*n .. k*n+n-1 at timestamp start + t s. */
-    static byte[][][] encode(int shards, int steps, int n, long start) {
+    static byte[][][] encode(int shards, int steps, int n, long start, String runLabel) {
         byte[][][] out = new byte[shards][steps][];
         for (int k = 0; k < shards; k++) {
             for (int t = 0; t < steps; t++) {
@@ -112,7 +121,8 @@ public final class RemoteWriteBench {
                     req.addTimeseries(Types.TimeSeries.newBuilder()
                             .addLabels(label("__name__", "bench_metric_" + (s % 50) + "_total"))
                             .addLabels(label("instance", "10.0." + (s / 250 % 250) + "." + (s % 250) + ":9100"))
-                            .addLabels(label("job", "bench")).addLabels(label("series", Integer.toString(s)))
+                            .addLabels(label("job", "bench")).addLabels(label("run", runLabel))
+                            .addLabels(label("series", Integer.toString(s)))
                             .addSamples(Types.Sample.newBuilder().setTimestamp(start + t * 1000L).setValue(s + t * 1.5)));
                 }
                 out[k][t] = Snappy.compress(req.build().toByteArray());
@@ -173,6 +183,14 @@ public final class RemoteWriteBench {
     private static long listenerSamples(LodestarProcess lodestar) throws Exception {
         Matcher m = SAMPLES.matcher(lodestar.shell("lodestar:status"));
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static final Pattern STORE = Pattern.compile("store\\s+store\\s.*?\\bwritten=(\\d+),dropped_out_of_order=(\\d+)");
+
+    /** The store's {written, dropped_out_of_order}. */
+    private static long[] storeCounters(LodestarProcess lodestar) throws Exception {
+        Matcher m = STORE.matcher(lodestar.shell("lodestar:status"));
+        return m.find() ? new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))} : new long[] {-1, -1};
     }
 
     private static String statusLines(LodestarProcess lodestar) throws Exception {
