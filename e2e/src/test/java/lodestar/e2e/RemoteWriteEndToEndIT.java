@@ -103,11 +103,59 @@ class RemoteWriteEndToEndIT {
             for (Map.Entry<String, String> e : scraped.entrySet()) {
                 assertEquals(e.getValue(), received.get(e.getKey()), e.getKey() + "\nlodestar:\n" + lodestar.output());
             }
-            String status = lodestar.shell("lodestar:status");
-            assertTrue(status.contains("remotewrite"), status);
+            hostileBodies(lodestar, listenerPort);
+            // and the data still flows: the scraper's newest samples keep arriving at the receiver
+            double before = Double.parseDouble((String) Json.array(receiver.query("rwe_requests_total{code=\"200\"}")
+                    .get(0).get("value")).get(1));
+            assertTrue(Eventually.within(15_000, () -> Double.parseDouble((String) Json.array(receiver
+                    .query("rwe_requests_total{code=\"200\"}").get(0).get("value")).get(1)) > before), lodestar.output());
         } finally {
             exporter.stop(0);
         }
+    }
+
+    /**
+     * Malformed, truncated, oversized and decompression-bomb bodies, 16 of each at once, into the platform running
+     * with -Xmx256m: each gets its status, each is counted, and the platform lives on (no OutOfMemoryError).
+     */
+    private static void hostileBodies(LodestarProcess lodestar, int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/write");
+        byte[] maximal = lodestar.support.snappy.Snappy.compress(new byte[16 * 1024 * 1024]); // decodes to 16 MB of zeros: not protobuf
+        byte[] over = lodestar.support.snappy.Snappy.compress(new byte[16 * 1024 * 1024 + 1]);
+        byte[] bomb = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0, 0}; // declares 2 GB
+        byte[] lying = {(byte) 0x80, (byte) 0x80, (byte) 0x40, 0, 'x'}; // declares 1 MB, holds 1 byte
+        byte[] truncated = java.util.Arrays.copyOf(maximal, maximal.length / 2);
+        byte[] garbage = new byte[100_000];
+        new java.util.Random(1).nextBytes(garbage);
+        garbage[0] = 0x10; // declares 16 bytes, then junk
+        Map<byte[], Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put(maximal, 400);
+        expected.put(over, 413);
+        expected.put(bomb, 413);
+        expected.put(lying, 400);
+        expected.put(truncated, 400);
+        expected.put(garbage, 400);
+        expected.put(new byte[5 * 1024 * 1024], 413); // over maxBodySize
+        List<java.util.concurrent.CompletableFuture<Void>> all = new java.util.ArrayList<>();
+        for (Map.Entry<byte[], Integer> e : expected.entrySet()) {
+            for (int i = 0; i < 16; i++) {
+                all.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/x-protobuf")
+                        .header("Content-Encoding", "snappy").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(e.getKey()))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).thenAccept(r -> assertEquals(e.getValue(),
+                                r.statusCode(), r.body())));
+            }
+        }
+        for (var f : all) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertTrue(lodestar.isAlive());
+        assertTrue(!lodestar.output().contains("OutOfMemoryError"), lodestar.output());
+        String status = lodestar.shell("lodestar:status");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("remotewrite\\s.*?bad_input=(\\d+).*?too_large=(\\d+)").matcher(status);
+        assertTrue(m.find(), status);
+        assertEquals(7 * 16, Long.parseLong(m.group(1)), status);
+        assertEquals(3 * 16, Long.parseLong(m.group(2)), status);
     }
 
     /** series@timestamp -> value of every raw sample a range selector returns. */
