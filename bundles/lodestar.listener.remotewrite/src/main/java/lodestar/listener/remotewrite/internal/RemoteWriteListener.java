@@ -126,6 +126,8 @@ public final class RemoteWriteListener implements Monitored {
     private final long settleTimeoutMillis;
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Sends the answers of settled requests: not behind the requests waiting to be decoded. */
+    private final ExecutorService responder;
     private final Semaphore inFlight;
     private final AtomicInteger inFlightNow = new AtomicInteger();
     private final ListenerHealth health;
@@ -170,10 +172,16 @@ public final class RemoteWriteListener implements Monitored {
                     t.setDaemon(true);
                     return t;
                 });
+        this.responder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lodestar-remotewrite-" + name + "-answers");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             server = HttpServer.create(new InetSocketAddress(config.bind(), port), 128);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
+            responder.shutdownNow();
             throw new IllegalArgumentException("port: cannot listen on " + config.bind() + ":" + port + ": " + e.getMessage(), e);
         }
         server.createContext("/", this::handle);
@@ -206,6 +214,7 @@ public final class RemoteWriteListener implements Monitored {
     void deactivate() {
         server.stop(0);
         executor.shutdownNow();
+        responder.shutdownNow();
         LOG.info("Remote-write listener {} stopped: {} requests, {} samples, {} histograms", name, requests.sum(),
                 samples.sum(), histograms.sum());
     }
@@ -331,7 +340,9 @@ public final class RemoteWriteListener implements Monitored {
             return;
         }
         CompletableFuture<Void> settled = stage.toCompletableFuture().orTimeout(settleTimeoutMillis, TimeUnit.MILLISECONDS);
-        settled.whenComplete((ok, failure) -> {
+        // answered on the listener's own threads: the stage completes on a sink's runner thread, which must never
+        // wait for a slow client
+        settled.whenCompleteAsync((ok, failure) -> {
             release();
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause == null) {
@@ -350,7 +361,7 @@ public final class RemoteWriteListener implements Monitored {
             } else {
                 respond(ex, 500, v2, "internal error\n", 0, 0);
             }
-        });
+        }, responder);
     }
 
     private void release() {
