@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import com.sun.net.httpserver.HttpServer;
 
 import lodestar.support.json.Json;
+import lodestar.support.snappy.Snappy;
 import lodestar.testkit.LodestarProcess;
 import lodestar.testkit.PrometheusServer;
 
@@ -121,8 +122,8 @@ class RemoteWriteEndToEndIT {
     private static void hostileBodies(LodestarProcess lodestar, int port) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/write");
-        byte[] maximal = lodestar.support.snappy.Snappy.compress(new byte[16 * 1024 * 1024]); // decodes to 16 MB of zeros: not protobuf
-        byte[] over = lodestar.support.snappy.Snappy.compress(new byte[16 * 1024 * 1024 + 1]);
+        byte[] maximal = Snappy.compress(new byte[16 * 1024 * 1024]); // decodes to 16 MB of zeros: not protobuf
+        byte[] over = Snappy.compress(new byte[16 * 1024 * 1024 + 1]);
         byte[] bomb = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0, 0}; // declares 2 GB
         byte[] lying = {(byte) 0x80, (byte) 0x80, (byte) 0x40, 0, 'x'}; // declares 1 MB, holds 1 byte
         byte[] truncated = java.util.Arrays.copyOf(maximal, maximal.length / 2);

@@ -399,16 +399,23 @@ public final class RemoteWriteListener implements Monitored {
         respond(ex, status, v2, problem + "\n", 0, 0);
     }
 
-    /** Reads the rest of a small body so that the connection can be reused; a large one: the connection is closed. */
+    /** Most of a refused body read (and thrown away, in constant memory) so that the answer reaches the sender. */
+    private static final long DRAIN_LIMIT = 256L * 1024 * 1024;
+
+    /**
+     * Reads the rest of a refused body and throws it away. Answering without reading it would close the connection
+     * on unread data: the kernel then resets it and the sender may lose the answer, and Prometheus retries a
+     * request it never saw refused, forever. Beyond {@link #DRAIN_LIMIT} the connection is closed anyway.
+     */
     private static void drain(HttpExchange ex) throws IOException {
         InputStream in = ex.getRequestBody();
-        byte[] skip = new byte[8192];
+        byte[] skip = new byte[64 * 1024];
         long total = 0;
         int n;
-        while (total < 65536 && (n = in.read(skip)) > 0) {
+        while (total < DRAIN_LIMIT && (n = in.read(skip)) > 0) {
             total += n;
         }
-        if (total >= 65536) {
+        if (total >= DRAIN_LIMIT) {
             ex.getResponseHeaders().set("Connection", "close");
         }
     }
