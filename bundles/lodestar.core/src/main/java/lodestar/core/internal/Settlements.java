@@ -51,9 +51,15 @@ final class Settlements {
         return t.done;
     }
 
-    /** Samples {@code first..last} were dropped to make room; called under the buffer's lock. */
+    /**
+     * Samples {@code first..last} were dropped to make room; called under the buffer's lock. A hand-over whose
+     * last sample has left the buffer is told at once (the writer may be stuck behind a backend that is down), on
+     * another thread, since its dependants must not run under the buffer's lock.
+     */
     synchronized void dropped(long first, long last) {
-        for (Ticket t : pending) {
+        List<Ticket> failed = null;
+        for (var it = pending.iterator(); it.hasNext();) {
+            Ticket t = it.next();
             if (t.first > last) {
                 break;
             }
@@ -61,6 +67,17 @@ final class Settlements {
             if (overlap > 0) {
                 t.lost += overlap;
             }
+            if (t.lost > 0 && t.last <= last) {
+                it.remove();
+                if (failed == null) {
+                    failed = new ArrayList<>();
+                }
+                failed.add(t);
+            }
+        }
+        if (failed != null) {
+            List<Ticket> done = failed;
+            CompletableFuture.runAsync(() -> complete(done));
         }
     }
 
