@@ -206,12 +206,13 @@ public final class RemoteWriteListener implements Monitored {
     }
 
     /** The port it listens on (the configured one, or the one chosen for port 0). */
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
+    /** Public for the remote-write sink's round-trip test, which runs this listener as its receiver. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         server.stop(0);
         executor.shutdownNow();
         responder.shutdownNow();
