@@ -304,6 +304,10 @@ public final class RemoteWriteListener implements Monitored {
             tooLarge.increment();
             bad(ex, 413, v2, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // input this decoder did not foresee: a 400 (dropped by the sender), not a 500 it would resend forever
+            bad(ex, 400, v2, "could not decode the request: " + e);
+            return;
         }
         raw = null;
         staleMarkers.add(r.staleMarkers);
