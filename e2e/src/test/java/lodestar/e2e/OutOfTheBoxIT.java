@@ -121,7 +121,7 @@ class OutOfTheBoxIT {
                 "lodestar.beacon.script", "lodestar.beacon.command", "lodestar.beacon.http", "lodestar.beacon.log",
                 "lodestar.sink.graphite", "lodestar.sink.influxdb", "lodestar.sink.prometheus", "lodestar.sink.opentsdb",
                 "lodestar.sink.kairosdb", "lodestar.sink.librato", "lodestar.listener.statsd", "lodestar.listener.collectd", "lodestar.listener.graphite",
-                "lodestar.listener.metricsd", "lodestar.processor.naming");
+                "lodestar.listener.metricsd", "lodestar.processor.naming", "lodestar.listener.remotewrite", "lodestar.sink.remotewrite");
         for (String pid : pids) {
             String body = "";
             while (System.currentTimeMillis() < end + 30_000) {

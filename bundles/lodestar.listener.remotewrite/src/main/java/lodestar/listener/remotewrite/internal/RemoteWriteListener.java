@@ -126,6 +126,8 @@ public final class RemoteWriteListener implements Monitored {
     private final long settleTimeoutMillis;
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Sends the answers of settled requests: not behind the requests waiting to be decoded. */
+    private final ExecutorService responder;
     private final Semaphore inFlight;
     private final AtomicInteger inFlightNow = new AtomicInteger();
     private final ListenerHealth health;
@@ -170,10 +172,16 @@ public final class RemoteWriteListener implements Monitored {
                     t.setDaemon(true);
                     return t;
                 });
+        this.responder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lodestar-remotewrite-" + name + "-answers");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             server = HttpServer.create(new InetSocketAddress(config.bind(), port), 128);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
+            responder.shutdownNow();
             throw new IllegalArgumentException("port: cannot listen on " + config.bind() + ":" + port + ": " + e.getMessage(), e);
         }
         server.createContext("/", this::handle);
@@ -198,14 +206,16 @@ public final class RemoteWriteListener implements Monitored {
     }
 
     /** The port it listens on (the configured one, or the one chosen for port 0). */
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
+    /** Public for the remote-write sink's round-trip test, which runs this listener as its receiver. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         server.stop(0);
         executor.shutdownNow();
+        responder.shutdownNow();
         LOG.info("Remote-write listener {} stopped: {} requests, {} samples, {} histograms", name, requests.sum(),
                 samples.sum(), histograms.sum());
     }
@@ -294,6 +304,10 @@ public final class RemoteWriteListener implements Monitored {
             tooLarge.increment();
             bad(ex, 413, v2, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // input this decoder did not foresee: a 400 (dropped by the sender), not a 500 it would resend forever
+            bad(ex, 400, v2, "could not decode the request: " + e);
+            return;
         }
         raw = null;
         staleMarkers.add(r.staleMarkers);
@@ -331,7 +345,9 @@ public final class RemoteWriteListener implements Monitored {
             return;
         }
         CompletableFuture<Void> settled = stage.toCompletableFuture().orTimeout(settleTimeoutMillis, TimeUnit.MILLISECONDS);
-        settled.whenComplete((ok, failure) -> {
+        // answered on the listener's own threads: the stage completes on a sink's runner thread, which must never
+        // wait for a slow client
+        settled.whenCompleteAsync((ok, failure) -> {
             release();
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause == null) {
@@ -350,7 +366,7 @@ public final class RemoteWriteListener implements Monitored {
             } else {
                 respond(ex, 500, v2, "internal error\n", 0, 0);
             }
-        });
+        }, responder);
     }
 
     private void release() {
@@ -388,16 +404,23 @@ public final class RemoteWriteListener implements Monitored {
         respond(ex, status, v2, problem + "\n", 0, 0);
     }
 
-    /** Reads the rest of a small body so that the connection can be reused; a large one: the connection is closed. */
+    /** Most of a refused body read (and thrown away, in constant memory) so that the answer reaches the sender. */
+    private static final long DRAIN_LIMIT = 256L * 1024 * 1024;
+
+    /**
+     * Reads the rest of a refused body and throws it away. Answering without reading it would close the connection
+     * on unread data: the kernel then resets it and the sender may lose the answer, and Prometheus retries a
+     * request it never saw refused, forever. Beyond {@link #DRAIN_LIMIT} the connection is closed anyway.
+     */
     private static void drain(HttpExchange ex) throws IOException {
         InputStream in = ex.getRequestBody();
-        byte[] skip = new byte[8192];
+        byte[] skip = new byte[64 * 1024];
         long total = 0;
         int n;
-        while (total < 65536 && (n = in.read(skip)) > 0) {
+        while (total < DRAIN_LIMIT && (n = in.read(skip)) > 0) {
             total += n;
         }
-        if (total >= 65536) {
+        if (total >= DRAIN_LIMIT) {
             ex.getResponseHeaders().set("Connection", "close");
         }
     }

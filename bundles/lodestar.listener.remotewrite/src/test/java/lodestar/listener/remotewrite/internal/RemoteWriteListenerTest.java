@@ -217,6 +217,44 @@ class RemoteWriteListenerTest {
     }
 
     @Test
+    void mutatedRequestsDecodeOrAreRefusedNeverAnythingElse() throws Exception {
+        Decoder decoder = new Decoder(1000, 10_000, 100);
+        byte[] v1 = Remote.WriteRequest.newBuilder()
+                .addMetadata(Types.MetricMetadata.newBuilder().setMetricFamilyName("a").setType(Types.MetricMetadata.MetricType.HISTOGRAM))
+                .addTimeseries(Requests.series("a_bucket", 1, 1, "le", "1"))
+                .addTimeseries(Types.TimeSeries.newBuilder().addLabels(Requests.label("__name__", "h"))
+                        .addHistograms(Types.Histogram.newBuilder().setSchema(1).setCountInt(3).setZeroCountInt(1)
+                                .addPositiveSpans(Types.BucketSpan.newBuilder().setOffset(-2).setLength(2))
+                                .addPositiveDeltas(1).addPositiveDeltas(0).addCustomValues(1)))
+                .build().toByteArray();
+        byte[] v2 = lodestar.proto.prompb.v2.Types.Request.newBuilder().addAllSymbols(List.of("", "__name__", "x", "le", "1"))
+                .addTimeseries(lodestar.proto.prompb.v2.Types.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 4))
+                        .addSamples(lodestar.proto.prompb.v2.Types.Sample.newBuilder().setValue(1).setTimestamp(1))
+                        .addHistograms(lodestar.proto.prompb.v2.Types.Histogram.newBuilder().setSchema(-53).setCountFloat(2)
+                                .addCustomValues(1).addCustomValues(2)
+                                .addPositiveSpans(lodestar.proto.prompb.v2.Types.BucketSpan.newBuilder().setOffset(0).setLength(2))
+                                .addPositiveCounts(1).addPositiveCounts(1)))
+                .build().toByteArray();
+        java.util.Random r = new java.util.Random(11);
+        int decoded = 0;
+        for (int i = 0; i < 20_000; i++) {
+            boolean second = (i & 1) == 1;
+            byte[] m = (second ? v2 : v1).clone();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) {
+                m[r.nextInt(m.length)] = (byte) r.nextInt(256);
+            }
+            try {
+                Decoder.Result res = second ? decoder.decodeV2(m) : decoder.decodeV1(m);
+                decoded++;
+                assertTrue(res.samples.size() <= 10_000);
+            } catch (com.google.protobuf.InvalidProtocolBufferException | Decoder.TooManyException refused) {
+                // the listener's 400 and 413
+            }
+        }
+        assertTrue(decoded > 1000, "most mutations still parse, and their series are checked: " + decoded);
+    }
+
+    @Test
     void contentTypes() {
         assertEquals(Boolean.FALSE, RemoteWriteListener.version("application/x-protobuf"));
         assertEquals(Boolean.FALSE, RemoteWriteListener.version("application/x-protobuf;proto=prometheus.WriteRequest"));

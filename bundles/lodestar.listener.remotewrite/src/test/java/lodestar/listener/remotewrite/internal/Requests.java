@@ -11,7 +11,7 @@ import lodestar.proto.prompb.Remote;
 import lodestar.proto.prompb.Types;
 import lodestar.support.snappy.Snappy;
 
-/** Builds and posts remote-write requests, for the tests and benchmarks/ RemoteWriteBench. */
+/** Builds and posts remote-write requests, for the tests. */
 public final class Requests {
 
     public static final String V1_TYPE = "application/x-protobuf";

@@ -40,7 +40,9 @@ import lodestar.support.snappy.Snappy;
  */
 @Component(name = RemoteWriteSink.PID, configurationPid = RemoteWriteSink.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = Sink.class,
-        property = {"lodestar.sink.tags:Boolean=true", "lodestar.sink.histograms:Boolean=true"})
+        // histograms arrive whole; not a TAGGED sink: like the Prometheus sink, series keep exactly their own labels (a
+        // Prometheus series relayed through Lodestar must stay the same series), lodestar.sink.tags=true in a configuration opts in
+        property = "lodestar.sink.histograms:Boolean=true")
 @Designate(ocd = RemoteWriteSink.Config.class, factory = true)
 public final class RemoteWriteSink implements Sink {
 
