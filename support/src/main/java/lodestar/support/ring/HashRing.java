@@ -218,9 +218,14 @@ public final class HashRing {
 
     /** The destinations of a series given as the bytes of its Graphite name (with tags, as sent). */
     public int[] place(byte[] name) {
+        return place(name, name.length);
+    }
+
+    /** The destinations of a series whose Graphite name is the first {@code length} bytes of {@code name}. */
+    public int[] place(byte[] name, int length) {
         int[] out = new int[replication];
         if (method == Method.JUMP_FNV1A_CH) {
-            long hash = fnv1a64(name);
+            long hash = fnv1a64(name, length);
             int[] left = buckets.clone();
             int count = left.length;
             for (int r = 0; ; ) {
@@ -237,7 +242,7 @@ public final class HashRing {
                 left[j] = left[--count];
             }
         }
-        int pos = method == Method.CARBON_CH ? md5Position(name) : fnvPosition(name);
+        int pos = method == Method.CARBON_CH ? md5Position(name, length) : fnvPosition(name, length);
         int t = lowerBound(pos);
         int found = 0;
         for (int walked = 0; found < replication && walked < owners.length; walked++, t++) {
@@ -344,24 +349,34 @@ public final class HashRing {
 
     /** The first two bytes of the MD5: carbon's 16-bit ring position. */
     static int md5Position(byte[] key) {
-        byte[] d = MD5.get().digest(key);
+        return md5Position(key, key.length);
+    }
+
+    static int md5Position(byte[] key, int length) {
+        MessageDigest md = MD5.get();
+        md.update(key, 0, length);
+        byte[] d = md.digest();
         return ((d[0] & 0xff) << 8) | (d[1] & 0xff);
     }
 
     /** FNV-1a-32 folded to 16 bits, over bytes taken as signed C chars. */
     static int fnvPosition(byte[] key) {
+        return fnvPosition(key, key.length);
+    }
+
+    static int fnvPosition(byte[] key, int length) {
         int h = 0x811c9dc5;
-        for (byte b : key) {
-            h = (h ^ b) * 16777619; // b widens sign-extended, as (unsigned int)(char) does on x86
+        for (int i = 0; i < length; i++) {
+            h = (h ^ key[i]) * 16777619; // the byte widens sign-extended, as (unsigned int)(char) does on x86
         }
         return ((h >>> 16) ^ (h & 0xffff)) & 0xffff;
     }
 
     /** FNV-1a-64 over bytes taken as signed C chars. */
-    static long fnv1a64(byte[] key) {
+    static long fnv1a64(byte[] key, int length) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : key) {
-            h = (h ^ b) * 1099511628211L;
+        for (int i = 0; i < length; i++) {
+            h = (h ^ key[i]) * 1099511628211L;
         }
         return h;
     }
