@@ -2,6 +2,9 @@
 """Regenerates the ring golden files the unit tests compare HashRing with: where the real carbon-c-relay
 (`carbon-c-relay -t`, Debian's carbon-c-relay 3.7.3) and carbon's own python (Debian's graphite-carbon,
 carbon.hashing.ConsistentHashRing) place each of a few thousand metric names.
+carbon-c-relay -t hashes a tagged name whole; the running relay's dispatcher ends the key at the first ';', so a
+sink hashes only the part before the tags (lodestar.sink.graphite's Router; e2e GraphiteRelayIT checks the running
+relay). For HashRing, a pure function of the key, the tagged names here are just more keys.
 Run from this folder: /usr/bin/python3 generate.py (needs carbon-c-relay and graphite-carbon installed)."""
 import random, subprocess, tempfile, os, sys
 

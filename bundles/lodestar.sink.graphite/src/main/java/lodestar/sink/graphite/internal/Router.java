@@ -5,7 +5,7 @@ import lodestar.support.ring.HashRing;
 
 /**
  * Places each sample of a cluster on its destinations with the {@link HashRing}, hashing the Graphite path exactly
- * as it goes on the wire (prefix, sanitizing and tags included), which is what carbon-c-relay hashes.
+ * as it goes on the wire (prefix and sanitizing included) up to its tags, which is what carbon-c-relay hashes.
  *
  * <p>The core offers one sample to every destination's {@code accepts} in turn on the producer's thread, so the
  * last placement is remembered per thread: one hash per sample, not one per destination.
@@ -55,6 +55,17 @@ final class Router {
             skipped.badName(sample);
             return new int[0];
         }
-        return ring.place(path.array(), path.length());
+        // the running carbon-c-relay hashes (and matches) a tagged line only up to its first ';': its dispatcher
+        // ends the key there (carbon-c-relay -t, which skips the dispatcher, hashes the tags too; GraphiteRelayIT
+        // caught the difference)
+        byte[] a = path.array();
+        int n = path.length();
+        for (int i = 0; i < n; i++) {
+            if (a[i] == ';') {
+                n = i;
+                break;
+            }
+        }
+        return ring.place(a, n);
     }
 }
