@@ -36,7 +36,8 @@ import lodestar.testkit.Whisper;
  * The differential test of the Graphite relay: three real carbon-caches on loopback; the same 10,000 series sent
  * through the real carbon-c-relay and through a Lodestar relay (its Graphite listener into a Graphite sink with
  * {@code destinations=}), for carbon_ch with replication 1 and 2, fnv1a_ch and jump_fnv1a_ch (the Lodestar sink
- * reconfigured live between them). Each relay's points carry their own timestamp, so one whisper file shows which
+ * reconfigured live between them). The relay is configured with the README's files ("Running a fleet"), only its
+ * addresses and ports changed to this test's. Each relay's points carry their own timestamp, so one whisper file shows which
  * relay put a series on which cache: every series must be on the same cache(s) from both. Then one cache is
  * stopped ({@code -Drelay.outage.seconds}, 5 s here; the documented 30 s run in BENCHMARKS.md) while 10,000 more
  * series go through Lodestar: all of them arrive once it is back, on the cache the ring gives, none elsewhere.
@@ -48,6 +49,9 @@ class GraphiteRelayIT {
     private static final int SERIES = 10_000;
     private static final long OUTAGE_SECONDS = Long.getLong("relay.outage.seconds", 5);
     private static final String[] INSTANCES = {"a", "b", "c"};
+    private static final String LISTENER = "lodestar.listener.graphite-in.cfg";
+    private static final String CLUSTER = "lodestar.sink.graphite-cluster.cfg";
+    private Map<String, Map<String, String>> readme;
 
     private final Path tmp = LodestarProcess.tempDir();
     private final List<CarbonProcess> caches = new ArrayList<>();
@@ -80,6 +84,33 @@ class GraphiteRelayIT {
         return new ArrayList<>(out);
     }
 
+    /**
+     * The README's relay configuration ("Running a fleet"): each {@code ```properties} block under a line naming its
+     * {@code conf/<file>}, as key/value pairs, in order.
+     */
+    private static Map<String, Map<String, String>> readmeRelayFiles() throws IOException {
+        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+        String heading = "\n### A Graphite cluster behind Lodestar relays\n";
+        int start = readme.indexOf(heading);
+        assertTrue(start >= 0, "README.md has no '" + heading.strip() + "'");
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        Map<String, Map<String, String>> files = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`conf/([^`]+\\.cfg)`[^`]*?(?:`[^`]*`[^`]*?)*```properties\n(.*?)```",
+                java.util.regex.Pattern.DOTALL).matcher(section);
+        while (m.find()) {
+            Map<String, String> props = new LinkedHashMap<>();
+            for (String line : m.group(2).split("\n")) {
+                if (!line.isBlank() && !line.strip().startsWith("#")) {
+                    int eq = line.indexOf('=');
+                    props.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                }
+            }
+            files.put(m.group(1), props);
+        }
+        return files;
+    }
+
     @BeforeAll
     void start() throws Exception {
         Path carbonCache = Tools.require("graphite-carbon", "carbon-cache");
@@ -92,11 +123,20 @@ class GraphiteRelayIT {
         }
         lodestar = new LodestarProcess(LodestarProcess.builtJar(), Files.createDirectories(tmp.resolve("home")), List.of("-Xmx256m"));
         graphitePort = LodestarProcess.freePort();
-        lodestar.config("lodestar.listener.graphite-in.cfg", Map.of("port", "" + graphitePort, "udp", "false", "picklePort", "0"));
+        // the relay as the README configures it, on loopback and free ports: its listener, cluster sink and store
+        readme = readmeRelayFiles();
+        assertEquals(List.of("lodestar.sink.graphite-relay.cfg", LISTENER, CLUSTER, "lodestar.store.cfg"),
+                new ArrayList<>(readme.keySet()), "the README's agent and relay files");
+        Map<String, String> listener = new LinkedHashMap<>(readme.get(LISTENER));
+        assertEquals("0.0.0.0", listener.put("bind", "127.0.0.1"), "the README's listener");
+        assertEquals("2003", listener.put("port", "" + graphitePort));
+        assertEquals("2004", listener.put("picklePort", "0"));
+        lodestar.config(LISTENER, listener);
+        lodestar.config("lodestar.store.cfg", readme.get("lodestar.store.cfg"));
         ring("carbon_ch", 1);
         lodestar.start();
         for (String i : INSTANCES) {
-            assertTrue(lodestar.awaitOutput("sink graphite-ring-" + i + " started", 60_000), lodestar.output());
+            assertTrue(lodestar.awaitOutput("sink graphite-cluster-" + i + " started", 60_000), lodestar.output());
         }
         long end = System.currentTimeMillis() + 60_000;
         while (!CarbonProcess.accepts(graphitePort)) {
@@ -126,23 +166,31 @@ class GraphiteRelayIT {
         return b.toString();
     }
 
-    /** Writes the Lodestar relay's cluster sink, as an operator would (FileInstall applies it live). */
+    /**
+     * Writes the Lodestar relay's cluster sink, the README's file with its three destinations on this test's caches
+     * (and the routing under test), as an operator would: FileInstall applies it live.
+     */
     private void ring(String routing, int replication) throws IOException {
-        lodestar.config("lodestar.sink.graphite-ring.cfg", Map.of("destinations", destinations(), "routing", routing,
-                "replicationFactor", "" + replication, "include", "e2e.**", "flushInterval", "200ms", "batchSize", "5000",
-                "retryInitial", "200ms", "retryMax", "1s"));
+        Map<String, String> props = new LinkedHashMap<>(readme.get(CLUSTER));
+        assertEquals("10.0.0.1:2003=a,10.0.0.2:2003=b,10.0.0.3:2003=c", props.put("destinations", destinations()),
+                "the README's cluster");
+        props.put("routing", routing);
+        props.put("replicationFactor", "" + replication);
+        // quicker than the README's production values, so the test's waits stay short
+        props.putAll(Map.of("include", "e2e.**", "flushInterval", "200ms", "retryInitial", "200ms", "retryMax", "1s"));
+        lodestar.config(CLUSTER, props);
     }
 
     private void reconfigure(String routing, int replication) throws Exception {
-        long before = lodestar.countOutput("sink graphite-ring-c started");
+        long before = lodestar.countOutput("sink graphite-cluster-c started");
         ring(routing, replication);
         long end = System.currentTimeMillis() + 30_000;
-        while (lodestar.countOutput("sink graphite-ring-c started") == before) {
+        while (lodestar.countOutput("sink graphite-cluster-c started") == before) {
             assertTrue(System.currentTimeMillis() < end, "the ring was not reconfigured to " + routing + ":\n" + lodestar.output());
             Thread.sleep(100);
         }
         for (String i : INSTANCES) { // all three restarted: count lines
-            while (lodestar.countOutput("sink graphite-ring-" + i + " started") <= before) {
+            while (lodestar.countOutput("sink graphite-cluster-" + i + " started") <= before) {
                 assertTrue(System.currentTimeMillis() < end, lodestar.output());
                 Thread.sleep(100);
             }

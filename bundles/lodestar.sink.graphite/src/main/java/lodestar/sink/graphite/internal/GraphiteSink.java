@@ -112,8 +112,8 @@ public final class GraphiteSink implements Sink {
     private final List<ServiceRegistration<Sink>> registrations = new ArrayList<>();
     private final Router router;
 
-    /** A single-destination sink (tests). */
-    GraphiteSink(Config config) {
+    /** A sink outside OSGi (tests, benchmarks): a cluster's destinations are then not registered as services. */
+    public GraphiteSink(Config config) {
         this(config, null, Map.of());
     }
 
