@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.AfterAll;
@@ -52,6 +53,7 @@ class GraphiteRelayIT {
     private static final String LISTENER = "lodestar.listener.graphite-in.cfg";
     private static final String CLUSTER = "lodestar.sink.graphite-cluster.cfg";
     private Map<String, Map<String, String>> readme;
+    private long aggBucket;
 
     private final Path tmp = LodestarProcess.tempDir();
     private final List<CarbonProcess> caches = new ArrayList<>();
@@ -96,17 +98,26 @@ class GraphiteRelayIT {
         int end = readme.indexOf("\n## ", start + 1);
         String section = readme.substring(start, end < 0 ? readme.length() : end);
         Map<String, Map<String, String>> files = new LinkedHashMap<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`conf/([^`]+\\.cfg)`[^`]*?(?:`[^`]*`[^`]*?)*```properties\n(.*?)```",
-                java.util.regex.Pattern.DOTALL).matcher(section);
-        while (m.find()) {
+        java.util.regex.Pattern file = java.util.regex.Pattern.compile("`conf/([^`]+\\.cfg)`");
+        int from = 0;
+        for (int open = section.indexOf("```properties\n"); open >= 0; open = section.indexOf("```properties\n", from)) {
+            int close = section.indexOf("```", open + 14);
+            // the block belongs to the last conf/ file named between the previous block and this one
+            java.util.regex.Matcher m = file.matcher(section.substring(from, open));
+            String name = null;
+            while (m.find()) {
+                name = m.group(1);
+            }
+            assertTrue(name != null, "a properties block without its conf/ file in the README:\n" + section.substring(open, close));
             Map<String, String> props = new LinkedHashMap<>();
-            for (String line : m.group(2).split("\n")) {
+            for (String line : section.substring(open + 14, close).split("\n")) {
                 if (!line.isBlank() && !line.strip().startsWith("#")) {
                     int eq = line.indexOf('=');
                     props.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
                 }
             }
-            files.put(m.group(1), props);
+            files.put(name, props);
+            from = close + 3;
         }
         return files;
     }
@@ -133,11 +144,19 @@ class GraphiteRelayIT {
         assertEquals("2004", listener.put("picklePort", "0"));
         lodestar.config(LISTENER, listener);
         lodestar.config("lodestar.store.cfg", readme.get("lodestar.store.cfg"));
+        // carbon-c-relay's rules in the relay processor: every e2e series routed to cluster "graphite" (the sink takes
+        // only those: its tagpass), and an aggregate straight to it (checked by the last test). In a .cfg file a
+        // backslash is written twice.
+        lodestar.config("lodestar.processor.relay-e2e.cfg", Map.of("rules", ("match ^e2e\\. send to graphite;"
+                + " aggregate ^e2e\\.agg\\.([a-z]+)\\.n[0-9]+$ every 10 seconds expire after 5 seconds"
+                + " compute sum write to e2e.aggsum.\\1 compute count write to e2e.aggcount.\\1 send to graphite stop;")
+                .replace("\\", "\\\\")));
         ring("carbon_ch", 1);
         lodestar.start();
         for (String i : INSTANCES) {
             assertTrue(lodestar.awaitOutput("sink graphite-cluster-" + i + " started", 60_000), lodestar.output());
         }
+        assertTrue(lodestar.awaitOutput("relay rules relay-e2e: 2 statements", 60_000), lodestar.output());
         long end = System.currentTimeMillis() + 60_000;
         while (!CarbonProcess.accepts(graphitePort)) {
             assertTrue(System.currentTimeMillis() < end, "the Graphite listener does not listen:\n" + lodestar.output());
@@ -176,8 +195,9 @@ class GraphiteRelayIT {
                 "the README's cluster");
         props.put("routing", routing);
         props.put("replicationFactor", "" + replication);
-        // quicker than the README's production values, so the test's waits stay short
-        props.putAll(Map.of("include", "e2e.**", "flushInterval", "200ms", "retryInitial", "200ms", "retryMax", "1s"));
+        // quicker than the README's production values, so the test's waits stay short; the relay rules' cluster
+        props.putAll(Map.of("include", "e2e.**", "flushInterval", "200ms", "retryInitial", "200ms", "retryMax", "1s",
+                "tagpass", "relay_to_graphite=*"));
         lodestar.config(CLUSTER, props);
     }
 
@@ -257,6 +277,16 @@ class GraphiteRelayIT {
     @Test
     @Order(1)
     void everySeriesLandsWhereCarbonCRelayPutsIt() throws Exception {
+        // for the aggregate test at the end: 20 samples of e2e.agg.web.* in one 10 s bucket, stamped now
+        aggBucket = System.currentTimeMillis() / 1000 / 10 * 10;
+        List<String> agg = new ArrayList<>();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 20; i++) {
+            lines.append("e2e.agg.web.n").append(i).append(' ').append(i).append(' ').append(aggBucket).append('\n');
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), graphitePort)) {
+            s.getOutputStream().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+        }
         Object[][] cases = {{"carbon_ch", 1}, {"carbon_ch", 2}, {"fnv1a_ch", 1}, {"jump_fnv1a_ch", 1}};
         Map<String, String> summary = new LinkedHashMap<>();
         for (int k = 0; k < cases.length; k++) {
@@ -330,5 +360,36 @@ class GraphiteRelayIT {
         long onB = carbonCh.values().stream().filter(s -> s.contains("b")).count();
         assertTrue(onB > SERIES / 5, "b's share of the series was held back and replayed: " + onB);
         System.out.println("GraphiteRelayIT: " + onB + " series held back for " + OUTAGE_SECONDS + " s and replayed to b");
+    }
+
+    /**
+     * The relay processor's aggregate (sent at the start of the first test): once its bucket expired, the sum and the
+     * count of the 20 samples are on exactly one cache, at the end of the bucket (carbon-c-relay's default).
+     */
+    @Test
+    @Order(3)
+    void anAggregateOfTheRelayRulesArrivesOnItsCache() throws Exception {
+        assertTrue(aggBucket > 0, "needs the samples the first test sent");
+        long end = System.currentTimeMillis() + 40_000;
+        Map<String, Double> got = new TreeMap<>();
+        while (System.currentTimeMillis() < end) {
+            got.clear();
+            for (int c = 0; c < caches.size(); c++) {
+                for (String n : List.of("e2e.aggsum.web", "e2e.aggcount.web")) {
+                    Double v = Whisper.points(caches.get(c).whisperFile(n)).get(aggBucket + 10);
+                    if (v != null) {
+                        got.put(n + "@" + INSTANCES[c], v);
+                    }
+                }
+            }
+            if (got.size() >= 2) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertEquals(2, got.size(), "sum and count, once each: " + got + "\n" + lodestar.shell("lodestar:status"));
+        for (Map.Entry<String, Double> e : got.entrySet()) {
+            assertEquals(e.getKey().startsWith("e2e.aggsum") ? 210.0 : 20.0, e.getValue(), e.getKey());
+        }
     }
 }

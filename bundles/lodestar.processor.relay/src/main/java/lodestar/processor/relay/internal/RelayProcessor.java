@@ -222,8 +222,8 @@ public final class RelayProcessor implements Processor, Monitored {
                 }
             } else if (rule instanceof Aggregate ag) {
                 // aggregates are not aggregated again: carbon-c-relay would loop on a rule matching its own output
-                if (emitting == Emitting.RESUBMIT) {
-                    continue;
+                if (emitting == Emitting.RESUBMIT || sample.kind() == Kind.HISTOGRAM) {
+                    continue; // a whole distribution is no single value to add up
                 }
                 Matcher m = ag.match(metric);
                 if (m == null) {
