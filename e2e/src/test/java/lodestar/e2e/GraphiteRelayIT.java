@@ -95,8 +95,15 @@ class GraphiteRelayIT {
         String heading = "\n### A Graphite cluster behind Lodestar relays\n";
         int start = readme.indexOf(heading);
         assertTrue(start >= 0, "README.md has no '" + heading.strip() + "'");
-        int end = readme.indexOf("\n## ", start + 1);
-        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        // up to the next heading: the Kafka half of "Running a fleet" follows as a ### of its own
+        int end = readme.length();
+        for (String next : new String[] {"\n## ", "\n### "}) {
+            int at = readme.indexOf(next, start + heading.length());
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        String section = readme.substring(start, end);
         Map<String, Map<String, String>> files = new LinkedHashMap<>();
         java.util.regex.Pattern file = java.util.regex.Pattern.compile("`conf/([^`]+\\.cfg)`");
         int from = 0;
