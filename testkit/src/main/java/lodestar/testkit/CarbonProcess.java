@@ -31,6 +31,14 @@ public final class CarbonProcess extends ServerProcess {
     public final int picklePort;
 
     public CarbonProcess(Path carbonCache, Path whisperFetch, Path dir) throws IOException {
+        this(carbonCache, whisperFetch, dir, "1s:1h");
+    }
+
+    /**
+     * @param retentions Carbon's retentions for every series ({@code 10s:20m}): tests with thousands of series
+     *                   choose a small one, or the whisper files take gigabytes
+     */
+    public CarbonProcess(Path carbonCache, Path whisperFetch, Path dir, String retentions) throws IOException {
         super("carbon-cache", dir, "carbon.out");
         this.carbonCache = carbonCache;
         this.whisperFetch = whisperFetch;
@@ -68,7 +76,7 @@ public final class CarbonProcess extends ServerProcess {
                 "ENABLE_TAGS = False",
                 ""));
         Files.writeString(dir.resolve("storage-schemas.conf"),
-                "[everything]\npattern = .*\nretentions = 1s:1h\n");
+                "[everything]\npattern = .*\nretentions = " + retentions + "\n");
     }
 
     /** The command line (foreground, {@code --debug}), for the report and for error messages. */

@@ -68,6 +68,9 @@ final class GraphiteNames {
         }
         if (tagsAsPath) {
             for (int i = 0; i < tags.size(); i++) {
+                if (routeMark(tags.key(i))) {
+                    continue;
+                }
                 int mark = out.length();
                 out.put('.');
                 if (!appendText(out, tags.value(i), BAD_COMPONENT, false)) {
@@ -77,7 +80,7 @@ final class GraphiteNames {
         } else {
             for (int i = 0; i < tags.size(); i++) {
                 String value = tags.value(i);
-                if (value.isEmpty()) {
+                if (value.isEmpty() || routeMark(tags.key(i))) {
                     continue;
                 }
                 out.put(';');
@@ -95,6 +98,14 @@ final class GraphiteNames {
             return false;
         }
         return true;
+    }
+
+    /**
+     * A {@code relay_to_<cluster>} tag is lodestar.processor.relay's routing mark (a cluster's sink selects it with
+     * tagpass): never written, so the path, and the ring placement hashed from it, stay as carbon-c-relay's.
+     */
+    static boolean routeMark(String key) {
+        return key.startsWith("relay_to_");
     }
 
     /** The path as a String, or null when {@link #append} would refuse the name (tests, log lines). */
