@@ -66,17 +66,6 @@ public final class KafkaBroker extends ServerProcess {
                 group.initial.rebalance.delay.ms=0
                 log.flush.interval.messages=9223372036854775807
                 """.formatted(controllerPort, port, controllerPort, port, dir.resolve("data"), partitions));
-        Files.writeString(dir.resolve("log4j2.properties"), """
-                status = error
-                appender.out.type = Console
-                appender.out.name = out
-                appender.out.layout.type = PatternLayout
-                appender.out.layout.pattern = [%d] %p %m (%c)%n
-                rootLogger.level = warn
-                rootLogger.appenderRef.out.ref = out
-                logger.server.name = kafka.server.KafkaRaftServer
-                logger.server.level = info
-                """);
     }
 
     /** {@code 127.0.0.1:port}, for bootstrap.servers. */
@@ -103,7 +92,8 @@ public final class KafkaBroker extends ServerProcess {
     private List<String> java(String mainClass, String... args) {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms128m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"), "-cp", classpath, mainClass));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info", "-Dorg.slf4j.simpleLogger.showDateTime=true", "-cp", classpath, mainClass));
         c.addAll(List.of(args));
         return c;
     }

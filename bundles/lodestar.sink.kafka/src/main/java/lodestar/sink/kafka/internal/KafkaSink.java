@@ -262,10 +262,7 @@ public final class KafkaSink implements Sink {
                 }
             }
             producer.flush(); // returns when every record sent is acknowledged or failed
-        } catch (KafkaException e) {
-            failure.compareAndSet(null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (KafkaException e) { // also InterruptException, which keeps the thread's interrupt flag set
             failure.compareAndSet(null, e);
         } finally {
             if (json.capacity() > KEEP_BUFFER_BYTES) {
