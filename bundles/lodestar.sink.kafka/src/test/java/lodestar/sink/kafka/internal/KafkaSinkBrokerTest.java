@@ -32,6 +32,7 @@ import lodestar.support.json.SampleJson;
 import lodestar.support.secrets.Secrets;
 import lodestar.testkit.Configs;
 import lodestar.testkit.KafkaBroker;
+import lodestar.testkit.KafkaTopics;
 
 /** The sink against a real broker (KRaft, started from Maven Central's Kafka): what lands in the topic. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -45,6 +46,8 @@ class KafkaSinkBrokerTest {
     static void start() throws Exception {
         broker = new KafkaBroker(dir.resolve("kafka"));
         broker.start();
+        KafkaTopics.create(broker.bootstrapServers(), "json-test", 4);
+        KafkaTopics.create(broker.bootstrapServers(), "line-test", 1);
     }
 
     @AfterAll
