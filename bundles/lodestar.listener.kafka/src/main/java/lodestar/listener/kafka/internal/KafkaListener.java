@@ -81,7 +81,8 @@ public final class KafkaListener implements Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaListener.class);
     private static final Set<String> OWNED = Set.of("key.deserializer", "value.deserializer", "group.id",
-            "enable.auto.commit", "auto.offset.reset", "max.poll.records", "client.id");
+            "enable.auto.commit", "auto.offset.reset", "max.poll.records", "client.id", "session.timeout.ms",
+            "heartbeat.interval.ms");
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long RESTART_MILLIS = 2000;
 
@@ -131,6 +132,11 @@ public final class KafkaListener implements Monitored {
         @AttributeDefinition(name = "Record size", description = "A larger record is skipped as bad input"
                 + " (a size: 64kB).")
         String maxRecordSize() default "64kB";
+
+        @AttributeDefinition(name = "Session timeout", description = "A relay not heard of for this long is"
+                + " taken for dead and its partitions go to the others of the group (the brokers allow 6s to 5m by"
+                + " default). Shorter: faster takeover; too short: needless rebalances under load.")
+        String sessionTimeout() default "45s";
 
         @AttributeDefinition(name = "Security protocol", description = "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
                 options = {@Option(label = "PLAINTEXT", value = "PLAINTEXT"), @Option(label = "SSL", value = "SSL"),
@@ -249,6 +255,12 @@ public final class KafkaListener implements Monitored {
         p.put("enable.auto.commit", "false");
         p.put("auto.offset.reset", start);
         p.put("max.poll.records", String.valueOf(config.maxPollRecords()));
+        long session = Units.positiveDurationMillis("sessionTimeout", config.sessionTimeout());
+        if (session < 1000 || session > 3_600_000) {
+            throw new IllegalArgumentException("sessionTimeout: must be between 1s and 1h, got " + config.sessionTimeout());
+        }
+        p.put("session.timeout.ms", String.valueOf(session));
+        p.put("heartbeat.interval.ms", String.valueOf(Math.max(100, session / 3)));
         p.putIfAbsent("fetch.max.bytes", String.valueOf(16 * 1024 * 1024)); // bounded memory under -Xmx256m
         p.put("client.id", "lodestar-" + name.replaceAll("[^a-zA-Z0-9._-]", "_"));
         this.props = p;
