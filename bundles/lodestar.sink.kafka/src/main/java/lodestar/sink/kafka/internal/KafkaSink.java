@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import lodestar.api.Sample;
 import lodestar.api.Sink;
+import lodestar.support.config.InstanceNames;
 import lodestar.support.config.Units;
 import lodestar.support.json.SampleJson;
 import lodestar.support.kafka.KafkaSettings;
@@ -157,10 +158,10 @@ public final class KafkaSink implements Sink {
     /** @param cm where the SASL password is read: DS never sees it (see {@link Secrets}) */
     @Activate
     public KafkaSink(Config config, Map<String, Object> props, @Reference(name = "configurationAdmin") ConfigurationAdmin cm) {
-        this(config, Secrets.of(cm, props), String.valueOf(props.getOrDefault(Sink.NAME, props.getOrDefault(
-                "service.pid", PID))));
+        this(config, Secrets.of(cm, props), InstanceNames.of("kafka", props));
     }
 
+    /** @param name the instance's name ({@code kafka-fleet}), for the client id the brokers log and quota by */
     KafkaSink(Config config, Secrets secrets, String name) {
         topic = config.topic() == null ? "" : config.topic().trim();
         if (topic.isEmpty() || topic.length() > 249 || !topic.matches("[a-zA-Z0-9._-]+")) {
