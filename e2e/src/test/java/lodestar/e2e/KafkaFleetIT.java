@@ -57,6 +57,7 @@ class KafkaFleetIT {
         kafka = new KafkaBroker(tmp.resolve("kafka"), 4);
         kafka.start();
         KafkaTopics.create(kafka.bootstrapServers(), TOPIC, 4);
+        KafkaTopics.committed(kafka.bootstrapServers(), "warm-up", TOPIC); // the group coordinator loaded before the relays ask
         influx = new InfluxProcess(Files.createDirectories(tmp.resolve("influx")));
         influx.start();
         influx.createDatabase("fleet");
