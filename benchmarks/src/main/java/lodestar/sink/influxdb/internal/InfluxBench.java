@@ -12,6 +12,8 @@ import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
 import lodestar.testkit.Configs;
+import lodestar.support.lineprotocol.Bytes;
+import lodestar.support.lineprotocol.LineProtocol;
 import lodestar.support.secrets.Secrets;
 
 /**

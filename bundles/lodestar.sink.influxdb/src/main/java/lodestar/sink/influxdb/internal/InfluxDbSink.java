@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.Sample;
 import lodestar.api.Sink;
 import lodestar.support.http.HttpSinkClient;
+import lodestar.support.lineprotocol.Bytes;
+import lodestar.support.lineprotocol.LineProtocol;
 import lodestar.support.log.RateLimitedLog;
 import lodestar.support.secrets.Secrets;
 import lodestar.support.log.SkippedSamples;

@@ -1,4 +1,4 @@
-package lodestar.sink.influxdb.internal;
+package lodestar.support.lineprotocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
-import lodestar.sink.influxdb.internal.LineProtocol.MeasurementFrom;
+import lodestar.support.lineprotocol.LineProtocol.MeasurementFrom;
 
 class LineProtocolTest {
 

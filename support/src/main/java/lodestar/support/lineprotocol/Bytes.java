@@ -1,59 +1,59 @@
-package lodestar.sink.influxdb.internal;
+package lodestar.support.lineprotocol;
 
 import java.util.Arrays;
 
-/** A growable byte array the encoder writes into, reused between requests so encoding allocates little. */
-final class Bytes {
+/** A growable byte array the encoders write into, reused between requests so encoding allocates little. */
+public final class Bytes {
 
     private byte[] buf;
     private int len;
 
-    Bytes(int capacity) {
+    public Bytes(int capacity) {
         buf = new byte[capacity];
     }
 
-    void clear() {
+    public void clear() {
         len = 0;
     }
 
     /** Clears, and gives back memory beyond {@code keep} bytes after an unusually large request. */
-    void clearAndTrim(int keep) {
+    public void clearAndTrim(int keep) {
         len = 0;
         if (buf.length > keep) {
             buf = new byte[keep];
         }
     }
 
-    int length() {
+    public int length() {
         return len;
     }
 
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
-    void put(int b) {
+    public void put(int b) {
         if (len == buf.length) {
             grow(1);
         }
         buf[len++] = (byte) b;
     }
 
-    void ensure(int more) {
+    public void ensure(int more) {
         if (len + more > buf.length) {
             grow(more);
         }
     }
 
     /** Appends an ASCII string (every char below 0x80). */
-    void ascii(String s) {
+    public void ascii(String s) {
         ensure(s.length());
         for (int i = 0; i < s.length(); i++) {
             buf[len++] = (byte) s.charAt(i);
         }
     }
 
-    void decimal(long v) {
+    public void decimal(long v) {
         if (v == Long.MIN_VALUE) {
             ascii(Long.toString(v));
             return;
@@ -77,6 +77,11 @@ final class Bytes {
 
     private void grow(int more) {
         buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    }
+
+    /** A copy of the bytes written so far. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package lodestar.sink.influxdb.internal;
+package lodestar.support.lineprotocol;
 
 import java.util.Locale;
 
@@ -6,16 +6,17 @@ import lodestar.api.Sample;
 import lodestar.api.Tags;
 
 /**
- * Encodes samples as InfluxDB line protocol, one line per sample:
+ * Encodes samples as InfluxDB line protocol (shared by the InfluxDB and Kafka sinks; {@link LineProtocolParser}
+ * reads it back), one line per sample:
  * {@code measurement[,tag=value...] field=value timestampMillis}, escaped per the line-protocol spec
  * and written so that InfluxDB 1.x and 2.x read the same thing (they disagree on {@code \\}, see
  * {@link #token}). Values are always float fields; NaN and infinities are refused (InfluxDB cannot
  * store them) and left for the caller to count.
  */
-final class LineProtocol {
+public final class LineProtocol {
 
     /** How a dotted name becomes a measurement and a field key. */
-    enum MeasurementFrom {
+    public enum MeasurementFrom {
         /** The whole name is the measurement, the field is {@code value}: {@code system.cpu.user value=12.5}. */
         NAME,
         /** Up to the last dot is the measurement, the last component the field: {@code system.cpu user=12.5}. */
@@ -23,7 +24,7 @@ final class LineProtocol {
         /** The first component is the measurement, the rest the field: {@code system cpu.user=12.5}. */
         FIRST;
 
-        static MeasurementFrom parse(String text) {
+        public static MeasurementFrom parse(String text) {
             String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
             return switch (t) {
                 case "name" -> NAME;
@@ -36,7 +37,7 @@ final class LineProtocol {
     }
 
     /** The field key in {@link MeasurementFrom#NAME} mode, and for names without a dot in the others. */
-    static final String DEFAULT_FIELD = "value";
+    public static final String DEFAULT_FIELD = "value";
 
     /** Escape class: a measurement ends at an unescaped comma or space. */
     private static final int MEASUREMENT = 0;
@@ -45,12 +46,12 @@ final class LineProtocol {
 
     private final MeasurementFrom from;
 
-    LineProtocol(MeasurementFrom from) {
+    public LineProtocol(MeasurementFrom from) {
         this.from = from;
     }
 
     /** Whether InfluxDB can store this value (not NaN, not infinite). */
-    static boolean storable(double v) {
+    public static boolean storable(double v) {
         return !Double.isNaN(v) && !Double.isInfinite(v);
     }
 
@@ -59,7 +60,7 @@ final class LineProtocol {
      *
      * @return false (and nothing appended) when the value is NaN or infinite
      */
-    boolean append(Sample s, Bytes out) {
+    public boolean append(Sample s, Bytes out) {
         double v = s.value();
         if (!storable(v)) {
             return false;
@@ -165,14 +166,14 @@ final class LineProtocol {
     }
 
     /** A measurement escaped as a string, for messages and tests. */
-    static String measurement(String s) {
+    public static String measurement(String s) {
         Bytes b = new Bytes(s.length() + 8);
         token(s, 0, MEASUREMENT, b);
         return b.toString();
     }
 
     /** A tag key, tag value or field key escaped as a string, for messages and tests. */
-    static String key(String s) {
+    public static String key(String s) {
         Bytes b = new Bytes(s.length() + 8);
         token(s, 0, KEY, b);
         return b.toString();
@@ -182,7 +183,7 @@ final class LineProtocol {
      * A string field value per the spec: in double quotes, with {@code "} and {@code \} escaped. The
      * sink writes only float fields; this keeps the last of the spec's escaping rules beside the others.
      */
-    static String stringField(String s) {
+    public static String stringField(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -199,7 +200,7 @@ final class LineProtocol {
      * (no {@code i} suffix, so still a float), others in Java's shortest round-trip form with a lower-case
      * exponent ({@code 1.7976931348623157e308}).
      */
-    static void appendFloat(double v, Bytes out) {
+    public static void appendFloat(double v, Bytes out) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             if (v == 0 && Double.doubleToRawLongBits(v) != 0) {
                 out.ascii("-0");
