@@ -33,13 +33,21 @@ public final class LineServer implements AutoCloseable {
     private volatile Thread acceptor;
     private volatile java.util.function.Consumer<String> tap = l -> { };
 
+    /** whether lines are kept (else only counted and tapped: a soak of hours would not fit in memory) */
+    private final boolean record;
+
     /** Listens on a free loopback port at once. */
     public LineServer() throws IOException {
-        this(LodestarProcess.freePort());
+        this(LodestarProcess.freePort(), true);
     }
 
-    public LineServer(int port) throws IOException {
+    /**
+     * @param record false: keep no line, only count them and hand them to the {@link #tap}; {@link #lines},
+     *               {@link #sum} and the duplicate counts then see nothing
+     */
+    public LineServer(int port, boolean record) throws IOException {
         this.port = port;
+        this.record = record;
         start();
     }
 
@@ -104,7 +112,9 @@ public final class LineServer implements AutoCloseable {
         try (c; BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
             String line;
             while ((line = in.readLine()) != null) {
-                counts.merge(line, 1, Integer::sum);
+                if (record) {
+                    counts.merge(line, 1, Integer::sum);
+                }
                 lines.incrementAndGet();
                 tap.accept(line);
             }
