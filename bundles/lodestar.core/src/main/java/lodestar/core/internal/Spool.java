@@ -421,8 +421,19 @@ final class Spool {
         }
     }
 
+    /**
+     * Overwrites the 8 bytes in place, one positional write, never truncating: the file holds a whole position at
+     * every moment, so a SIGKILL at any point leaves the old position or the new one. (It was rewritten with
+     * {@code Files.write}, which truncates first: a kill in between left it empty, and the next start replayed the
+     * whole segment, every sample of it already delivered, to the backend again. Issue 17.)
+     */
     private static void savePosition(Segment s) throws IOException {
-        Files.write(s.ackFile(), ByteBuffer.allocate(8).putLong(s.readOffset).array());
+        ByteBuffer b = ByteBuffer.allocate(8).putLong(s.readOffset).flip();
+        try (FileChannel ch = FileChannel.open(s.ackFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            while (b.hasRemaining()) {
+                ch.write(b, b.position());
+            }
+        }
     }
 
     private void delete(Segment s) {
