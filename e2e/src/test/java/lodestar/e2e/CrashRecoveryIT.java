@@ -36,7 +36,10 @@ import lodestar.testkit.LodestarProcess;
  * ({@code spool ...: N samples from before the restart to deliver}); those must be a gap-free run of sequence
  * numbers from 0, each received once. A record torn by the kill is skipped with a log line and counted; the test
  * reports it. The embedded store is snapshotted every second meanwhile: after each restart it either loaded the
- * snapshot (and holds the repetition's series) or said it discarded an unreadable one.
+ * snapshot (and holds the repetition's series) or said it discarded an unreadable one. On even repetitions the
+ * backend comes back slow (4,000 lines/s) and the platform is killed a second time while it drains its backlog:
+ * nothing may be lost, and what arrives twice is bounded by the one batch (1,000 samples) that was written but
+ * not yet acknowledged in the spool's read position when the kill came; the tally says how many.
  *
  * <p>Three repetitions here (about a minute); the full 20 of the issue with
  * {@code -Dlodestar.crash.repetitions=20} (see BENCHMARKS.md), which also prints the tally.
@@ -46,6 +49,10 @@ class CrashRecoveryIT {
 
     private static final int RATE = 5_000;
     private static final int SERIES = 50;
+    /** lines a second the backend reads while a drain is to be interrupted */
+    private static final int DRAIN_RATE = 4_000;
+    /** the sink's batchSize: at most one batch is in flight when the platform dies */
+    private static final int BATCH = 1_000;
 
     private final Path home = LodestarProcess.tempDir();
     private final Random random = new Random(Long.getLong("lodestar.crash.seed", System.nanoTime()));
@@ -62,7 +69,7 @@ class CrashRecoveryIT {
         lodestar = new LodestarProcess(LodestarProcess.builtJar(), home, List.of("-Xmx256m"));
         lodestar.config("lodestar.listener.graphite-in.cfg", Map.of("port", "" + graphitePort, "udp", "false", "picklePort", "0"));
         lodestar.config("lodestar.sink.graphite-crash.cfg", Map.of("port", "" + backend.port, "include", "e2e.crash.**",
-                "flushInterval", "200ms", "batchSize", "1000", "bufferDisk", "256MB", "retryInitial", "200ms", "retryMax", "1s"));
+                "flushInterval", "200ms", "batchSize", "" + BATCH, "bufferDisk", "256MB", "retryInitial", "200ms", "retryMax", "1s"));
         lodestar.config("lodestar.store.cfg", Map.of("persistInterval", "1s"));
     }
 
@@ -112,7 +119,8 @@ class CrashRecoveryIT {
         lodestar.kill();
         sender.join(10_000);
 
-        // the backend comes back, then the platform
+        // the backend comes back (slow, on even repetitions, so the drain can be interrupted), then the platform
+        backend.throttle(r % 2 == 0 ? DRAIN_RATE : 0);
         backend.start();
         start(r);
         String after = lodestar.output().substring((int) Math.min(outputBefore, lodestar.output().length()));
@@ -131,6 +139,19 @@ class CrashRecoveryIT {
             Thread.sleep(100);
         }
         long expected = spooled;
+        boolean drainKill = r % 2 == 0 && spooled > 0;
+        long drainKillAfter = -1;
+        if (drainKill) {
+            // killed again while the backlog drains into the (slow) backend: a batch written but not yet acknowledged
+            // in the spool's read position is sent again after the restart; nothing may be lost
+            assertTrue(Eventually.within(15_000, () -> backend.lines(l -> l.startsWith(prefix)).size() > 0),
+                    "repetition " + r + ": the drain did not begin\n" + lodestar.shell("lodestar:status"));
+            drainKillAfter = random.nextInt((int) Math.max(1, Math.min(1_500, spooled * 1000 / DRAIN_RATE * 7 / 10)));
+            Thread.sleep(drainKillAfter);
+            lodestar.kill();
+            backend.throttle(0);
+            start(r);
+        }
         assertTrue(Eventually.within(30_000, () -> backend.lines(l -> l.startsWith(prefix)).size() >= expected),
                 "repetition " + r + ": " + backend.lines(l -> l.startsWith(prefix)).size() + " of " + expected
                         + " spilled samples delivered\n" + lodestar.shell("lodestar:status"));
@@ -142,7 +163,13 @@ class CrashRecoveryIT {
         for (String l : got) {
             seqs.add(Long.parseLong(l.split(" ")[1]));
         }
-        long dups = backend.duplicates(Integer.MAX_VALUE).keySet().stream().filter(l -> l.startsWith(prefix)).count();
+        long dups = backend.duplicates(Integer.MAX_VALUE).entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .mapToLong(e -> e.getValue() - 1).sum();
+        Matcher leftM = found.matcher(after);
+        long left = -1;
+        if (drainKill && leftM.find() && leftM.find()) {
+            left = Long.parseLong(leftM.group(1)); // what the second start found still to deliver
+        }
         Matcher torn = Pattern.compile("graphite-crash: .*?(\\d+) samples lost").matcher(after);
         long tornLost = 0;
         while (torn.find()) {
@@ -154,15 +181,21 @@ class CrashRecoveryIT {
         long storeSeries = Long.parseLong(loaded.group(1));
         String series = lodestar.shell("lodestar:series '" + prefix + "**'");
         boolean storeHasRepetition = series.contains(prefix);
-        String line = String.format("r%-2d killed %4d ms in: sent %6d, spilled %6d, delivered %6d (seq %s..%s), duplicates %d,"
-                + " torn-record samples lost %d; store: %s", r, killAfter, sent.get(), spooled, got.size(),
+        String line = String.format("r%-2d killed %4d ms in%s: sent %6d, spilled %6d, delivered %6d (seq %s..%s), duplicates %d,"
+                + " torn-record samples lost %d; store: %s", r, killAfter,
+                !drainKill ? "" : ", again " + drainKillAfter + " ms into the drain (" + (left < 0
+                        ? "the spool was already empty: all of it written to the socket, in the kernel's buffers" : left + " left in the spool") + ")", sent.get(), spooled, got.size(),
                 seqs.isEmpty() ? "-" : seqs.first(), seqs.isEmpty() ? "-" : seqs.last(), dups, tornLost,
                 discarded ? "snapshot discarded with a log line" : "snapshot loaded (" + storeSeries + " series, this repetition's "
                         + (storeHasRepetition ? "present" : "ABSENT") + ")");
         tally.add(line);
         System.out.println("CrashRecoveryIT: " + line);
 
-        assertEquals(0, dups, "repetition " + r + ": samples delivered twice: " + backend.duplicates(5));
+        if (drainKill) {
+            assertTrue(dups <= BATCH, "repetition " + r + ": more delivered twice than the one batch in flight at the kill: " + dups);
+        } else {
+            assertEquals(0, dups, "repetition " + r + ": samples delivered twice: " + backend.duplicates(5));
+        }
         assertEquals(spooled, got.size(), "repetition " + r + ": delivered vs spilled");
         assertTrue(seqs.isEmpty() || (seqs.first() == 0 && seqs.last() == seqs.size() - 1),
                 "repetition " + r + ": the delivered sequence numbers are not a gap-free run from 0: " + seqs.first() + ".."

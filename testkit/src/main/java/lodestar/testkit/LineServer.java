@@ -1,8 +1,6 @@
 package lodestar.testkit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -32,6 +30,8 @@ public final class LineServer implements AutoCloseable {
     private volatile ServerSocket server;
     private volatile Thread acceptor;
     private volatile java.util.function.Consumer<String> tap = l -> { };
+    private volatile long throttle;
+    private final AtomicLong torn = new AtomicLong();
 
     /** whether lines are kept (else only counted and tapped: a soak of hours would not fit in memory) */
     private final boolean record;
@@ -58,6 +58,10 @@ public final class LineServer implements AutoCloseable {
         }
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
+        if (throttle > 0) {
+            // a small window, so a sender cannot park its whole backlog in the kernel's buffers
+            s.setReceiveBufferSize(4096);
+        }
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server = s;
         acceptor = new Thread(() -> accept(s), "line-server-" + port);
@@ -109,20 +113,68 @@ public final class LineServer implements AutoCloseable {
     }
 
     private void read(Socket c) {
-        try (c; BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (record) {
-                    counts.merge(line, 1, Integer::sum);
+        // lines end at '\n'; bytes after the last one when the sender goes (a line torn by a kill) are counted apart,
+        // not taken as a line: Carbon would refuse them too
+        byte[] buf = new byte[1 << 16];
+        java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream(256);
+        long start = System.nanoTime();
+        long read = 0;
+        try (c; java.io.InputStream in = c.getInputStream()) {
+            int n;
+            while ((n = in.read(buf, 0, throttle > 0 ? Math.min(buf.length, 4096) : buf.length)) > 0) {
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        partial.write(buf, from, i - from);
+                        line(partial.toString(StandardCharsets.UTF_8));
+                        partial.reset();
+                        from = i + 1;
+                        read++;
+                        long rate = throttle;
+                        if (rate > 0) {
+                            long due = start + read * 1_000_000_000L / rate;
+                            long wait = due - System.nanoTime();
+                            if (wait > 1_000_000) {
+                                Thread.sleep(wait / 1_000_000);
+                            }
+                        } else {
+                            start = System.nanoTime();
+                            read = 0;
+                        }
+                    }
                 }
-                lines.incrementAndGet();
-                tap.accept(line);
+                partial.write(buf, from, n - from);
             }
-        } catch (IOException e) {
-            // reset by stop() or by the sender: a partial last line was not returned by readLine
+        } catch (IOException | InterruptedException e) {
+            // reset by stop() or by the sender
         } finally {
+            if (partial.size() > 0) {
+                torn.incrementAndGet();
+            }
             open.remove(c);
         }
+    }
+
+    private void line(String line) {
+        if (record) {
+            counts.merge(line, 1, Integer::sum);
+        }
+        lines.incrementAndGet();
+        tap.accept(line);
+    }
+
+    /**
+     * Reads at most {@code linesPerSecond} lines a second per connection from now on (0: as fast as they come): a slow
+     * backend, so a sender's backlog takes a while to drain. Set before {@link #start()}, it also gives the listening
+     * socket a small receive buffer, so the sender's writes wait for the reader rather than fill the kernel.
+     */
+    public void throttle(long linesPerSecond) {
+        this.throttle = linesPerSecond;
+    }
+
+    /** Connections that ended inside a line (the sender killed while writing it); those bytes are no line. */
+    public long tornLines() {
+        return torn.get();
     }
 
     /** Also hands every line, as it arrives, to {@code consumer} (on the connection's thread; it must be quick). */
