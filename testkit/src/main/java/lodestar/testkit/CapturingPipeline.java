@@ -6,8 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Pipeline;
@@ -30,6 +34,26 @@ public class CapturingPipeline implements Pipeline {
     @Override
     public void emitAll(Collection<Sample> batch) {
         samples.addAll(batch);
+    }
+
+    /** While true, {@link #offerAll} refuses every batch, as a pipeline whose sinks' buffers are full does. */
+    public volatile boolean full;
+    /** Batches {@link #offerAll} refused. */
+    public final AtomicInteger refused = new AtomicInteger();
+    /**
+     * The stage {@link #offerAll} returns for a batch it takes (kept in {@link #samples} at once): completed by
+     * default; a test sets its own to hold settlement back or fail it with a {@code SamplesLostException}.
+     */
+    public volatile Supplier<CompletableFuture<Void>> settlement = () -> CompletableFuture.completedFuture(null);
+
+    @Override
+    public Optional<CompletionStage<Void>> offerAll(Collection<Sample> batch) {
+        if (full) {
+            refused.incrementAndGet();
+            return Optional.empty();
+        }
+        samples.addAll(batch);
+        return Optional.of(settlement.get());
     }
 
     @Override

@@ -14,5 +14,10 @@ public enum Kind {
     /** Events per second, averaged over one reporting interval. */
     RATE,
     /** A check's numeric status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
-    STATUS
+    STATUS,
+    /**
+     * A whole distribution ({@link Sample#histogram()}): explicit or exponential buckets, or quantiles. Only
+     * sinks with {@link Sink#NATIVE_HISTOGRAMS} see it; the core flattens it for the others.
+     */
+    HISTOGRAM
 }

@@ -8,6 +8,9 @@ import java.util.Objects;
  * <p>Immutable and cheap: processors that rename or retag return a new sample. The timestamp is in
  * milliseconds since the epoch; the value is a double, which may be NaN or infinite (sinks decide how
  * their backend represents those).
+ *
+ * <p>A sample of {@link Kind#HISTOGRAM kind HISTOGRAM} carries a whole distribution ({@link #histogram()});
+ * its {@link #value()} is the number of observations. Renaming and retagging keep the distribution.
  */
 public final class Sample {
 
@@ -16,6 +19,7 @@ public final class Sample {
     private final double value;
     private final long timestamp;
     private final Kind kind;
+    private final Histogram histogram;
 
     /**
      * @throws IllegalArgumentException when {@code name} is null or empty
@@ -29,6 +33,31 @@ public final class Sample {
         this.value = value;
         this.timestamp = timestamp;
         this.kind = kind == null ? Kind.GAUGE : kind;
+        if (this.kind == Kind.HISTOGRAM) {
+            throw new IllegalArgumentException("a HISTOGRAM sample needs its histogram: Sample.histogram(...)");
+        }
+        this.histogram = null;
+    }
+
+    private Sample(String name, Tags tags, Histogram histogram, long timestamp) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("sample name must not be empty");
+        }
+        this.name = name;
+        this.tags = tags == null ? Tags.EMPTY : tags;
+        this.histogram = java.util.Objects.requireNonNull(histogram, "histogram");
+        this.value = histogram.count();
+        this.timestamp = timestamp;
+        this.kind = Kind.HISTOGRAM;
+    }
+
+    /**
+     * A distribution taken at {@code timestamp}: kind {@link Kind#HISTOGRAM}, value the number of observations.
+     *
+     * @throws IllegalArgumentException when {@code name} is null or empty
+     */
+    public static Sample histogram(String name, Tags tags, Histogram histogram, long timestamp) {
+        return new Sample(name, tags, histogram, timestamp);
     }
 
     /** A gauge taken now, without tags. */
@@ -62,20 +91,35 @@ public final class Sample {
         return kind;
     }
 
+    /** The distribution of a {@link Kind#HISTOGRAM} sample; null for every other kind. */
+    public Histogram histogram() {
+        return histogram;
+    }
+
     public Sample withName(String newName) {
-        return newName.equals(name) ? this : new Sample(newName, tags, value, timestamp, kind);
+        if (newName.equals(name)) {
+            return this;
+        }
+        return histogram != null ? new Sample(newName, tags, histogram, timestamp) : new Sample(newName, tags, value, timestamp, kind);
     }
 
     public Sample withTags(Tags newTags) {
-        return newTags.equals(tags) ? this : new Sample(name, newTags, value, timestamp, kind);
+        if (newTags.equals(tags)) {
+            return this;
+        }
+        return histogram != null ? new Sample(name, newTags, histogram, timestamp) : new Sample(name, newTags, value, timestamp, kind);
     }
 
     public Sample withTag(String key, String tagValue) {
         return withTags(tags.with(key, tagValue));
     }
 
+    /**
+     * This sample with another value. A {@link Kind#HISTOGRAM} sample becomes a {@link Kind#GAUGE}: a single
+     * number cannot keep a distribution.
+     */
     public Sample withValue(double newValue) {
-        return new Sample(name, tags, newValue, timestamp, kind);
+        return new Sample(name, tags, newValue, timestamp, kind == Kind.HISTOGRAM ? Kind.GAUGE : kind);
     }
 
     /**
@@ -105,7 +149,8 @@ public final class Sample {
                 && Double.compare(s.value, value) == 0
                 && s.kind == kind
                 && s.name.equals(name)
-                && s.tags.equals(tags);
+                && s.tags.equals(tags)
+                && java.util.Objects.equals(s.histogram, histogram);
     }
 
     @Override
@@ -115,6 +160,6 @@ public final class Sample {
 
     @Override
     public String toString() {
-        return seriesKey() + " " + value + " " + timestamp + " " + kind;
+        return seriesKey() + " " + (histogram != null ? "[" + histogram + "]" : String.valueOf(value)) + " " + timestamp + " " + kind;
     }
 }

@@ -21,6 +21,19 @@ public interface Sink {
     String NAME = "name";
 
     /**
+     * Service property: {@code true} when the sink writes {@link Kind#HISTOGRAM} samples whole. Every other sink
+     * gets them flattened by the core into plain samples (count, sum, buckets or quantiles; see
+     * {@code docs/HISTOGRAMS.md}), so a sink that does not set it never sees a histogram.
+     */
+    String NATIVE_HISTOGRAMS = "lodestar.sink.histograms";
+
+    /**
+     * Service property: {@code true} for tag-based backends (InfluxDB, OpenTSDB, Prometheus, ...), which get the
+     * core's host tag added to samples that carry none.
+     */
+    String TAGGED = "lodestar.sink.tags";
+
+    /**
      * Writes a batch. Returning normally means the backend has it all; throwing means none of it is
      * known to be taken, and the runner will offer the same batch again after a backoff. A sink should
      * drop its connection when it throws so the retry reconnects.

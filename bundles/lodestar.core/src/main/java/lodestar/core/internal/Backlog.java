@@ -46,6 +46,12 @@ interface Backlog {
     /** Samples the disk spool dropped because it was full or could not be written. */
     long spoolDropped();
 
+    /**
+     * Whether a batch taken from the memory buffer is neither delivered nor on disk yet (a failed batch waiting
+     * in memory for its retry). While it is, nothing taken after it counts as settled either.
+     */
+    boolean holdsUnsettled();
+
     /** Where failed batches wait, for log lines: {@code in memory}, {@code on disk}. */
     String where();
 }

@@ -124,6 +124,12 @@ final class DiskBacklog implements Backlog {
         return spoolDropped;
     }
 
+    /** A failed batch goes to disk at once, so none waits in memory. */
+    @Override
+    public boolean holdsUnsettled() {
+        return false;
+    }
+
     @Override
     public String where() {
         return "on disk";

@@ -62,6 +62,11 @@ final class MemoryBacklog implements Backlog {
     }
 
     @Override
+    public boolean holdsUnsettled() {
+        return retry != null;
+    }
+
+    @Override
     public String where() {
         return "in memory";
     }

@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -247,6 +249,27 @@ public final class PipelineComponent implements Pipeline {
         if (!out.isEmpty()) {
             sinks.offer(out);
         }
+    }
+
+    @Override
+    public Optional<CompletionStage<Void>> offerAll(Collection<Sample> samples) {
+        if (samples.isEmpty()) {
+            return Optional.of(CompletableFuture.completedFuture(null));
+        }
+        // room is checked before the processors run, so a refused batch leaves no trace in stateful processors
+        // (aggregations) and the sender's retry is not counted twice
+        int needed = 0;
+        for (Sample s : samples) {
+            needed += HistogramFlattener.flattenedSize(s);
+        }
+        if (!sinks.hasRoom(needed)) {
+            return Optional.empty();
+        }
+        List<Sample> out = processors.process(samples, settings.globalTags(), settings.limits(), settings.processorDropOnError());
+        if (out.isEmpty()) {
+            return Optional.of(CompletableFuture.completedFuture(null));
+        }
+        return sinks.offerTracked(out);
     }
 
     @Override

@@ -5,8 +5,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +30,9 @@ import lodestar.support.config.Units;
  * nowhere else. A sink whose runner settings are invalid gets no runner and shows as
  * {@link State#FAILED failed} with the property named, until its configuration is fixed; the other sinks go on.
  * Sinks with the service property {@code lodestar.sink.tags=true} (tag-based backends) get the core's host
- * tag added to what they receive; the others get the samples as they are.
+ * tag added to what they receive; the others get the samples as they are. Sinks without
+ * {@link Sink#NATIVE_HISTOGRAMS} get {@link lodestar.api.Kind#HISTOGRAM} samples flattened ({@link HistogramFlattener}),
+ * once per batch for all of them.
  */
 final class SinkFanOut {
 
@@ -38,6 +45,8 @@ final class SinkFanOut {
     private volatile SinkRunner[] snapshot = new SinkRunner[0];
     /** the runners of tag-based sinks, which get the host tag */
     private final Set<SinkRunner> tagged = ConcurrentHashMap.newKeySet();
+    /** the runners of sinks that take histograms whole */
+    private final Set<SinkRunner> nativeHistograms = ConcurrentHashMap.newKeySet();
     private volatile CoreSettings settings;
     private volatile boolean stopped;
 
@@ -89,6 +98,7 @@ final class SinkFanOut {
             r = runners.remove(sink);
             if (r != null) {
                 tagged.remove(r);
+                nativeHistograms.remove(r);
                 rebuild();
             }
         }
@@ -121,32 +131,114 @@ final class SinkFanOut {
     }
 
     private void markTagged(SinkRunner r, Map<String, Object> properties) {
-        Object v = properties.get("lodestar.sink.tags");
-        if (v != null && Boolean.parseBoolean(String.valueOf(v).trim())) {
-            tagged.add(r);
+        mark(tagged, r, properties.get(Sink.TAGGED));
+        mark(nativeHistograms, r, properties.get(Sink.NATIVE_HISTOGRAMS));
+    }
+
+    private static void mark(Set<SinkRunner> set, SinkRunner r, Object flag) {
+        if (flag != null && Boolean.parseBoolean(String.valueOf(flag).trim())) {
+            set.add(r);
         } else {
-            tagged.remove(r);
+            set.remove(r);
         }
     }
 
     /** Hands the samples to every sink's runner; never blocks on a backend. */
     void offer(List<Sample> samples) {
-        Tags host = settings.hostTag();
-        List<Sample> withHost = null;
+        Variants v = new Variants(samples, settings.hostTag());
         for (SinkRunner r : snapshot) {
-            if (host != null && tagged.contains(r)) {
-                if (withHost == null) {
-                    withHost = new ArrayList<>(samples.size());
-                    for (Sample s : samples) {
-                        // the sample's own host tag (a collectd host, a StatsD client's) wins
-                        withHost.add(s.tags().get("host") != null ? s : s.withTags(s.tags().with("host", host.get("host"))));
-                    }
-                }
-                r.offer(withHost);
-            } else {
-                r.offer(samples);
+            r.offer(v.forRunner(r));
+        }
+    }
+
+    /**
+     * Hands the samples to every sink's runner if every one has room for them; see
+     * {@link lodestar.api.Pipeline#offerAll}. The room check and the hand-over are not one atomic step: a producer
+     * using {@link #offer} at the same moment may still overflow a buffer, which the returned stage then reports.
+     */
+    Optional<CompletionStage<Void>> offerTracked(List<Sample> samples) {
+        SinkRunner[] runners = snapshot;
+        Variants v = new Variants(samples, settings.hostTag());
+        for (SinkRunner r : runners) {
+            if (!r.hasRoom(v.forRunner(r).size())) {
+                return Optional.empty();
             }
         }
+        if (runners.length == 0) {
+            return Optional.of(CompletableFuture.completedFuture(null));
+        }
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger open = new AtomicInteger(runners.length);
+        for (SinkRunner r : runners) {
+            r.offerTracked(v.forRunner(r)).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    all.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else if (open.decrementAndGet() == 0) {
+                    all.complete(null);
+                }
+            });
+        }
+        return Optional.of(all);
+    }
+
+    /** The batch as each kind of sink gets it (with or without the host tag, histograms whole or flattened), made once. */
+    private final class Variants {
+        private final List<Sample> samples;
+        private final Tags host;
+        private final boolean histograms;
+        private List<Sample> withHost;
+        private List<Sample> flat;
+        private List<Sample> flatWithHost;
+
+        Variants(List<Sample> samples, Tags host) {
+            this.samples = samples;
+            this.host = host;
+            this.histograms = HistogramFlattener.hasHistograms(samples);
+        }
+
+        List<Sample> forRunner(SinkRunner r) {
+            boolean addHost = host != null && tagged.contains(r);
+            boolean flatten = histograms && !nativeHistograms.contains(r);
+            if (flatten) {
+                if (flat == null) {
+                    flat = HistogramFlattener.flatten(samples);
+                }
+                if (addHost) {
+                    if (flatWithHost == null) {
+                        flatWithHost = withHost(flat, host);
+                    }
+                    return flatWithHost;
+                }
+                return flat;
+            }
+            if (addHost) {
+                if (withHost == null) {
+                    withHost = withHost(samples, host);
+                }
+                return withHost;
+            }
+            return samples;
+        }
+    }
+
+    private static List<Sample> withHost(List<Sample> samples, Tags host) {
+        List<Sample> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            // the sample's own host tag (a collectd host, a StatsD client's) wins
+            out.add(s.tags().get("host") != null ? s : s.withTags(s.tags().with("host", host.get("host"))));
+        }
+        return out;
+    }
+
+    /** Whether every running sink has room for {@code n} more samples now. */
+    boolean hasRoom(int n) {
+        for (SinkRunner r : snapshot) {
+            if (!r.hasRoom(n)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The running sinks, by name. */
@@ -176,6 +268,7 @@ final class SinkFanOut {
             all = List.of(snapshot);
             runners.clear();
             tagged.clear();
+            nativeHistograms.clear();
             refused.clear();
             snapshot = new SinkRunner[0];
         }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -40,6 +41,7 @@ final class SinkRunner {
     private final String name;
     private final Sink sink;
     private final SampleBuffer buffer;
+    private final Settlements settlements;
     private final Backlog backlog;
     private final Thread writer;
     private final RateLimitedLog failureLog = new RateLimitedLog(10_000, LOG::warn);
@@ -72,7 +74,8 @@ final class SinkRunner {
         this.name = name;
         this.sink = sink;
         this.settings = settings;
-        this.buffer = new SampleBuffer(settings.capacity());
+        this.settlements = new Settlements(name);
+        this.buffer = new SampleBuffer(settings.capacity(), settlements::dropped);
         this.backoff = new Backoff(settings.retryInitialMillis(), settings.retryMaxMillis(), settings.retryFactor());
         this.backlog = backlog(spoolDir);
         this.writer = new Thread(this::run, "lodestar-sink-" + name);
@@ -85,6 +88,7 @@ final class SinkRunner {
                 Spool spool = new Spool(spoolDir, settings.bufferDiskBytes());
                 return new DiskBacklog(buffer, spool, () -> settings.batchSize(), (why, lost) -> {
                     dropped.add(lost);
+                    settlements.suspectLossUpTo(buffer.lastTakenSeq());
                     failureLog.log(() -> "sink " + name + ": " + why);
                 });
             } catch (IOException | RuntimeException e) {
@@ -108,6 +112,45 @@ final class SinkRunner {
 
     /** Buffers those of {@code samples} this sink wants. Never blocks on the backend. */
     void offer(List<Sample> samples) {
+        List<Sample> wanted = wanted(samples);
+        if (wanted.isEmpty()) {
+            return;
+        }
+        accepted.add(wanted.size());
+        countDrops(buffer.offer(wanted));
+    }
+
+    /** Whether {@code n} more samples fit in the memory buffer without dropping older ones. */
+    boolean hasRoom(int n) {
+        return buffer.free() >= n;
+    }
+
+    /**
+     * Buffers those of {@code samples} this sink wants, and tells when they are written or on disk: see
+     * {@link lodestar.api.Pipeline#offerAll}.
+     */
+    CompletableFuture<Void> offerTracked(List<Sample> samples) {
+        List<Sample> wanted = wanted(samples);
+        if (wanted.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        accepted.add(wanted.size());
+        int n = wanted.size();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] ticket = new CompletableFuture[1];
+        countDrops(buffer.offer(wanted, first -> ticket[0] = settlements.register(first, first + n - 1)));
+        return ticket[0];
+    }
+
+    private void countDrops(int lost) {
+        if (lost > 0) {
+            dropped.add(lost);
+            failureLog.log(() -> "sink " + name + ": buffer full (" + settings.capacity()
+                    + " samples, bufferMemory " + settings.bufferBytes() + "B), dropped the " + lost + " oldest");
+        }
+    }
+
+    private List<Sample> wanted(List<Sample> samples) {
         RunnerSettings s = settings;
         List<Sample> wanted = samples;
         boolean copy = false;
@@ -121,16 +164,7 @@ final class SinkRunner {
                 wanted.add(sample);
             }
         }
-        if (wanted.isEmpty()) {
-            return;
-        }
-        accepted.add(wanted.size());
-        int lost = buffer.offer(wanted);
-        if (lost > 0) {
-            dropped.add(lost);
-            failureLog.log(() -> "sink " + name + ": buffer full (" + settings.capacity()
-                    + " samples, bufferMemory " + settings.bufferBytes() + "B), dropped the " + lost + " oldest");
-        }
+        return wanted;
     }
 
     private boolean acceptsSafely(Sample sample) {
@@ -191,6 +225,10 @@ final class SinkRunner {
             LOG.error("sink {}: writer thread failed", name, t);
         } finally {
             long lost = backlog.abandon();
+            if (lost == 0) {
+                settleTaken();
+            }
+            settlements.close(lost > 0);
             if (lost > 0) {
                 dropped.add(lost);
                 LOG.warn("sink {}: stopped with {} samples undelivered (backend unavailable: {})", name, lost, lastError);
@@ -218,12 +256,24 @@ final class SinkRunner {
     private void attempt(List<Sample> batch, long deadline) throws IOException {
         if (writeOnce(batch)) {
             backlog.delivered(batch);
+            settleTaken();
             if (backlog instanceof DiskBacklog d && d.drained()) {
                 LOG.info("sink {}: disk backlog delivered", name);
             }
         } else {
             backlog.failed(batch);
+            settleTaken();
             pause(backoff.next(), deadline);
+        }
+    }
+
+    /**
+     * Everything taken out of the memory buffer is written or on disk, unless the backlog still holds a failed
+     * batch in memory: then nothing new is settled until it is delivered.
+     */
+    private void settleTaken() {
+        if (!backlog.holdsUnsettled()) {
+            settlements.settledUpTo(buffer.lastTakenSeq());
         }
     }
 
@@ -241,6 +291,7 @@ final class SinkRunner {
         while (System.nanoTime() - wakeAt < 0 && (stoppingAtStart || !stopping)) {
             LockSupport.parkNanos(Math.min(slice, wakeAt - System.nanoTime()));
             backlog.whileWaiting();
+            settleTaken();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import lodestar.api.Histogram;
 import lodestar.api.Kind;
 import lodestar.api.Sample;
 import lodestar.api.Tags;
@@ -26,9 +27,22 @@ class SpoolTest {
     static List<Sample> batch(int from, int n) {
         List<Sample> l = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
-            l.add(new Sample("m.é" + (i % 3), Tags.of("host", "h" + i), i + 0.5, 1000L * i, Kind.values()[i % Kind.values().length]));
+            Kind kind = Kind.values()[i % Kind.values().length];
+            l.add(kind == Kind.HISTOGRAM ? Sample.histogram("m.é" + (i % 3), Tags.of("host", "h" + i), histogram(i), 1000L * i)
+                    : new Sample("m.é" + (i % 3), Tags.of("host", "h" + i), i + 0.5, 1000L * i, kind));
         }
         return l;
+    }
+
+    /** One of each layout, so every histogram field goes through the spool and back. */
+    static Histogram histogram(int i) {
+        return switch (i % 3) {
+        case 0 -> Histogram.explicit(Histogram.Temporality.CUMULATIVE, 7, 6 + i, 1.5 * i, 0.1, 9, new double[] { 0.5, 1, 2.5 },
+                new long[] { 1, 2, 3, i });
+        case 1 -> Histogram.exponential(Histogram.Temporality.DELTA, 0, 4 + i, 12.25, Double.NaN, Double.NaN, 3, 1e-9, 1, -2,
+                new long[] { 1, 0, i }, 5, new long[] { 2 });
+        default -> Histogram.summary(11, 100 + i, 250.5, new double[] { 0.5, 0.99 }, new double[] { 2, 4.5 + i });
+        };
     }
 
     private List<Path> segments() throws Exception {

@@ -237,6 +237,11 @@ class StatusBoardTest {
         }
 
         @Override
+        public java.util.Optional<java.util.concurrent.CompletionStage<Void>> offerAll(Collection<Sample> samples) {
+            return java.util.Optional.of(java.util.concurrent.CompletableFuture.completedFuture(null));
+        }
+
+        @Override
         public void emitAll(Collection<Sample> samples) {
         }
 

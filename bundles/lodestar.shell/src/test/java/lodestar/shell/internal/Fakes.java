@@ -31,6 +31,12 @@ final class Fakes {
         }
 
         @Override
+        public java.util.Optional<java.util.concurrent.CompletionStage<Void>> offerAll(Collection<Sample> samples) {
+            emitted.addAll(samples);
+            return java.util.Optional.of(java.util.concurrent.CompletableFuture.completedFuture(null));
+        }
+
+        @Override
         public void emitAll(Collection<Sample> samples) {
             emitted.addAll(samples);
         }
