@@ -409,13 +409,39 @@ class HotSwapIT {
     /**
      * No stack trace and no ERROR or WARN line from the platform: every swap is a normal operation. The lines a
      * swap is expected to print (bundles, sinks and beacons coming and going) are INFO. One WARN is the machine's,
-     * not the swap's: the Graphite listener says at each start that the kernel caps its UDP receive buffer.
+     * not the swap's: the Graphite listener says at each start that the kernel caps its UDP receive buffer. One
+     * ERROR with its stack trace is Felix's own and known: the web console's upload with "start" and a start level
+     * (what its bundles page sends) starts the bundle from the request while the framework's start-level thread
+     * starts it too; the second finds the resolver's global lock taken and logs {@code Unable to acquire global lock
+     * for resolve}. The bundle is started either way (the test has just measured it delivering); it is counted and
+     * printed, not failed on.
      */
     private void assertLogClean() {
         Pattern bad = Pattern.compile("ERROR|Exception|^\\s+at |WARN");
         Pattern machine = Pattern.compile("WARN GraphiteListener - receiveBuffer: asked for \\d+ bytes, the kernel granted");
-        List<String> lines = lodestar.output().lines().filter(l -> bad.matcher(l).find() && !machine.matcher(l).find())
-                .collect(Collectors.toList());
+        Pattern felixRace = Pattern.compile("^ERROR: Bundle lodestar\\.\\S+ \\[\\d+\\] Error starting/stopping bundle\\."
+                + " \\(org\\.osgi\\.framework\\.BundleException: Unable to acquire global lock for resolve\\.");
+        Pattern itsTrace = Pattern.compile("^(\\s+at (org\\.apache\\.felix\\.framework\\.|java\\.base/java\\.lang\\.Thread\\.run)"
+                + "|org\\.osgi\\.framework\\.BundleException: Unable to acquire global lock for resolve\\.)");
+        List<String> lines = new ArrayList<>();
+        int races = 0;
+        boolean inRace = false;
+        for (String l : lodestar.output().lines().toList()) {
+            if (felixRace.matcher(l).find()) {
+                races++;
+                inRace = true;
+                continue;
+            }
+            if (inRace && itsTrace.matcher(l).find()) {
+                continue;
+            }
+            inRace = false;
+            if (bad.matcher(l).find() && !machine.matcher(l).find()) {
+                lines.add(l);
+            }
+        }
+        figures.add("Felix's start-level race on a console upload with start (ERROR + stack trace, bundle started): " + races);
+        System.out.println("HotSwapIT: " + figures.get(figures.size() - 1));
         assertTrue(lines.isEmpty(), "unexpected lines in the platform's log:\n" + String.join("\n", lines.subList(0, Math.min(40, lines.size()))));
     }
 
