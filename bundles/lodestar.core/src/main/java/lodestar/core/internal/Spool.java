@@ -37,7 +37,8 @@ import lodestar.api.Sample;
  * checksum (a flipped byte on disk) the reader looks for the next magic whose record checks out and goes on
  * from there, so one bad record costs only its own samples; what was skipped is counted and logged. A record
  * torn at the end of a segment (the process died while appending) is skipped with a log line. The read position
- * of the oldest segment is kept in {@code <segment>.ack} (8 bytes, rewritten after each delivered record); one
+ * of the oldest segment is kept in {@code <segment>.ack} (8 bytes, overwritten in place after each delivered
+ * record, so a kill leaves the old position or the new one); one
  * that does not point at a record is not trusted: the segment is replayed from its start (a few samples twice
  * rather than a segment lost). Segments written before this format (no header, records without magic) are still
  * read; damage in one ends that segment, as it always did.
