@@ -21,7 +21,7 @@ import lodestar.testkit.LodestarProcess;
  * own classes, fed through their decoders), then the platform jar started over a store snapshot of the largest
  * count: start-up time, the store's load time and the resident memory.
  *
- * <p>{@code benchmarks/run cost [series=10000,100000,1000000] [points=10] [startup=true]}
+ * <p>{@code benchmarks/run cost [series=10000,100000,1000000] [points=10] [heap=true] [startup=true]}
  */
 public final class SeriesCost {
 
@@ -42,7 +42,8 @@ public final class SeriesCost {
         }
         rows.add(head.toString());
         rows.add("|---|" + "---:|".repeat(counts.length));
-        for (Map.Entry<String, IntFunction<Object>> e : parts.entrySet()) {
+        boolean heap = Boolean.parseBoolean(a.getOrDefault("heap", "true"));
+        for (Map.Entry<String, IntFunction<Object>> e : heap ? parts.entrySet() : Map.<String, IntFunction<Object>>of().entrySet()) {
             StringBuilder row = new StringBuilder("| " + e.getKey() + " |");
             for (int n : counts) {
                 e.getValue().apply(Math.min(n, 10_000)); // warm: classes loaded, code compiled
