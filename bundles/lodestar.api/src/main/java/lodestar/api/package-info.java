@@ -13,9 +13,14 @@
  * {@link lodestar.api.ComponentStatus#detail() detail}; the runner-property names moved from {@code Sink} to
  * {@link lodestar.api.RunnerProperties}; {@link lodestar.api.Tags#LEVEL}. The helper package
  * {@code lodestar.api.util} left the contract (now {@code lodestar.support.*}, never exported).
+ *
+ * <p>2.1: {@link lodestar.api.Histogram} and {@link lodestar.api.Kind#HISTOGRAM} (distributions carried whole,
+ * flattened by the core for sinks without {@link lodestar.api.Sink#NATIVE_HISTOGRAMS});
+ * {@link lodestar.api.Pipeline#offerAll} with {@link lodestar.api.SamplesLostException} (admission with
+ * back-pressure and a settlement signal); {@link lodestar.api.Sink#TAGGED}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package lodestar.api;
 
 import org.osgi.annotation.bundle.Export;
