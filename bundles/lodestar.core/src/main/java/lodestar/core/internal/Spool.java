@@ -37,7 +37,8 @@ import lodestar.api.Sample;
  * checksum (a flipped byte on disk) the reader looks for the next magic whose record checks out and goes on
  * from there, so one bad record costs only its own samples; what was skipped is counted and logged. A record
  * torn at the end of a segment (the process died while appending) is skipped with a log line. The read position
- * of the oldest segment is kept in {@code <segment>.ack} (8 bytes, rewritten after each delivered record); one
+ * of the oldest segment is kept in {@code <segment>.ack} (8 bytes, overwritten in place after each delivered
+ * record, so a kill leaves the old position or the new one); one
  * that does not point at a record is not trusted: the segment is replayed from its start (a few samples twice
  * rather than a segment lost). Segments written before this format (no header, records without magic) are still
  * read; damage in one ends that segment, as it always did.
@@ -421,8 +422,19 @@ final class Spool {
         }
     }
 
+    /**
+     * Overwrites the 8 bytes in place, one positional write, never truncating: the file holds a whole position at
+     * every moment, so a SIGKILL at any point leaves the old position or the new one. (It was rewritten with
+     * {@code Files.write}, which truncates first: a kill in between left it empty, and the next start replayed the
+     * whole segment, every sample of it already delivered, to the backend again. Issue 17.)
+     */
     private static void savePosition(Segment s) throws IOException {
-        Files.write(s.ackFile(), ByteBuffer.allocate(8).putLong(s.readOffset).array());
+        ByteBuffer b = ByteBuffer.allocate(8).putLong(s.readOffset).flip();
+        try (FileChannel ch = FileChannel.open(s.ackFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            while (b.hasRemaining()) {
+                ch.write(b, b.position());
+            }
+        }
     }
 
     private void delete(Segment s) {

@@ -168,6 +168,56 @@ class SpoolTest {
         assertEquals(30, new Spool(dir, 64 << 20).samples(), "and a torn position file");
     }
 
+    /**
+     * Issue 17 (crash recovery): the read position is rewritten after every delivered record. Written by truncating
+     * the file and writing it again, a SIGKILL between the two left an empty position file, and the next start
+     * replayed the whole segment (up to 8 MB of samples, all delivered before: duplicates at the backend). It is now
+     * overwritten in place, so at every moment it holds 8 bytes: a reader watching it while records are acknowledged
+     * never sees it shorter (with the old write it saw it empty within a few thousand acknowledgements).
+     */
+    @Test
+    void theReadPositionIsNeverSeenTornWhileRecordsAreAcknowledged() throws Exception {
+        Spool s = new Spool(dir, 256 << 20);
+        int records = 5_000;
+        for (int i = 0; i < records; i++) {
+            s.append(batch(i, 1));
+        }
+        Path ack = segments().get(0).resolveSibling(segments().get(0).getFileName() + ".ack");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong torn = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong looks = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastTorn = new java.util.concurrent.atomic.AtomicLong(-1);
+        Thread watcher = new Thread(() -> {
+            while (!done.get()) {
+                try {
+                    if (Files.exists(ack)) {
+                        looks.incrementAndGet();
+                        long size = Files.size(ack);
+                        if (size != 8) {
+                            torn.incrementAndGet();
+                            lastTorn.set(size);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // deleted between the two calls
+                }
+            }
+        });
+        watcher.start();
+        try {
+            for (int i = 0; i < records - 1; i++) {
+                s.peek();
+                s.ack(1);
+            }
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        assertTrue(looks.get() > 100, "the watcher looked too rarely to tell: " + looks.get());
+        assertEquals(0, torn.get(), "times the read position file was seen without its 8 bytes, of " + looks.get()
+                + " (last size seen " + lastTorn.get() + ")");
+    }
+
     /** Issue 11, finding 11: a 1 MB limit grew to 7.7 MB because segments were 8 MB whatever the limit. */
     @Test
     void theDiskUsedStaysNearTheLimitWhateverTheLimit() throws Exception {
