@@ -385,7 +385,7 @@ final class Aggregator {
             if (c >= 0x20 && c < 0x7f) {
                 sb.append((char) c);
             } else {
-                // not String.format: a Formatter per byte made a logged line of 200 bad bytes cost ~0.5 MB (fuzzing found it)
+                // not String.format: a Formatter per byte made a logged line of 200 bad bytes cost 150 KB (fuzzing found it)
                 sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
             }
         }
