@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,19 +75,19 @@ class ConsoleBundlesIT {
     @Test
     @Timeout(60)
     void installStartStopUpdateUninstallFromTheConsole() throws Exception {
-        Path jar = sinkJar();
+        Path jar = ConsoleBundleApi.bundleJar(BSN);
         assertTrue(Eventually.within(20_000, () -> sinkShown("opentsdb") && opentsdb.points().size() > 0
                 && kairos.points().size() > 0), "both sinks deliver at first: " + status() + "\n" + lodestar.output());
 
         // 1. uninstall the bundle the platform came with
         long id = bundleId();
-        assertEquals("[false,1]", action(id, "uninstall"), "answer to uninstall (fragment, state UNINSTALLED)");
+        assertEquals("[false,1]", bundleApi().action(id, "uninstall"), "answer to uninstall (fragment, state UNINSTALLED)");
         assertTrue(Eventually.within(5_000, () -> bundle() == null), "still listed: " + bundle());
         assertTrue(Eventually.within(5_000, () -> !sinkShown("opentsdb")), "the page still shows the sink: " + status());
         assertNoFlowToOpenTsdbWhileKairosReceives("uninstalled");
 
         // 2. install it by upload, not started
-        HttpResponse<String> upload = upload(jar, false);
+        HttpResponse<String> upload = bundleApi().upload(jar, false);
         assertEquals(302, upload.statusCode(), "the console answers an upload with a redirect to its page: " + upload.body());
         assertTrue(Eventually.within(10_000, () -> bundle() != null), "not installed: " + lodestar.output());
         id = bundleId();
@@ -106,29 +96,29 @@ class ConsoleBundlesIT {
         assertNoFlowToOpenTsdbWhileKairosReceives("installed, not started");
 
         // 3. start: the sink appears on the page and its flow resumes
-        assertEquals("[false,32]", action(id, "start"), "answer to start (state ACTIVE)");
+        assertEquals("[false,32]", bundleApi().action(id, "start"), "answer to start (state ACTIVE)");
         assertEquals("Active", bundle().get("state"));
         awaitFlow("started");
 
         // 4. stop: it leaves the page and its server hears nothing more, the other sink goes on
-        assertEquals("[false,4]", action(id, "stop"), "answer to stop (state RESOLVED)");
+        assertEquals("[false,4]", bundleApi().action(id, "stop"), "answer to stop (state RESOLVED)");
         assertTrue(Eventually.within(5_000, () -> !sinkShown("opentsdb")), "the page still shows the stopped sink: " + status());
         assertNoFlowToOpenTsdbWhileKairosReceives("stopped");
 
         // 5. update with a new jar (an upload of the same symbolic name replaces the bundle), then start it again
         String marker = UUID.randomUUID().toString();
-        Path newJar = withHeader(jar, "X-Lodestar-Build", marker);
-        assertEquals(302, upload(newJar, false).statusCode());
+        Path newJar = ConsoleBundleApi.withHeader(jar, "X-Lodestar-Build", marker);
+        assertEquals(302, bundleApi().upload(newJar, false).statusCode());
         long before = id;
         assertTrue(Eventually.within(10_000, () -> marker.equals(header(before, "X-Lodestar-Build"))),
                 "the bundle was not updated with the new jar: " + console.get("/system/console/bundles/" + id + ".json").body());
         assertEquals(id, bundleId(), "an update keeps the bundle's id");
         assertEquals(1, bundles().stream().filter(b -> BSN.equals(b.get("symbolicName"))).count(), "one bundle, not two");
-        assertEquals("[false,32]", action(id, "start"));
+        assertEquals("[false,32]", bundleApi().action(id, "start"));
         awaitFlow("updated and started");
 
         // 6. uninstall: gone from the console and from the page, the flow stops for good
-        assertEquals("[false,1]", action(id, "uninstall"));
+        assertEquals("[false,1]", bundleApi().action(id, "uninstall"));
         assertTrue(Eventually.within(5_000, () -> bundle() == null), "still listed: " + bundle());
         assertTrue(Eventually.within(5_000, () -> !sinkShown("opentsdb")), "the page still shows the sink: " + status());
         assertNoFlowToOpenTsdbWhileKairosReceives("uninstalled at the end");
@@ -155,81 +145,6 @@ class ConsoleBundlesIT {
         Thread.sleep(3_000);
         assertEquals(0, opentsdb.requestCount(), step + ": OpenTSDB still receives: " + opentsdb.points());
         assertTrue(kairos.points(p -> p.name().startsWith("system.")).size() > 0, step + ": KairosDB stopped receiving too");
-    }
-
-    /** The sink's jar the reactor built ({@code bundles/lodestar.sink.opentsdb/target}). */
-    private static Path sinkJar() throws IOException {
-        Path dir = Path.of(System.getProperty("lodestar.bundles.dir", "../bundles")).resolve(BSN).resolve("target");
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches(BSN.replace(".", "\\.") + "-[0-9].*(?<!-tests|-sources)\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no " + BSN + " jar in " + dir + ": build bundles/ first"));
-        }
-    }
-
-    /** A copy of {@code jar} with one more main manifest header: a new build of the same bundle. */
-    private static Path withHeader(Path jar, String name, String value) throws IOException {
-        Path out = Files.createTempDirectory("lodestar-update").resolve(jar.getFileName());
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
-            Manifest m = new Manifest(in.getManifest());
-            m.getMainAttributes().put(new Attributes.Name(name), value);
-            try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(out), m)) {
-                JarEntry e;
-                while ((e = in.getNextJarEntry()) != null) {
-                    o.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(o);
-                    o.closeEntry();
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The console's bundles page uploads a jar as {@code multipart/form-data} with {@code action=install}. */
-    private HttpResponse<String> upload(Path jar, boolean start) throws IOException, InterruptedException {
-        String boundary = "----lodestar" + UUID.randomUUID().toString().replace("-", "");
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        part(body, boundary, "action", null, "install".getBytes(StandardCharsets.UTF_8));
-        if (start) {
-            part(body, boundary, "bundlestart", null, "start".getBytes(StandardCharsets.UTF_8));
-        }
-        part(body, boundary, "bundlestartlevel", null, "1".getBytes(StandardCharsets.UTF_8));
-        try (InputStream in = Files.newInputStream(jar)) {
-            part(body, boundary, "bundlefile", jar.getFileName().toString(), in.readAllBytes());
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return console.send(post("/system/console/bundles").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
-    }
-
-    private static void part(ByteArrayOutputStream b, String boundary, String name, String fileName, byte[] content) {
-        StringBuilder h = new StringBuilder("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
-                .append(name).append('"');
-        if (fileName != null) {
-            h.append("; filename=\"").append(fileName).append("\"\r\nContent-Type: application/java-archive");
-        }
-        h.append("\r\n\r\n");
-        b.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-        b.writeBytes(content);
-        b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A POST as the console's own page makes it: its origin, and the token. */
-    private HttpRequest.Builder post(String path) throws IOException, InterruptedException {
-        HttpRequest.Builder b = console.request(path).header("Origin", console.origin())
-                .header("Referer", console.origin() + "/system/console/bundles");
-        String token = console.token();
-        assertNotNull(token, "the console guard gives no CSRF token");
-        return b.header(ConsoleClient.TOKEN_HEADER, token);
-    }
-
-    /** {@code POST /system/console/bundles/<id>} with {@code action}, as the bundles page's buttons; its JSON answer. */
-    private String action(long id, String action) throws IOException, InterruptedException {
-        HttpResponse<String> r = console.send(post("/system/console/bundles/" + id)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("action=" + action)).build());
-        assertEquals(200, r.statusCode(), action + ": " + r.body());
-        Map<String, Object> answer = Json.object(Json.parse(r.body()));
-        return "[" + answer.get("fragment") + "," + ((Number) answer.get("stateRaw")).intValue() + "]";
     }
 
     private List<Map<String, Object>> bundles() throws IOException, InterruptedException {
@@ -293,5 +208,10 @@ class ConsoleBundlesIT {
             }
         }
         return null;
+    }
+
+    /** The web console's bundle API as its bundles page uses it, with this test's console session. */
+    private ConsoleBundleApi bundleApi() {
+        return new ConsoleBundleApi(console);
     }
 }

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,14 +21,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,18 +165,18 @@ class HotSwapIT {
     /** Uninstall, install by upload (started), update by upload of a rebuilt jar: each through the console. */
     private void swapThroughConsole(Part p) throws Exception {
         long id = bundleId(p.bsn);
-        assertEquals("[false,1]", action(id, "uninstall"), p.bsn + ": answer to uninstall");
+        assertEquals("[false,1]", bundleApi().action(id, "uninstall"), p.bsn + ": answer to uninstall");
         awaitTrue(5_000, () -> bundle(p.bsn) == null, p.bsn + " still listed after uninstall");
 
         long t0 = System.nanoTime();
         p.mark.run();
-        HttpResponse<String> up = upload(p.jar(), true);
+        HttpResponse<String> up = bundleApi().upload(p.jar(), true);
         assertEquals(302, up.statusCode(), p.bsn + ": upload answer " + up.body());
         resumed(p, "console install", t0);
 
         t0 = System.nanoTime();
         p.mark.run();
-        assertEquals(302, upload(withHeader(p.jar(), "X-Lodestar-Build", UUID.randomUUID().toString()), true).statusCode());
+        assertEquals(302, bundleApi().upload(ConsoleBundleApi.withHeader(p.jar(), "X-Lodestar-Build", UUID.randomUUID().toString()), true).statusCode());
         // an update stops and starts the bundle: wait for it to have gone through that before measuring
         awaitTrue(10_000, () -> p.headerChanged(), p.bsn + " not updated");
         p.mark.run(); // the old bundle's last data may land after the upload: only what comes after the update counts
@@ -197,7 +188,7 @@ class HotSwapIT {
      * the jar is dropped into deploy/, replaced by a rebuilt one, deleted (the part stops) and dropped again.
      */
     private void swapThroughDeploy(Part p) throws Exception {
-        assertEquals("[false,1]", action(bundleId(p.bsn), "uninstall"), p.bsn + ": answer to uninstall");
+        assertEquals("[false,1]", bundleApi().action(bundleId(p.bsn), "uninstall"), p.bsn + ": answer to uninstall");
         awaitTrue(5_000, () -> bundle(p.bsn) == null, p.bsn + " still listed after uninstall");
         Path dropped = home.resolve("deploy").resolve(p.bsn + ".jar");
 
@@ -208,7 +199,7 @@ class HotSwapIT {
 
         t0 = System.nanoTime();
         p.mark.run();
-        drop(withHeader(p.jar(), "X-Lodestar-Build", UUID.randomUUID().toString()), dropped);
+        drop(ConsoleBundleApi.withHeader(p.jar(), "X-Lodestar-Build", UUID.randomUUID().toString()), dropped);
         awaitTrue(10_000, () -> p.headerChanged(), p.bsn + " not updated from deploy/");
         p.mark.run();
         resumed(p, "deploy/ replace", t0);
@@ -304,7 +295,7 @@ class HotSwapIT {
         }
 
         Path jar() throws IOException {
-            return bundleJar(bsn);
+            return ConsoleBundleApi.bundleJar(bsn);
         }
 
         void rememberHeader() throws IOException, InterruptedException {
@@ -463,76 +454,6 @@ class HotSwapIT {
 
     // --- the console's bundle API, as ConsoleBundlesIT drives it
 
-    private static Path bundleJar(String bsn) throws IOException {
-        Path dir = Path.of(System.getProperty("lodestar.bundles.dir", "../bundles")).resolve(bsn).resolve("target");
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches(bsn.replace(".", "\\.") + "-[0-9].*(?<!-tests|-sources)\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no " + bsn + " jar in " + dir + ": build bundles/ first"));
-        }
-    }
-
-    private static Path withHeader(Path jar, String name, String value) throws IOException {
-        Path out = Files.createTempDirectory("lodestar-update").resolve(jar.getFileName());
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
-            Manifest m = new Manifest(in.getManifest());
-            m.getMainAttributes().put(new Attributes.Name(name), value);
-            try (JarOutputStream o = new JarOutputStream(Files.newOutputStream(out), m)) {
-                JarEntry e;
-                while ((e = in.getNextJarEntry()) != null) {
-                    o.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(o);
-                    o.closeEntry();
-                }
-            }
-        }
-        return out;
-    }
-
-    private HttpResponse<String> upload(Path jar, boolean start) throws IOException, InterruptedException {
-        String boundary = "----lodestar" + UUID.randomUUID().toString().replace("-", "");
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        part(body, boundary, "action", null, "install".getBytes(StandardCharsets.UTF_8));
-        if (start) {
-            part(body, boundary, "bundlestart", null, "start".getBytes(StandardCharsets.UTF_8));
-        }
-        part(body, boundary, "bundlestartlevel", null, "1".getBytes(StandardCharsets.UTF_8));
-        try (InputStream in = Files.newInputStream(jar)) {
-            part(body, boundary, "bundlefile", jar.getFileName().toString(), in.readAllBytes());
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return console.send(post("/system/console/bundles").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
-    }
-
-    private static void part(ByteArrayOutputStream b, String boundary, String name, String fileName, byte[] content) {
-        StringBuilder h = new StringBuilder("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"")
-                .append(name).append('"');
-        if (fileName != null) {
-            h.append("; filename=\"").append(fileName).append("\"\r\nContent-Type: application/java-archive");
-        }
-        h.append("\r\n\r\n");
-        b.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
-        b.writeBytes(content);
-        b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private HttpRequest.Builder post(String path) throws IOException, InterruptedException {
-        HttpRequest.Builder b = console.request(path).header("Origin", console.origin())
-                .header("Referer", console.origin() + "/system/console/bundles");
-        String token = console.token();
-        assertNotNull(token, "the console guard gives no CSRF token");
-        return b.header(ConsoleClient.TOKEN_HEADER, token);
-    }
-
-    private String action(long id, String action) throws IOException, InterruptedException {
-        HttpResponse<String> r = console.send(post("/system/console/bundles/" + id)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("action=" + action)).build());
-        assertEquals(200, r.statusCode(), action + ": " + r.body());
-        Map<String, Object> answer = Json.object(Json.parse(r.body()));
-        return "[" + answer.get("fragment") + "," + ((Number) answer.get("stateRaw")).intValue() + "]";
-    }
-
     private Map<String, Object> bundle(String bsn) throws IOException, InterruptedException {
         HttpResponse<String> r = console.get("/system/console/bundles.json");
         assertEquals(200, r.statusCode(), r.body());
@@ -565,5 +486,10 @@ class HotSwapIT {
             }
         }
         return null;
+    }
+
+    /** The web console's bundle API as its bundles page uses it, with this test's console session. */
+    private ConsoleBundleApi bundleApi() {
+        return new ConsoleBundleApi(console);
     }
 }
