@@ -81,6 +81,7 @@ class ConsoleUnderAttackIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> attackers = new ArrayList<>();
+        long attackStart = System.nanoTime();
         for (int i = 0; i < 4; i++) {
             int t = i;
             attackers.add(pool.submit(() -> {
@@ -132,6 +133,8 @@ class ConsoleUnderAttackIT {
             f.get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
         pool.shutdown();
+        // the guessers guessed for as long as the good client took, which a loaded machine stretches past 30 s
+        long attackSeconds = (System.nanoTime() - attackStart + 999_999_999L) / 1_000_000_000L;
 
         assertTrue(lodestar.isAlive(), lodestar.output());
         // every good value, in the store
@@ -142,7 +145,8 @@ class ConsoleUnderAttackIT {
         // the guard tripped: a few guesses were tried, the rest refused unchecked; nothing forged ran
         long tried = guessAnswers.getOrDefault(401, new AtomicLong()).get();
         long refused = guessAnswers.getOrDefault(429, new AtomicLong()).get();
-        assertTrue(tried >= 10 && tried <= 10 + ATTACK_MILLIS / 1_000 + 2, "one guess a second after the first 10: " + guessAnswers);
+        assertTrue(tried >= 10 && tried <= 10 + attackSeconds + 2,
+                "one guess a second after the first 10, for " + attackSeconds + " s: " + guessAnswers);
         assertTrue(refused > 100, guessAnswers.toString());
         assertTrue(forgedAnswers.keySet().stream().allMatch(c -> c == 403 || c == -1), "every forged request refused: " + forgedAnswers);
         assertTrue(forgedAnswers.getOrDefault(-1, new AtomicLong()).get() * 100 < forgedAnswers.get(403).get(), forgedAnswers.toString());
