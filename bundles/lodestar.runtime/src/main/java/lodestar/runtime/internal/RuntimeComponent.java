@@ -6,10 +6,13 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.ArrayList;
 import lodestar.api.Monitored;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,9 +34,10 @@ public class RuntimeComponent {
     static final long STOP_TIMEOUT_MILLIS = 30_000;
 
     /**
-     * When the summary is logged: FileInstall (start level 2) applies conf/ in its first scan right after the
-     * framework has started, and the listeners it configures open their ports a moment later. So: at least
-     * {@code SUMMARY_DELAY_MILLIS} after the start, once the number of running parts has not changed for
+     * When the summary is logged: this component runs at start level 1, before FileInstall (2) has applied conf/ and
+     * the plugins (3) have started, and the framework may report STARTED before it climbs to the last level (the bnd
+     * launcher raises it). So: once every bundle's start level is reached, at least
+     * {@code SUMMARY_DELAY_MILLIS} after that, once the number of running parts has not changed for
      * {@code SUMMARY_SETTLED_MILLIS}, and at the latest {@code SUMMARY_LATEST_MILLIS} after the start.
      */
     static final long SUMMARY_DELAY_MILLIS = 1000;
@@ -72,7 +76,7 @@ public class RuntimeComponent {
         LOG.info("Lodestar home {}", home.root());
         context.addFrameworkListener(started);
         // SCR may activate this component after the framework has said it started: then the summary goes now
-        if (context.getBundle(0).getState() == org.osgi.framework.Bundle.ACTIVE) {
+        if (context.getBundle(0).getState() == Bundle.ACTIVE) {
             frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTED, context.getBundle(0), null));
         }
     }
@@ -84,6 +88,9 @@ public class RuntimeComponent {
         Thread t = new Thread(() -> {
             try {
                 long start = System.currentTimeMillis();
+                while (!allStartLevelsReached() && System.currentTimeMillis() - start < SUMMARY_LATEST_MILLIS) {
+                    Thread.sleep(100);
+                }
                 Thread.sleep(SUMMARY_DELAY_MILLIS);
                 int parts = monitored().size();
                 long since = System.currentTimeMillis();
@@ -106,6 +113,22 @@ public class RuntimeComponent {
         t.setDaemon(true);
         summary = t;
         t.start();
+    }
+
+    /** Whether the framework has climbed to the highest start level any installed bundle has. */
+    private boolean allStartLevelsReached() {
+        try {
+            int highest = 1;
+            for (Bundle b : context.getBundles()) {
+                BundleStartLevel level = b.adapt(BundleStartLevel.class);
+                if (level != null && level.isPersistentlyStarted()) {
+                    highest = Math.max(highest, level.getStartLevel());
+                }
+            }
+            return context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel() >= highest;
+        } catch (IllegalStateException stopping) {
+            return true;
+        }
     }
 
     private java.util.Collection<ServiceReference<Monitored>> monitored() {
