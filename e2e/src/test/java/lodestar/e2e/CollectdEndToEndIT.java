@@ -35,7 +35,7 @@ class CollectdEndToEndIT {
         lodestar.config("lodestar.listener.collectd-e2e.cfg", Map.of("port", "" + port, "securityLevel", "encrypt",
                 "authFile", auth.toString()));
         lodestar.start();
-        assertTrue(lodestar.awaitOutput("Lodestar home", 60_000), lodestar.output());
+        assertTrue(lodestar.awaitReady(60_000), lodestar.output());
         collectd = CollectdProcess.start(tmp.resolve("collectd"), "e2e.host", port, "Encrypt", "e2e", "pa55-word");
     }
 

@@ -54,7 +54,7 @@ class ConsoleEditsIT {
         lodestar.start();
         Path pw = home.resolve("data").resolve("webconsole.password");
         assertTrue(awaitCount("sink graphite-edit started", 1), lodestar.output());
-        assertTrue(awaitCount("Web console: http", 1), lodestar.output());
+        assertTrue(awaitCount("Ready: listening", 1), lodestar.output());
         password = Files.readString(pw, StandardCharsets.UTF_8).trim();
     }
 
@@ -112,7 +112,7 @@ class ConsoleEditsIT {
         assertTrue(awaitCount("system beacon: system.vm.\\* every 2s", 2), "after a restart\n" + lodestar.output());
         assertTrue(awaitCount("Graphite sink to plaintext://127.0.0.1:" + secondPort + " \\(prefix 'byhand'", 2),
                 "after a restart\n" + lodestar.output());
-        assertTrue(awaitCount("Web console: http", 2), lodestar.output());
+        assertTrue(awaitCount("Ready: listening", 2), lodestar.output());
 
         // deleting the configuration in the console removes the sink and its file
         assertEquals(200, post("lodestar.sink.graphite~edit", "delete=1&apply=1"));

@@ -130,7 +130,7 @@ class FreshCloneIT {
     @Test
     @Order(1)
     void thePlatformComesUpWithItsConsolePassword() throws Exception {
-        assertTrue(awaitOutput("Lodestar home", 60_000), "platform up\n" + output());
+        assertTrue(awaitOutput("Ready: listening", 60_000), "platform up\n" + output());
         assertTrue(output().lines().noneMatch(l -> l.contains("lodestar: building")), "the jar of these sources was rebuilt\n" + output());
         Path pw = clone.resolve("data/webconsole.password");
         Eventually.within(30_000, () -> Files.exists(pw));
@@ -157,7 +157,7 @@ class FreshCloneIT {
     @Test
     @Order(2)
     void aStatsdCounterReachesTheStoreAndTheGraphiteSinkCarbon() throws Exception {
-        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        assertTrue(awaitOutput("Ready: listening", 60_000), output());
         long from = System.currentTimeMillis() / 1000 - 5;
         String series = "stats_counts.firsthour.visits";
         // UDP sent before the listener is bound is lost. It opens its UDP socket, then its TCP one on the same port
@@ -203,7 +203,7 @@ class FreshCloneIT {
     @Test
     @Order(3)
     void theRemoteShellAnswersAScriptedCommand() throws Exception {
-        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        assertTrue(awaitOutput("Ready: listening", 60_000), output());
         // the README's scripted command, as written (it finds the port in data/lodestar.shell-port)
         String command = shBlock(readmeSection("## Shell")).stream().filter(l -> l.startsWith("./lodestar shell '"))
                 .findFirst().orElseThrow(() -> new AssertionError("no ./lodestar shell '...' in the README's Shell section"));
@@ -218,7 +218,7 @@ class FreshCloneIT {
     @Test
     @Order(4)
     void aBeaconGeneratedBuiltAndDeployedAsTheReadmeSays() throws Exception {
-        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        assertTrue(awaitOutput("Ready: listening", 60_000), output());
         String section = readmeSection("## Write your own beacon");
         List<String> commands = shBlock(section);
         assertTrue(commands.size() >= 3, "the README's beacon commands: generate, build, deploy\n" + commands);
@@ -246,7 +246,7 @@ class FreshCloneIT {
     @Test
     @Order(5)
     void theNextStartDoesNotRebuildTheRuntimeAndKeepsTheBeacon() throws Exception {
-        assertTrue(awaitOutput("Lodestar home", 60_000), output());
+        assertTrue(awaitOutput("Ready: listening", 60_000), output());
         List<String> shell = shBlock(readmeSection("## Shell"));
         String stop = shell.stream().filter(l -> l.startsWith("./lodestar stop")).findFirst()
                 .orElseThrow(() -> new AssertionError("no ./lodestar stop in the README's Shell section"));
@@ -256,7 +256,7 @@ class FreshCloneIT {
         long before = output().lines().count();
 
         platform = startPlatform();
-        assertTrue(Eventually.within(60_000, () -> output().lines().skip(before).anyMatch(l -> l.contains("Lodestar home"))),
+        assertTrue(Eventually.within(60_000, () -> output().lines().skip(before).anyMatch(l -> l.contains("Ready: listening"))),
                 "the second start\n" + output());
         List<String> second = output().lines().skip(before).toList();
         assertTrue(second.stream().noneMatch(l -> l.contains("lodestar: building")),

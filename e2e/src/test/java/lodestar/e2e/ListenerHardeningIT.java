@@ -76,7 +76,7 @@ class ListenerHardeningIT {
         lodestar.config("lodestar.listener.collectd-e2e.cfg", Map.of("port", "" + collectd));
         lodestar.config("lodestar.listener.metricsd-e2e.cfg", Map.of("port", "" + metricsd, "flushInterval", "1s", "hostNaming", "tag"));
         lodestar.start();
-        assertTrue(lodestar.awaitOutput("Lodestar home", 60_000), lodestar.output());
+        assertTrue(lodestar.awaitReady(60_000), lodestar.output());
         long end = System.currentTimeMillis() + 60_000;
         String status = "";
         while (System.currentTimeMillis() < end) {

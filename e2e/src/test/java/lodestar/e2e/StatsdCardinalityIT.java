@@ -55,7 +55,7 @@ class StatsdCardinalityIT {
         // the guard's limits are the defaults: what the service unit runs with
         lodestar.config("lodestar.listener.statsd-flood.cfg", Map.of("port", "" + port, "tcp", "true", "flushInterval", "2s"));
         lodestar.start();
-        assertTrue(lodestar.awaitOutput("Lodestar home", 60_000), lodestar.output());
+        assertTrue(lodestar.awaitReady(60_000), lodestar.output());
         assertTrue(lodestar.awaitOutput("statsd listener statsd-flood on", 60_000), lodestar.output());
     }
 

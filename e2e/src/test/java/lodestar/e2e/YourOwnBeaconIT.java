@@ -69,7 +69,7 @@ class YourOwnBeaconIT {
 
     @Test
     void aJarDroppedIntoDeployDeliversAndStopsWhenDeleted() throws Exception {
-        assertTrue(lodestar.awaitOutput("Lodestar home", 60_000), lodestar.output());
+        assertTrue(lodestar.awaitReady(60_000), lodestar.output());
         Path dropped = home.resolve("deploy").resolve("lodestar.beacon.example.jar");
         Files.copy(exampleJar(), dropped, StandardCopyOption.REPLACE_EXISTING);
         String series = seriesUntil("mine.**", true, 30_000);

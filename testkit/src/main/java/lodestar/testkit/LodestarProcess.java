@@ -35,6 +35,8 @@ public final class LodestarProcess implements AutoCloseable {
     public final int statsdPort;
     private final List<String> jvmOptions;
     private Process process;
+    /** "Ready: listening" lines in the output before the current start (the output goes on across restarts). */
+    private long readyBefore;
 
     public LodestarProcess(Path jar, Path home, List<String> jvmOptions) throws IOException {
         this.jar = jar;
@@ -114,6 +116,7 @@ public final class LodestarProcess implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        readyBefore = Files.exists(out) ? countOutput(READY) : 0;
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome().resolve("bin").resolve("java").toString());
         cmd.addAll(jvmOptions);
@@ -153,11 +156,33 @@ public final class LodestarProcess implements AutoCloseable {
         return false;
     }
 
+    private static final String READY = "Ready: listening";
+
+    /**
+     * Waits for the start-up summary of the current start ({@code Ready: listening ...}): the platform logs it once
+     * every bundle's start level is reached and its parts have settled, so the web console and the configured
+     * listeners answer. Lines logged earlier (the console's address, the home) come before the HTTP server runs.
+     */
+    public boolean awaitReady(long timeoutMillis) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            if (Files.exists(out) && countOutput(READY) > readyBefore) {
+                return true;
+            }
+            if (!isAlive()) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     /**
      * The web console's password the platform generated on its first start ({@code data/webconsole.password}),
-     * waiting up to 30 s for it.
+     * waiting up to 30 s for it, then for the start-up summary ({@link #awaitReady}): the password is written at start
+     * level 1, a moment before the web console runs.
      *
-     * @throws AssertionError with the platform's output when it did not appear
+     * @throws AssertionError with the platform's output when it did not appear or the platform did not get ready
      */
     public String consolePassword() throws IOException, InterruptedException {
         Path pw = home.resolve("data").resolve("webconsole.password");
@@ -167,6 +192,9 @@ public final class LodestarProcess implements AutoCloseable {
         }
         if (!Files.exists(pw)) {
             throw new AssertionError("no generated web console password in " + pw + "\n" + output());
+        }
+        if (!awaitReady(60_000)) {
+            throw new AssertionError("no start-up summary (Ready: listening ...) within 60 s\n" + output());
         }
         return Files.readString(pw, StandardCharsets.UTF_8).trim();
     }

@@ -242,29 +242,45 @@ final class SinkRunner {
     }
 
     /** At shutdown: what can be delivered before the deadline is; the backlog keeps or loses the rest. */
+    /**
+     * Writes what is left until the stop deadline. With a disk buffer, the first failed write ends it: what is left
+     * is on disk for the next start, and retrying a backend that is down until the deadline only held up whoever
+     * stopped the sink (a configuration deleted in the console waited the whole shutdownTimeout, and so did every
+     * Configuration Admin event queued behind it).
+     */
     private void finalFlush() throws IOException {
         while (System.nanoTime() - stopDeadline < 0) {
             List<Sample> batch = backlog.nextNow(settings.batchSize());
             if (batch.isEmpty()) {
                 return;
             }
-            attempt(batch, stopDeadline);
+            if (!attempt(batch, stopDeadline) && backlog instanceof DiskBacklog) {
+                return;
+            }
         }
     }
 
-    /** One write of the backlog's oldest batch; after a failure, the backoff (cut short at {@code deadline}). */
-    private void attempt(List<Sample> batch, long deadline) throws IOException {
+    /**
+     * One write of the backlog's oldest batch; after a failure, the backoff (cut short at {@code deadline}, skipped
+     * when stopping with a disk buffer).
+     *
+     * @return whether the batch was written
+     */
+    private boolean attempt(List<Sample> batch, long deadline) throws IOException {
         if (writeOnce(batch)) {
             backlog.delivered(batch);
             settleTaken();
             if (backlog instanceof DiskBacklog d && d.drained()) {
                 LOG.info("sink {}: disk backlog delivered", name);
             }
-        } else {
-            backlog.failed(batch);
-            settleTaken();
+            return true;
+        }
+        backlog.failed(batch);
+        settleTaken();
+        if (!(stopping && backlog instanceof DiskBacklog)) {
             pause(backoff.next(), deadline);
         }
+        return false;
     }
 
     /**

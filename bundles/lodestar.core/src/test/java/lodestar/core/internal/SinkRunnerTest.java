@@ -226,4 +226,20 @@ class SinkRunnerTest {
         second.stop(1000);
         assertEquals(samples("a", 0, 510), sink.taken(), "the backlog first, then the new samples, each once");
     }
+
+    @Test
+    void aStopWithTheBackendDownLeavesTheBacklogOnDiskInsteadOfRetryingUntilTheTimeout() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        sink.down = true;
+        SinkRunner r = new SinkRunner("t", sink, spooling(50), spoolDir);
+        r.start();
+        r.offer(samples("a", 0, 500));
+        await(() -> sink.attempts >= 1, 2000);
+        int before = sink.attempts;
+        // a backoff of 10-40 ms would retry dozens of times within the 3 s allowed
+        r.stop(3000);
+        assertTrue(sink.attempts - before <= 1, (sink.attempts - before) + " writes tried while stopping");
+        assertEquals(0, r.dropped());
+        assertEquals(500, r.spooled(), "all of it on disk for the next start");
+    }
 }
