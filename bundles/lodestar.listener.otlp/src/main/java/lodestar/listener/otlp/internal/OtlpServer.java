@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +24,7 @@ import lodestar.support.http.server.BodyTooLarge;
 import lodestar.support.http.server.Decompress;
 import lodestar.support.http.server.ListenerHttpServer;
 import lodestar.support.http.server.MalformedBody;
+import lodestar.support.http.server.MediaType;
 import lodestar.support.http.server.RequestBody;
 import lodestar.support.http.server.RequestPermits;
 import lodestar.support.json.Json;
@@ -129,7 +129,7 @@ final class OtlpServer implements AutoCloseable {
                 error(ex, 405, UNIMPLEMENTED, "only POST " + PATH + " is served here", false);
                 return;
             }
-            String type = mediaType(ex.getRequestHeaders().getFirst("Content-Type"));
+            String type = MediaType.of(ex.getRequestHeaders().getFirst("Content-Type"));
             json = JSON.equals(type);
             if (!json && !PROTOBUF.equals(type)) {
                 counters.unsupported.increment();
@@ -263,14 +263,6 @@ final class OtlpServer implements AutoCloseable {
         String m = "OTLP request from " + ex.getRemoteAddress() + " refused: " + why;
         lastError.accept(LogText.line(m));
         badLog.log(() -> m);
-    }
-
-    static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
     private static void ok(HttpExchange ex, long rejected, String error, boolean json) throws IOException {

@@ -2,7 +2,6 @@ package lodestar.listener.remotewrite.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +36,7 @@ import lodestar.support.http.server.BodyTooLarge;
 import lodestar.support.http.server.Decompress;
 import lodestar.support.http.server.ListenerHttpServer;
 import lodestar.support.http.server.MalformedBody;
+import lodestar.support.http.server.MediaType;
 import lodestar.support.http.server.RequestBody;
 import lodestar.support.http.server.RequestPermits;
 import lodestar.support.log.LogText;
@@ -395,24 +395,14 @@ public final class RemoteWriteListener implements Monitored {
      * {@code proto=prometheus.WriteRequest}), true for 2.0, null for anything else.
      */
     static Boolean version(String contentType) {
-        if (contentType == null) {
+        if (!"application/x-protobuf".equals(MediaType.of(contentType))) {
             return null;
         }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/x-protobuf")) {
-            return null;
+        String proto = MediaType.parameter(contentType, "proto");
+        if (proto == null || proto.equals(V1_PROTO)) {
+            return false;
         }
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim();
-            if (p.toLowerCase(Locale.ROOT).startsWith("proto=")) {
-                String proto = p.substring(6).trim();
-                if (proto.equals(V2_PROTO)) {
-                    return true;
-                }
-                return proto.equals(V1_PROTO) ? Boolean.FALSE : null;
-            }
-        }
-        return false;
+        return proto.equals(V2_PROTO) ? Boolean.TRUE : null;
     }
 
     @Override
