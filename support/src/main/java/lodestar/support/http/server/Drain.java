@@ -57,14 +57,14 @@ public final class Drain {
             }
             byte[] skip = new byte[CHUNK];
             long n = 1;
-            int r;
-            while ((r = in.read(skip)) >= 0) {
-                n += r;
-                if (n > maxBytes || System.nanoTime() - deadline > 0) {
-                    return false;
+            while (n <= maxBytes && System.nanoTime() - deadline < 0) {
+                int r = in.read(skip);
+                if (r < 0) {
+                    return true;
                 }
+                n += r;
             }
-            return true;
+            return false;
         } catch (IOException e) {
             return false;
         }
