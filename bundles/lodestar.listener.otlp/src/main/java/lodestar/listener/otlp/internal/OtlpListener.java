@@ -1,6 +1,5 @@
 package lodestar.listener.otlp.internal;
 
-import java.io.IOException;
 import java.util.Map;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
@@ -93,11 +92,7 @@ public final class OtlpListener implements Monitored {
     }
 
     private OtlpServer open(Settings s) {
-        try {
-            return new OtlpServer(name, s, pipeline, counters, health::error);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("port: cannot listen on " + s.socket().bind() + ":" + s.socket().port() + ": " + e.getMessage(), e);
-        }
+        return new OtlpServer(name, s, pipeline, counters, health::error);
     }
 
     /**

@@ -3,31 +3,30 @@ package lodestar.listener.otlp.internal;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.ZipException;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
 import lodestar.api.SamplesLostException;
+import lodestar.support.http.server.Answers;
+import lodestar.support.http.server.BodyTooLarge;
+import lodestar.support.http.server.Decompress;
+import lodestar.support.http.server.ListenerHttpServer;
+import lodestar.support.http.server.MalformedBody;
+import lodestar.support.http.server.MediaType;
+import lodestar.support.http.server.RequestBody;
+import lodestar.support.http.server.RequestPermits;
 import lodestar.support.json.Json;
 import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
@@ -35,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OTLP/HTTP server: {@code POST /v1/metrics} on the JDK's {@link HttpServer}, its own port and threads (not
+ * The OTLP/HTTP server: {@code POST /v1/metrics} on a {@link ListenerHttpServer}, its own port and threads (not
  * the platform's Jetty: an OTLP endpoint must have its own port, and its own bounds on what it takes). Statuses as
  * the OTLP/HTTP spec gives them: 200 (with a partial success when points were refused), 400 for a body that cannot
  * be decoded (not retried by senders), 413 too large, 415 another content type or encoding, 404/405, and 503 with
@@ -70,8 +69,7 @@ final class OtlpServer implements AutoCloseable {
         final LongAdder bytes = new LongAdder();
     }
 
-    private final HttpServer http;
-    private final ThreadPoolExecutor threads;
+    private final ListenerHttpServer http;
     private final Pipeline pipeline;
     private final Counters counters;
     private final RateLimitedLog badLog;
@@ -79,32 +77,19 @@ final class OtlpServer implements AutoCloseable {
     private final java.util.function.Consumer<String> lastError;
     private volatile Settings settings;
     private volatile OtlpToSamples mapper;
-    private volatile Semaphore permits;
+    private volatile RequestPermits permits;
 
-    OtlpServer(String name, Settings s, Pipeline pipeline, Counters counters, java.util.function.Consumer<String> lastError)
-            throws IOException {
+    /** @throws IllegalArgumentException {@code port: cannot listen on ...} */
+    OtlpServer(String name, Settings s, Pipeline pipeline, Counters counters, java.util.function.Consumer<String> lastError) {
         this.pipeline = pipeline;
         this.counters = counters;
         this.lastError = lastError;
         this.badLog = new RateLimitedLog(10_000, LOG::warn);
         this.busyLog = new RateLimitedLog(30_000, LOG::warn);
         apply(s);
-        limitRequestTime();
-        http = HttpServer.create(new InetSocketAddress(s.socket().bind(), s.socket().port()), 64);
-        AtomicInteger n = new AtomicInteger();
-        // a few more threads than decoding permits, so that requests over the limit get their 503 at once. The queue
-        // holds accepted exchanges (a connection each, no body read yet); a rejecting executor would make the JDK
-        // server drop connections without an answer
-        int size = s.maxConcurrentRequests() + SPARE_THREADS;
-        threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "lodestar-otlp-" + name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        threads.allowCoreThreadTimeOut(true);
-        http.setExecutor(threads);
-        http.createContext("/", this::handle);
-        http.start();
+        // a few more threads than decoding permits, so that requests over the limit get their 503 at once
+        http = ListenerHttpServer.start(s.socket().bind(), s.socket().port(), s.maxConcurrentRequests() + SPARE_THREADS,
+                "lodestar-otlp-" + name, this::handle);
     }
 
     /**
@@ -113,38 +98,19 @@ final class OtlpServer implements AutoCloseable {
      * until the request time limit ends the slow ones.
      */
     static final int SPARE_THREADS = 8;
-    /** Most bytes of a refused request's body read and discarded so that its sender gets the answer. */
-    static final long DRAIN_LIMIT = 64L << 20;
-    /** Seconds a request may take to arrive, and an answer to leave, unless the JVM was told otherwise. */
-    static final String MAX_REQUEST_SECONDS = "60";
-
-    /**
-     * The JDK server waits forever for a slow request unless {@code sun.net.httpserver.maxReqTime} is set (seconds;
-     * read once per JVM, when the first server is made): set it, and {@code maxRspTime}, to 60 s unless the
-     * operator set them ({@code -Dsun.net.httpserver.maxReqTime=...}). Only the JDK's server reads them; the
-     * platform's web pages are served by Jetty.
-     */
-    private static void limitRequestTime() {
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", MAX_REQUEST_SECONDS);
-        }
-    }
 
     /** New settings for what arrives from now on (same socket). */
     void apply(Settings s) {
-        Semaphore old = permits;
-        if (old == null || settings.maxConcurrentRequests() != s.maxConcurrentRequests()) {
-            permits = new Semaphore(s.maxConcurrentRequests());
+        RequestPermits old = permits;
+        if (old == null || old.limit() != s.maxConcurrentRequests()) {
+            permits = new RequestPermits(s.maxConcurrentRequests());
         }
         mapper = new OtlpToSamples(s.resourceTags(), s.scopeTags());
         settings = s;
     }
 
     int port() {
-        return http.getAddress().getPort();
+        return http.port();
     }
 
     private void handle(HttpExchange ex) {
@@ -163,7 +129,7 @@ final class OtlpServer implements AutoCloseable {
                 error(ex, 405, UNIMPLEMENTED, "only POST " + PATH + " is served here", false);
                 return;
             }
-            String type = mediaType(ex.getRequestHeaders().getFirst("Content-Type"));
+            String type = MediaType.of(ex.getRequestHeaders().getFirst("Content-Type"));
             json = JSON.equals(type);
             if (!json && !PROTOBUF.equals(type)) {
                 counters.unsupported.increment();
@@ -179,12 +145,12 @@ final class OtlpServer implements AutoCloseable {
                 error(ex, 415, INVALID_ARGUMENT, "Content-Encoding must be gzip or none", json);
                 return;
             }
-            Semaphore p = permits;
+            RequestPermits p = permits;
             if (!p.tryAcquire()) {
                 counters.busy.increment();
                 busyLog.log(() -> "OTLP listener: more than " + settings.maxConcurrentRequests()
                         + " requests at once; answering 503 (senders retry). Raise maxConcurrentRequests if this lasts");
-                ex.getResponseHeaders().set("Retry-After", "1");
+                Answers.retryAfter(ex, 1);
                 error(ex, 503, UNAVAILABLE, "too many requests at once; retry later", json);
                 return;
             }
@@ -207,27 +173,23 @@ final class OtlpServer implements AutoCloseable {
 
     private void export(HttpExchange ex, boolean json, boolean gzip) throws IOException {
         Settings s = settings;
-        long declared = contentLength(ex.getRequestHeaders().getFirst("Content-Length"));
         byte[] body;
         try {
-            if (declared > s.maxBodySize()) {
-                throw new Bodies.TooLarge("Content-Length " + declared + " is over maxBodySize (" + s.maxBodySize() + " bytes)");
-            }
-            body = Bodies.read(ex.getRequestBody(), declared, s.maxBodySize());
+            body = RequestBody.read(ex, s.maxBodySize());
             counters.bytes.add(body.length);
             if (gzip) {
-                body = Bodies.gunzip(body, s.maxDecompressedSize());
+                body = Decompress.gzip(body, s.maxDecompressedSize());
             }
-        } catch (Bodies.TooLarge e) {
+        } catch (BodyTooLarge e) {
             counters.tooLarge.increment();
             bad(ex, e.getMessage());
             ex.getResponseHeaders().set("Connection", "close");
             error(ex, 413, RESOURCE_EXHAUSTED, e.getMessage(), json);
             return;
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (MalformedBody e) {
             counters.badInput.increment();
-            bad(ex, "bad gzip body: " + e.getMessage());
-            error(ex, 400, INVALID_ARGUMENT, "bad gzip body: " + e.getMessage(), json);
+            bad(ex, e.getMessage());
+            error(ex, 400, INVALID_ARGUMENT, e.getMessage(), json);
             return;
         }
         ExportMetricsServiceRequest request;
@@ -260,7 +222,7 @@ final class OtlpServer implements AutoCloseable {
             if (taken.isEmpty()) {
                 counters.pipelineFull.increment();
                 busyLog.log(() -> "OTLP listener: a sink's buffer is full; answering 503 so that senders retry later");
-                ex.getResponseHeaders().set("Retry-After", "5");
+                Answers.retryAfter(ex, 5);
                 error(ex, 503, UNAVAILABLE, "Lodestar's buffers are full; retry later", json);
                 return;
             }
@@ -286,12 +248,12 @@ final class OtlpServer implements AutoCloseable {
             String why = e.getCause() instanceof SamplesLostException ? "a sink dropped some of these samples"
                     : "a sink failed: " + LogText.of(String.valueOf(e.getCause()));
             lastError.accept("OTLP listener: " + why);
-            ex.getResponseHeaders().set("Retry-After", "5");
+            Answers.retryAfter(ex, 5);
             error(ex, 503, UNAVAILABLE, why + "; retry", json);
             return false;
         } catch (TimeoutException e) {
             counters.ackTimeouts.increment();
-            ex.getResponseHeaders().set("Retry-After", "5");
+            Answers.retryAfter(ex, 5);
             error(ex, 503, UNAVAILABLE, "not yet stored by every sink after " + timeoutMillis + " ms; retry", json);
             return false;
         }
@@ -301,25 +263,6 @@ final class OtlpServer implements AutoCloseable {
         String m = "OTLP request from " + ex.getRemoteAddress() + " refused: " + why;
         lastError.accept(LogText.line(m));
         badLog.log(() -> m);
-    }
-
-    static long contentLength(String header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
     private static void ok(HttpExchange ex, long rejected, String error, boolean json) throws IOException {
@@ -359,24 +302,12 @@ final class OtlpServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, boolean json, byte[] body) throws IOException {
-        // what the client is still sending is read and thrown away first (up to a bound, nothing kept): a server
-        // that answers and closes while the client still sends makes the client's TCP stack drop the answer on the
-        // reset, and the sender sees a broken connection instead of the 413 or 503 that tells it what to do
-        if (!Bodies.drain(ex.getRequestBody(), DRAIN_LIMIT)) {
-            ex.getResponseHeaders().set("Connection", "close");
-        }
-        ex.getResponseHeaders().set("Content-Type", json ? JSON : PROTOBUF);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        // the rest of a refused body is drained first, so that the sender sees this status rather than a reset
+        Answers.send(ex, status, json ? JSON : PROTOBUF, body);
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        threads.shutdownNow();
+        http.close();
     }
 }

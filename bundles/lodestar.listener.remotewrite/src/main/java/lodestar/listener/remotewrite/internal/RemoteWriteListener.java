@@ -1,22 +1,14 @@
 package lodestar.listener.remotewrite.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.component.annotations.Activate;
@@ -32,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
@@ -40,13 +31,19 @@ import lodestar.api.Pipeline;
 import lodestar.api.SamplesLostException;
 import lodestar.support.config.InstanceNames;
 import lodestar.support.config.Units;
+import lodestar.support.http.server.Answers;
+import lodestar.support.http.server.BodyTooLarge;
+import lodestar.support.http.server.Decompress;
+import lodestar.support.http.server.ListenerHttpServer;
+import lodestar.support.http.server.MalformedBody;
+import lodestar.support.http.server.MediaType;
+import lodestar.support.http.server.RequestBody;
+import lodestar.support.http.server.RequestPermits;
 import lodestar.support.log.LogText;
 import lodestar.support.log.RateLimitedLog;
 import lodestar.support.net.ListenerHealth;
 import lodestar.support.net.ListenerStatus;
 import lodestar.support.net.NetLog;
-import lodestar.support.snappy.Snappy;
-import lodestar.support.snappy.SnappyException;
 
 /**
  * A Prometheus remote-write receiver: {@code POST /api/v1/write} on its own port (the JDK's HTTP server, not the
@@ -124,12 +121,11 @@ public final class RemoteWriteListener implements Monitored {
     private final int maxDecompressed;
     private final boolean waitForSettlement;
     private final long settleTimeoutMillis;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ListenerHttpServer server;
     /** Sends the answers of settled requests: not behind the requests waiting to be decoded. */
     private final ExecutorService responder;
-    private final Semaphore inFlight;
-    private final AtomicInteger inFlightNow = new AtomicInteger();
+    /** Requests handed to the pipeline and not answered yet ({@code maxInFlight}). */
+    private final RequestPermits inFlight;
     private final ListenerHealth health;
 
     private final LongAdder requests = new LongAdder();
@@ -163,30 +159,21 @@ public final class RemoteWriteListener implements Monitored {
         this.waitForSettlement = config.waitForSettlement();
         this.settleTimeoutMillis = Units.positiveDurationMillis("settleTimeout", config.settleTimeout());
         this.decoder = new Decoder(config.maxSeriesPerRequest(), config.maxSamplesPerRequest(), config.maxMetadata());
-        this.inFlight = new Semaphore(config.maxInFlight());
+        this.inFlight = new RequestPermits(config.maxInFlight());
         this.health = new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error));
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(config.decodeThreads(), config.decodeThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "lodestar-remotewrite-" + name + "-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
         this.responder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lodestar-remotewrite-" + name + "-answers");
             t.setDaemon(true);
             return t;
         });
         try {
-            server = HttpServer.create(new InetSocketAddress(config.bind(), port), 128);
-        } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
+            // decodeThreads threads: requests beyond them wait in the server's queue for one
+            server = ListenerHttpServer.start(config.bind(), port, config.decodeThreads(), "lodestar-remotewrite-" + name,
+                    this::handle);
+        } catch (IllegalArgumentException e) {
             responder.shutdownNow();
-            throw new IllegalArgumentException("port: cannot listen on " + config.bind() + ":" + port + ": " + e.getMessage(), e);
+            throw e;
         }
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
         LOG.info("Remote-write listener {} on http://{}:{}{} (settlement {})", name, config.bind(), port(), PATH,
                 waitForSettlement ? "awaited, " + Units.formatDuration(settleTimeoutMillis) : "not awaited");
     }
@@ -207,14 +194,13 @@ public final class RemoteWriteListener implements Monitored {
 
     /** The port it listens on (the configured one, or the one chosen for port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Public for the remote-write sink's round-trip test, which runs this listener as its receiver. */
     @Deactivate
     public void deactivate() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
         responder.shutdownNow();
         LOG.info("Remote-write listener {} stopped: {} requests, {} samples, {} histograms", name, requests.sum(),
                 samples.sum(), histograms.sum());
@@ -236,14 +222,12 @@ public final class RemoteWriteListener implements Monitored {
     private void serve(HttpExchange ex) throws IOException {
         if (!PATH.equals(ex.getRequestURI().getPath())) {
             badRequests.increment();
-            drain(ex);
             respond(ex, 404, false, "remote write is served at " + PATH + "\n", 0, 0);
             return;
         }
         if (!"POST".equals(ex.getRequestMethod())) {
             ex.getResponseHeaders().set("Allow", "POST");
             badRequests.increment();
-            drain(ex);
             respond(ex, 405, false, "POST only\n", 0, 0);
             return;
         }
@@ -260,40 +244,18 @@ public final class RemoteWriteListener implements Monitored {
             bad(ex, 415, v2, "Content-Encoding must be snappy, got " + LogText.of(String.valueOf(encoding)));
             return;
         }
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                declared = -1;
-            }
-            if (declared > maxBody) {
-                tooLarge.increment();
-                bad(ex, 413, v2, "body of " + declared + " bytes, more than maxBodySize " + maxBody);
-                return;
-            }
-        }
-        byte[] body = readBounded(ex.getRequestBody(), maxBody);
-        if (body == null) {
-            tooLarge.increment();
-            bad(ex, 413, v2, "body larger than maxBodySize " + maxBody);
-            return;
-        }
-        bytesIn.add(body.length);
         byte[] raw;
         try {
-            raw = Snappy.decompress(body, maxDecompressed);
-        } catch (SnappyException e) {
-            if (e.tooLarge()) {
-                tooLarge.increment();
-                bad(ex, 413, v2, e.getMessage() + " (maxDecompressedSize)");
-            } else {
-                bad(ex, 400, v2, e.getMessage());
-            }
+            // the compressed body is held by no local of this method: it can go while the request is decoded
+            raw = Decompress.snappy(countedBytes(RequestBody.read(ex, maxBody)), maxDecompressed);
+        } catch (BodyTooLarge e) {
+            tooLarge.increment();
+            bad(ex, 413, v2, e.getMessage());
+            return;
+        } catch (MalformedBody e) {
+            bad(ex, 400, v2, e.getMessage());
             return;
         }
-        body = null;
         Decoder.Result r;
         try {
             r = v2 ? decoder.decodeV2(raw) : decoder.decodeV1(raw);
@@ -318,12 +280,11 @@ public final class RemoteWriteListener implements Monitored {
         }
         if (!inFlight.tryAcquire()) {
             overloaded.increment();
-            fullLog.log(() -> "Remote-write listener " + name + ": " + inFlightNow.get() + " requests waiting for the sinks"
+            fullLog.log(() -> "Remote-write listener " + name + ": " + inFlight.inUse() + " requests waiting for the sinks"
                     + " (maxInFlight); answering 503, the sender retries");
             respond(ex, 503, v2, "too many requests in flight; retry\n", 0, 0);
             return;
         }
-        inFlightNow.incrementAndGet();
         CompletionStage<Void> stage;
         try {
             stage = pipeline.offerAll(r.samples).orElse(null);
@@ -369,8 +330,12 @@ public final class RemoteWriteListener implements Monitored {
         }, responder);
     }
 
+    private byte[] countedBytes(byte[] body) {
+        bytesIn.add(body.length);
+        return body;
+    }
+
     private void release() {
-        inFlightNow.decrementAndGet();
         inFlight.release();
     }
 
@@ -396,56 +361,13 @@ public final class RemoteWriteListener implements Monitored {
         badRequests.increment();
         badLog.log(() -> LogText.line("Remote-write listener " + name + " from " + ex.getRemoteAddress() + ": " + status + " "
                 + problem));
-        try {
-            drain(ex);
-        } catch (IOException ignored) {
-            // answered below anyway
-        }
         respond(ex, status, v2, problem + "\n", 0, 0);
     }
 
-    /** Most of a refused body read (and thrown away, in constant memory) so that the answer reaches the sender. */
-    private static final long DRAIN_LIMIT = 256L * 1024 * 1024;
-
     /**
-     * Reads the rest of a refused body and throws it away. Answering without reading it would close the connection
-     * on unread data: the kernel then resets it and the sender may lose the answer, and Prometheus retries a
-     * request it never saw refused, forever. Beyond {@link #DRAIN_LIMIT} the connection is closed anyway.
+     * Sends the answer, after draining what is left of the request (Prometheus must see a refusal: a request it never
+     * saw refused is retried forever), and closes the exchange.
      */
-    private static void drain(HttpExchange ex) throws IOException {
-        InputStream in = ex.getRequestBody();
-        byte[] skip = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while (total < DRAIN_LIMIT && (n = in.read(skip)) > 0) {
-            total += n;
-        }
-        if (total >= DRAIN_LIMIT) {
-            ex.getResponseHeaders().set("Connection", "close");
-        }
-    }
-
-    private static byte[] readBounded(InputStream in, int max) throws IOException {
-        byte[] buf = new byte[Math.min(max + 1, 64 * 1024)];
-        int len = 0;
-        while (true) {
-            if (len == buf.length) {
-                if (buf.length > max) {
-                    return null;
-                }
-                buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) max + 1, buf.length * 2L));
-            }
-            int n = in.read(buf, len, buf.length - len);
-            if (n < 0) {
-                return len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
-            }
-            len += n;
-            if (len > max) {
-                return null;
-            }
-        }
-    }
-
     private static void respond(HttpExchange ex, int status, boolean v2, String text, int floats, int hist) {
         try {
             if (v2) {
@@ -454,17 +376,12 @@ public final class RemoteWriteListener implements Monitored {
                 ex.getResponseHeaders().set("X-Prometheus-Remote-Write-Exemplars-Written", "0");
             }
             if (status == 503) {
-                ex.getResponseHeaders().set("Retry-After", "1");
+                Answers.retryAfter(ex, 1);
             }
             if (text == null || status == 204) {
-                ex.sendResponseHeaders(status, -1);
+                Answers.send(ex, status, null, new byte[0]);
             } else {
-                byte[] b = text.getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                ex.sendResponseHeaders(status, b.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(b);
-                }
+                Answers.send(ex, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             // the sender is gone
@@ -478,24 +395,14 @@ public final class RemoteWriteListener implements Monitored {
      * {@code proto=prometheus.WriteRequest}), true for 2.0, null for anything else.
      */
     static Boolean version(String contentType) {
-        if (contentType == null) {
+        if (!"application/x-protobuf".equals(MediaType.of(contentType))) {
             return null;
         }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/x-protobuf")) {
-            return null;
+        String proto = MediaType.parameter(contentType, "proto");
+        if (proto == null || proto.equals(V1_PROTO)) {
+            return false;
         }
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim();
-            if (p.toLowerCase(Locale.ROOT).startsWith("proto=")) {
-                String proto = p.substring(6).trim();
-                if (proto.equals(V2_PROTO)) {
-                    return true;
-                }
-                return proto.equals(V1_PROTO) ? Boolean.FALSE : null;
-            }
-        }
-        return false;
+        return proto.equals(V2_PROTO) ? Boolean.TRUE : null;
     }
 
     @Override
@@ -512,7 +419,7 @@ public final class RemoteWriteListener implements Monitored {
                 .counter("overloaded", overloaded.sum())
                 .counter("lost", lost.sum())
                 .counter("settle_timeouts", settleTimeouts.sum())
-                .gauge("in_flight", inFlightNow.get())
+                .gauge("in_flight", inFlight.inUse())
                 .gauge("metric_families", decoder.knownFamilies())
                 .build();
     }
