@@ -194,7 +194,7 @@ class BoundedIngestionTest {
         long t0 = System.nanoTime();
         assertFalse(Drain.atMost(trickle, 1 << 20, 300), "past the time bound");
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms >= 300 && ms < 3_000, "drained for " + ms + " ms");
+        assertTrue(ms >= 300 && ms < 10_000, "drained for " + ms + " ms"); // unbounded, this trickle would take hours
 
         assertTrue(Drain.atMost(new Zeros(100_000), 1 << 20, 10_000), "a body that ends within both");
         assertTrue(Drain.atMost(new Zeros(0), 0, 0), "nothing left");
