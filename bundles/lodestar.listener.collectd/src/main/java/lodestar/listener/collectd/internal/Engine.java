@@ -71,6 +71,7 @@ final class Engine implements AutoCloseable {
         this.stats = previous == null ? new Stats() : previous.stats;
         this.health = previous == null ? new ListenerHealth(NetLog.of(LOG::info, LOG::warn, LOG::error)) : previous.health;
         this.sockets = previous == null ? new UdpSockets(health.log()) : previous.sockets;
+        sockets.receiveBufferConfigured(s.receiveBufferChosen());
         this.guard = previous == null ? new CardinalityGuard(name, s.cardinality(), LOG::warn) : previous.guard;
         guard.limits(s.cardinality());
         this.settings = s;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import lodestar.support.cardinality.CardinalityLimits;
+import lodestar.support.config.ConfigDefaults;
 import lodestar.support.config.Units;
 
 /**
@@ -16,11 +17,13 @@ import lodestar.support.config.Units;
  * @param typesDb  the extra types.db files, in order
  * @param cardinality how many series are remembered and how fast new ones come in (refused ones are dropped)
  * @param maxTimeAheadMillis values stamped further ahead of the listener's clock are dropped
+ * @param receiveBufferChosen whether the operator set receiveBuffer (a capped default is said at INFO, a capped
+ *        choice is a warning)
  */
 record Settings(String bind, int port, Level securityLevel, Path authFile, List<String> typesDb, long receiveBuffer,
         String prefix, boolean hostInName, boolean alwaysAppendDs, boolean builtinConverters, boolean counterEqDerive,
         CardinalityLimits cardinality, long seriesTimeoutMillis, long queueMemory, long maxTimeAheadMillis,
-        boolean hostTag) {
+        boolean hostTag, boolean receiveBufferChosen) {
 
     /** collectd's security levels; the ordinal is the level (0 none, 1 sign, 2 encrypt). */
     enum Level {
@@ -73,7 +76,7 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
         long maxTimeAheadMillis = Units.positiveDurationMillis("maxTimeAhead", c.maxTimeAhead());
         return new Settings(bind, port, securityLevel, authFile, List.copyOf(typesDb), receiveBuffer, prefix, c.hostInName(),
                 c.alwaysAppendDs(), c.builtinConverters(), c.counterEqDerive(), cardinality, seriesTimeoutMillis, queueMemory,
-                maxTimeAheadMillis, c.hostTag());
+                maxTimeAheadMillis, c.hostTag(), ConfigDefaults.chosen(c, "receiveBuffer"));
     }
 
     /** What the socket and its queue are opened with: a change of it needs a new socket. */
@@ -93,6 +96,6 @@ record Settings(String bind, int port, Level securityLevel, Path authFile, List<
     Settings withPort(int port) {
         return new Settings(bind, port, securityLevel, authFile, typesDb, receiveBuffer, prefix, hostInName, alwaysAppendDs,
                 builtinConverters, counterEqDerive, cardinality, seriesTimeoutMillis, queueMemory, maxTimeAheadMillis,
-                hostTag);
+                hostTag, receiveBufferChosen);
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
+import lodestar.support.config.ConfigDefaults;
 import lodestar.support.config.InstanceNames;
 import lodestar.support.net.ListenerHealth;
 import lodestar.support.net.ListenerStatus;
@@ -98,6 +99,7 @@ public final class GraphiteListener implements Monitored {
         this.name = instanceName(props);
         this.settings = s;
         this.connections = new TcpConnections(s.tcpLimits(), health.log());
+        sockets.receiveBufferConfigured(ConfigDefaults.chosen(config, "receiveBuffer"));
         this.shared = new Receivers.Listener(name, stats, pipeline::emitAll, () -> settings, health, sockets, connections);
         this.receivers = listen(s, s.port());
     }
@@ -121,6 +123,7 @@ public final class GraphiteListener implements Monitored {
     @Modified
     synchronized void modified(Config config) {
         Settings s = Settings.from(config);
+        sockets.receiveBufferConfigured(ConfigDefaults.chosen(config, "receiveBuffer"));
         Settings old = settings;
         if (!s.sameSocket(old)) {
             Receivers previous = receivers;

@@ -28,6 +28,7 @@ import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
 import lodestar.api.Sample;
 import lodestar.support.cardinality.CardinalityGuard;
+import lodestar.support.config.ConfigDefaults;
 import lodestar.support.config.InstanceNames;
 import lodestar.support.net.ListenerHealth;
 import lodestar.support.net.ListenerStatus;
@@ -124,6 +125,7 @@ public final class MetricsdListener implements Monitored {
         this.guard = new CardinalityGuard(name, s.cardinality(), LOG::warn);
         this.registry = s.newRegistry(guard);
         this.handler = new PacketHandler(registry);
+        sockets.receiveBufferConfigured(ConfigDefaults.chosen(config, "receiveBuffer"));
         this.receiver = listen(s, s.port());
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lodestar-" + name + "-flush");
@@ -169,6 +171,7 @@ public final class MetricsdListener implements Monitored {
     @Modified
     synchronized void modified(Config config) {
         Settings s = Settings.from(config);
+        sockets.receiveBufferConfigured(ConfigDefaults.chosen(config, "receiveBuffer"));
         Settings old = settings;
         if (!s.sameSocket(old)) {
             SupervisedReceiver<UdpSocket> previous = receiver;

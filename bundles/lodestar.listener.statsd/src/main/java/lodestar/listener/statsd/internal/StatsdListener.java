@@ -17,6 +17,7 @@ import org.osgi.service.metatype.annotations.Option;
 import lodestar.api.ComponentStatus;
 import lodestar.api.Monitored;
 import lodestar.api.Pipeline;
+import lodestar.support.config.ConfigDefaults;
 import lodestar.support.config.InstanceNames;
 
 /**
@@ -184,12 +185,7 @@ public final class StatsdListener implements Monitored {
      * at INFO (every stock kernel caps it), a capped choice of the operator's is a warning.
      */
     static boolean receiveBufferConfigured(Config config) {
-        try {
-            Object dflt = Config.class.getMethod("receiveBuffer").getDefaultValue();
-            return !String.valueOf(dflt).equalsIgnoreCase(String.valueOf(config.receiveBuffer()).strip());
-        } catch (NoSuchMethodException e) {
-            return true;
-        }
+        return ConfigDefaults.chosen(config, "receiveBuffer");
     }
 
     private static IllegalArgumentException cannotListen(Settings s, IOException e) {
