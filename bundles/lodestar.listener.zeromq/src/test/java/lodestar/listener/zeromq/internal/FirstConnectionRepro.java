@@ -81,7 +81,22 @@ class FirstConnectionRepro {
         b.append("mechanism=").append(m == null ? null : m.getClass().getSimpleName() + ":" + invoke(m, "status"));
         b.append(",nextMsg=").append(nextName(engine, field(engine, "nextMsg")));
         b.append(",processMsg=").append(nextName(engine, field(engine, "processMsg")));
-        return b.append('}').toString();
+        b.append("} ").append(registration(engine));
+        return b.toString();
+    }
+
+    /** whether the engine's channel is registered, with the engine's handle, in its I/O thread's selector */
+    static String registration(Object engine) {
+        Object handle = field(engine, "handle");
+        if (handle == null) {
+            return "handle=null";
+        }
+        java.nio.channels.SelectableChannel fd = (java.nio.channels.SelectableChannel) field(handle, "fd");
+        java.nio.channels.Selector selector = (java.nio.channels.Selector) field(field(field(engine, "ioObject"), "poller"), "selector");
+        java.nio.channels.SelectionKey key = fd.keyFor(selector);
+        return "selector key " + (key == null ? "none" : (key.isValid() ? "valid" : "CANCELLED") + ", attached to "
+                + (key.attachment() == handle ? "the engine's handle" : "ANOTHER handle (" + key.attachment() + ")"))
+                + ", handle ops " + field(handle, "ops") + " cancelled " + field(handle, "cancelled");
     }
 
     static String nextName(Object engine, Object fn) {
