@@ -165,7 +165,7 @@ public final class ZeromqListener implements Monitored {
             sub.setReceiveTimeOut(POLL_MILLIS);
             sub.setLinger(0);
             if (s.subscriber()) {
-                // JeroMQ 0.6.0 leaves a few per cent of new outgoing connections deaf: zmq.poll.Poller.run() retires
+                // JeroMQ 0.6.0 leaves a few per cent of new outgoing connections deaf (README): zmq.poll.Poller.run() retires
                 // the connecter's selection key and registers the engine's handle, same channel, in one pass; the
                 // cancelled key is not deregistered before the next select, so keyFor() still returns it, invalid,
                 // and the engine's handle is never registered. Nothing is sent or read on that connection (no
@@ -300,8 +300,8 @@ public final class ZeromqListener implements Monitored {
                     handshaking.remove(at);
                 } else if (e.getEvent() == ZMQ.EVENT_DISCONNECTED && handshaking.remove(at)) {
                     handshakeFailures.increment();
-                    handshakeLog.log(() -> "zeromq listener " + name + ": the connection to " + at + " did not complete the"
-                            + " ZeroMQ handshake in " + settings.handshakeMillis() + " ms; connecting again ("
+                    handshakeLog.log(() -> "zeromq listener " + name + ": the connection to " + at + " closed before its ZeroMQ"
+                            + " handshake completed (handshakeTimeout " + settings.handshakeMillis() + " ms); connecting again ("
                             + handshakeFailures.sum() + " so far)");
                 }
             }
