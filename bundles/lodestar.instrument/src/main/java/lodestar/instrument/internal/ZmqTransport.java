@@ -45,6 +45,10 @@ public final class ZmqTransport implements Transport {
             socket.setLinger(lingerMillis);
             socket.setReconnectIVL(100);
             socket.setReconnectIVLMax(2000);
+            // JeroMQ 0.6.0 leaves a few per cent of new outgoing connections deaf (its poller never registers the
+            // engine's channel: lodestar.listener.zeromq's README) until the handshake timer drops them, 30 s by
+            // default: a short one makes such a connection again soon, and nothing is sent meanwhile (ready()).
+            socket.setHandshakeIvl(5000);
             String monitorAt = "inproc://lodestar-instruments-monitor-" + System.identityHashCode(this);
             socket.monitor(monitorAt, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL);
             monitor = context.createSocket(SocketType.PAIR);

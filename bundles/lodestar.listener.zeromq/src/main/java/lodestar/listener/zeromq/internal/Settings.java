@@ -13,10 +13,12 @@ import lodestar.support.stats.TimerStats;
  * @param connect     subscriber mode: the brokers' PUB endpoints to connect to; empty: broker mode
  * @param levels      subscriber mode: the levels subscribed to; empty: every level
  * @param flushMillis the aggregation window of counters and timers
+ * @param handshakeMillis subscriber mode: how long a new connection may take to complete the ZeroMQ handshake before
+ *                    it is dropped and made again (ZMQ_HANDSHAKE_IVL)
  */
 record Settings(String bind, int port, boolean forward, List<String> connect, List<String> levels, long flushMillis,
         List<TimerStats.Percentile> percentiles, int receiveHwm, int sendHwm, long maxMessageSize, int maxTimerValues,
-        int maxWindowValues, CardinalityLimits cardinality) {
+        int maxWindowValues, CardinalityLimits cardinality, long handshakeMillis) {
 
     /** @throws IllegalArgumentException whose message starts with the property at fault */
     static Settings from(ZeromqListener.Config c) {
@@ -61,9 +63,13 @@ record Settings(String bind, int port, boolean forward, List<String> connect, Li
         if (c.maxSeries() < 1) {
             throw new IllegalArgumentException("maxSeries: must be at least 1, got " + c.maxSeries());
         }
+        long handshakeMillis = Units.positiveDurationMillis("handshakeTimeout", c.handshakeTimeout());
+        if (handshakeMillis < 100 || handshakeMillis > 60_000) {
+            throw new IllegalArgumentException("handshakeTimeout: must be between 100ms and 1m, got '" + c.handshakeTimeout() + "'");
+        }
         CardinalityLimits limits = CardinalityLimits.of(c.maxSeries(), c.maxNewSeries(), c.newSeriesInterval(), c.seriesOverflow());
         return new Settings(bind, port, c.forward(), connect, levels, flushMillis, percentiles, c.receiveHwm(), c.sendHwm(),
-                maxMessage, c.maxTimerValues(), c.maxWindowValues(), limits);
+                maxMessage, c.maxTimerValues(), c.maxWindowValues(), limits, handshakeMillis);
     }
 
     boolean subscriber() {

@@ -1,8 +1,10 @@
 package lodestar.listener.zeromq.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,10 @@ public final class ZeromqListener implements Monitored {
         @AttributeDefinition(description = "Subscriber mode: the levels subscribed to, comma separated (info,warning); empty: every level.")
         String[] levels() default {};
 
+        @AttributeDefinition(description = "Subscriber mode: how long a new connection to a broker may take to complete the ZeroMQ"
+                + " handshake (a duration: 5s) before it is dropped and made again (handshake_failures).")
+        String handshakeTimeout() default "5s";
+
         @AttributeDefinition(description = "Aggregation window of counters and timers (a duration: 10s); a Zibrato worker's flush.")
         String flushInterval() default "10s";
 
@@ -128,9 +134,15 @@ public final class ZeromqListener implements Monitored {
     private final LongAdder forwardDrops = new LongAdder();
     private final LongAdder badInput = new LongAdder();
     private final LongAdder samples = new LongAdder();
+    private final LongAdder handshakeFailures = new LongAdder();
+    private final RateLimitedLog handshakeLog = new RateLimitedLog(60_000, LOG::warn);
     private final ZContext context;
     private final ZMQ.Socket sub;
     private final ZMQ.Socket pub;
+    /** subscriber mode: the events of sub's connections (read by the receiver thread only); null in broker mode */
+    private final ZMQ.Socket monitor;
+    /** subscriber mode: endpoints whose connection is up but not handshaken yet (receiver thread only) */
+    private final Set<String> handshaking = new HashSet<>();
     private final int lowerPort;
     private final int upperPort;
     private final Thread receiver;
@@ -153,6 +165,18 @@ public final class ZeromqListener implements Monitored {
             sub.setReceiveTimeOut(POLL_MILLIS);
             sub.setLinger(0);
             if (s.subscriber()) {
+                // JeroMQ 0.6.0 leaves a few per cent of new outgoing connections deaf (README): zmq.poll.Poller.run() retires
+                // the connecter's selection key and registers the engine's handle, same channel, in one pass; the
+                // cancelled key is not deregistered before the next select, so keyFor() still returns it, invalid,
+                // and the engine's handle is never registered. Nothing is sent or read on that connection (no
+                // greeting, so the broker never gets our subscription) until the handshake timer drops it and
+                // the session reconnects: 30 s by default, every fresh connection (first or reconnection) being
+                // another throw of the dice. A short handshake timer bounds that; the monitor counts and logs it.
+                sub.setHandshakeIvl((int) s.handshakeMillis());
+                String monitorAt = "inproc://lodestar-zeromq-monitor-" + System.identityHashCode(this);
+                sub.monitor(monitorAt, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL | ZMQ.EVENT_DISCONNECTED);
+                monitor = context.createSocket(SocketType.PAIR);
+                monitor.connect(monitorAt);
                 if (s.levels().isEmpty()) {
                     sub.subscribe(ZMQ.SUBSCRIPTION_ALL);
                 } else {
@@ -168,6 +192,7 @@ public final class ZeromqListener implements Monitored {
                 lowerPort = -1;
                 upperPort = -1;
             } else {
+                monitor = null; // bound sockets accept: a fresh channel each time, which that race does not reach
                 sub.setIPv6(s.bind().contains(":"));
                 sub.subscribe(ZMQ.SUBSCRIPTION_ALL);
                 lowerPort = bind(sub, s, s.port());
@@ -235,7 +260,12 @@ public final class ZeromqListener implements Monitored {
     }
 
     private void receiveUntilClosed() {
+        long nextEvents = System.nanoTime();
         while (!closed) {
+            if (monitor != null && System.nanoTime() - nextEvents >= 0) {
+                connectionEvents();
+                nextEvents = System.nanoTime() + POLL_MILLIS * 1_000_000L;
+            }
             byte[] m;
             try {
                 m = sub.recv(0);
@@ -252,6 +282,33 @@ public final class ZeromqListener implements Monitored {
                 continue; // the poll timeout: look at closed again
             }
             take(m);
+        }
+    }
+
+    /**
+     * Subscriber mode: a connection that goes down before its ZeroMQ handshake completed was dropped by the
+     * handshake timer (or refused by the peer); the session connects again by itself. Counted and logged, since a
+     * broker that keeps doing it, or JeroMQ's poller race (see the constructor), is worth knowing about.
+     */
+    private void connectionEvents() {
+        try {
+            for (ZMQ.Event e; (e = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null; ) {
+                String at = e.getAddress();
+                if (e.getEvent() == ZMQ.EVENT_CONNECTED) {
+                    handshaking.add(at);
+                } else if (e.getEvent() == ZMQ.EVENT_HANDSHAKE_PROTOCOL) {
+                    handshaking.remove(at);
+                } else if (e.getEvent() == ZMQ.EVENT_DISCONNECTED && handshaking.remove(at)) {
+                    handshakeFailures.increment();
+                    handshakeLog.log(() -> "zeromq listener " + name + ": the connection to " + at + " closed before its ZeroMQ"
+                            + " handshake completed (handshakeTimeout " + settings.handshakeMillis() + " ms); connecting again ("
+                            + handshakeFailures.sum() + " so far)");
+                }
+            }
+        } catch (ZMQException e) {
+            if (!closed) {
+                health.error("connection events: " + e.getMessage());
+            }
         }
     }
 
@@ -340,7 +397,8 @@ public final class ZeromqListener implements Monitored {
     /**
      * The counters every listener shows ({@code packets} = messages received), then {@code forwarded} (messages
      * published on the upper port), {@code forward_drops} (refused by the PUB socket), {@code timer_values_dropped}
-     * and the cardinality guard's {@code series} (a gauge), {@code series_created}, {@code series_refused}.
+     * and the cardinality guard's {@code series} (a gauge), {@code series_created}, {@code series_refused}; in
+     * subscriber mode {@code handshake_failures} (connections dropped before their ZeroMQ handshake completed).
      */
     @Override
     public ComponentStatus status() {
@@ -353,6 +411,9 @@ public final class ZeromqListener implements Monitored {
                 .counter("timer_values_dropped", window.timerValuesDropped());
         if (lowerPort >= 0) {
             st.port(lowerPort);
+        }
+        if (monitor != null) {
+            st.counter("handshake_failures", handshakeFailures.sum());
         }
         guard.counters(st::gauge, st::counter);
         return st.degraded(guard.tripping(), CardinalityGuard.DETAIL).stopped(closed, "stopped").build();

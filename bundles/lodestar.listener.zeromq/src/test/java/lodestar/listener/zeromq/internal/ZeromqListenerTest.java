@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -58,73 +66,44 @@ class ZeromqListenerTest {
         return l.status().counters().get(name);
     }
 
-    private final Map<ZMQ.Socket, String> endpoints = new java.util.HashMap<>();
+    /**
+     * A JeroMQ socket of a Zibrato application (a publisher, a worker) that connects to the broker. JeroMQ 0.6.0
+     * leaves a few per cent of new outgoing connections deaf until their handshake timer drops them (30 s by
+     * default: zmq.poll.Poller.run(), see ZeromqListener and this bundle's README); the broker cannot help a peer's
+     * poller, so these clients do what the README tells JeroMQ applications to do: a short ZMQ_HANDSHAKE_IVL.
+     */
+    private ZMQ.Socket client(SocketType type) {
+        ZMQ.Socket s = peers.createSocket(type);
+        s.setHandshakeIvl(2000);
+        return s;
+    }
 
     private ZMQ.Socket publisher(ZeromqListener l) {
-        ZMQ.Socket pub = peers.createSocket(SocketType.PUB);
-        String endpoint = "tcp://127.0.0.1:" + l.lowerPort();
-        pub.connect(endpoint);
-        endpoints.put(pub, endpoint);
+        ZMQ.Socket pub = client(SocketType.PUB);
+        pub.connect("tcp://127.0.0.1:" + l.lowerPort());
         return pub;
     }
 
     /**
-     * ZeroMQ's slow joiner: a PUB drops what it sends before the connection is up; send a marker until it arrives.
-     * A JeroMQ PUB that connects to a bound SUB (Zibrato's topology) now and then never receives the SUB's
-     * subscription (about 1 run in 5 of this class under load: the broker saw 0 packets for 30 s); a new connection
-     * gets it. Until that is understood (closing note of issue 13; cf. libzmq#2267) the publisher here reconnects
-     * after 3 s without an arrival, and the README of this bundle says what a publisher meets.
+     * ZeroMQ's slow joiner: a PUB drops what it sends before the connection is up and the subscription has come
+     * back; send a marker until it arrives. Nothing here makes a new connection: a connection that stalls must be
+     * recovered by the sockets' handshake timer (the product's, for a Lodestar worker), or this fails after 30 s.
      */
     private void joined(ZMQ.Socket pub, BooleanSupplier arrived, String marker) throws InterruptedException {
         long end = System.nanoTime() + 30_000_000_000L;
-        long reconnect = System.nanoTime() + 3_000_000_000L;
         while (!arrived.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("never connected in 30 s");
-            }
-            if (System.nanoTime() > reconnect && endpoints.containsKey(pub)) {
-                pub.disconnect(endpoints.get(pub));
-                pub.connect(endpoints.get(pub));
-                reconnect = System.nanoTime() + 3_000_000_000L;
+                throw new AssertionError("never arrived in 30 s");
             }
             pub.send(marker);
             Thread.sleep(20);
         }
     }
 
-    /**
-     * A Lodestar worker (subscriber mode) of {@code broker}, once it receives what the broker forwards. The mirror of
-     * the publisher's case above: a JeroMQ SUB that connects to the broker's bound PUB now and then never gets its
-     * subscription through (a clean-clone CI run: the broker forwarded 1,388 messages, the worker received none in
-     * 30 s); a new worker, hence a new connection, gets it. Until the cause is found, the test starts a new worker
-     * after 3 s without an arrival, as an operator would restart it (the bundle's README says so).
-     */
-    private ZeromqListener workerJoined(ZeromqListener broker, ZMQ.Socket pub, String marker) throws InterruptedException {
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            ZeromqListener worker = start("connect", new String[] {"tcp://127.0.0.1:" + broker.upperPort()}, "levels",
-                    new String[] {"info,critical"});
-            long retry = System.nanoTime() + 3_000_000_000L;
-            while (counter(worker, "packets") == 0 && System.nanoTime() < retry) {
-                pub.send(marker);
-                Thread.sleep(20);
-            }
-            if (counter(worker, "packets") > 0) {
-                return worker;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("the worker never received in 30 s: broker " + broker.status().counters()
-                        + ", worker " + worker.status().counters());
-            }
-            worker.deactivate();
-            listeners.remove(worker);
-        }
-    }
-
     @Test
     void brokerForwardsEveryMessageUnchangedAndFeedsThePipeline() throws Exception {
         ZeromqListener broker = start();
-        ZMQ.Socket worker = peers.createSocket(SocketType.SUB);
+        ZMQ.Socket worker = client(SocketType.SUB);
         worker.subscribe("info".getBytes(StandardCharsets.UTF_8)); // as Zibrato's worker: a prefix subscription
         worker.setReceiveTimeOut(100);
         worker.connect("tcp://127.0.0.1:" + broker.upperPort());
@@ -174,7 +153,9 @@ class ZeromqListenerTest {
         ZeromqListener broker = start("port", 0);
         ZMQ.Socket pub = publisher(broker);
         joined(pub, () -> counter(broker, "packets") > 0, "critical|Gauge|warmup|1");
-        ZeromqListener worker = workerJoined(broker, pub, "critical|Gauge|warmup|1");
+        ZeromqListener worker = start("connect", new String[] {"tcp://127.0.0.1:" + broker.upperPort()}, "levels",
+                new String[] {"info,critical"});
+        joined(pub, () -> counter(worker, "packets") > 0, "critical|Gauge|warmup|1");
         pub.send("info|Counter|jobs|2|1764930000|w1");
         pub.send("debug|Counter|jobs|7|1764930000|w1");
         pub.send("information|Counter|jobs|9|1764930000|w1");
@@ -189,10 +170,107 @@ class ZeromqListenerTest {
         assertEquals(0.0, value("jobs;level=information;source=w1"), "a longer level is not info");
     }
 
+    /**
+     * A worker's connection whose ZeroMQ handshake never completes is dropped by the worker and made again, counted
+     * in handshake_failures. JeroMQ 0.6.0's poller race leaves such a connection deaf on the worker's side; here the
+     * broker's side is silent instead (a relay that holds the first connection and never answers), which takes the
+     * same way out: the handshake timer. With JeroMQ's default (30 s) the worker would receive nothing in the 20 s.
+     */
+    @Test
+    void aWorkerWhoseConnectionNeverHandshakesConnectsAgain() throws Exception {
+        ZeromqListener broker = start();
+        ZMQ.Socket pub = publisher(broker);
+        joined(pub, () -> counter(broker, "packets") > 0, "info|Gauge|warmup|1");
+        try (SilentFirstRelay relay = new SilentFirstRelay(broker.upperPort())) {
+            ZeromqListener worker = start("connect", new String[] {"tcp://127.0.0.1:" + relay.port()}, "handshakeTimeout", "1s");
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (counter(worker, "packets") == 0) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("the worker received nothing in 20 s: " + worker.status().counters());
+                }
+                pub.send("info|Gauge|after|1");
+                Thread.sleep(20);
+            }
+            assertTrue(relay.firstClosed.await(10, TimeUnit.SECONDS), "the worker itself gave up the silent connection");
+            await(() -> counter(worker, "handshake_failures") >= 1);
+        }
+    }
+
+    /**
+     * A TCP relay on a port of its own: the first connection is held open and never answered (a peer whose ZeroMQ
+     * handshake never comes), later ones are relayed to {@code target}.
+     */
+    private static final class SilentFirstRelay implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
+        final CountDownLatch firstClosed = new CountDownLatch(1);
+
+        SilentFirstRelay(int target) throws IOException {
+            daemon(() -> {
+                try {
+                    Socket first = server.accept();
+                    open.add(first);
+                    daemon(() -> {
+                        try (InputStream in = first.getInputStream()) {
+                            while (in.read() >= 0) {
+                                // the greeting, never answered
+                            }
+                        } catch (IOException e) {
+                            // closed: the same
+                        }
+                        firstClosed.countDown();
+                    });
+                    while (true) {
+                        Socket a = server.accept();
+                        Socket b = new Socket(InetAddress.getLoopbackAddress(), target);
+                        open.add(a);
+                        open.add(b);
+                        daemon(() -> copy(a, b));
+                        daemon(() -> copy(b, a));
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private static void copy(Socket from, Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (IOException e) {
+                // either side closed
+            }
+            try {
+                from.close();
+                to.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+
+        private static void daemon(Runnable r) {
+            Thread t = new Thread(r, "silent-first-relay");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void badConfigurationIsRefusedByProperty() {
         Object[][] bad = {{"flushInterval", "0s"}, {"connect", new String[] {"udp://x:1"}}, {"levels", new String[] {"in fo"}}, {"maxMessageSize", "2MB"},
-            {"percentThreshold", new String[] {"0"}}, {"receiveHwm", 0}, {"port", 65535}};
+            {"percentThreshold", new String[] {"0"}}, {"receiveHwm", 0}, {"port", 65535}, {"handshakeTimeout", "50ms"}};
         for (Object[] b : bad) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> start(b));
             assertTrue(e.getMessage().startsWith(b[0] + ":"), e.getMessage());
