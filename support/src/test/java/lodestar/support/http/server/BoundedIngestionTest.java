@@ -44,6 +44,8 @@ class BoundedIngestionTest {
     /** Bytes of the body read in all, the drain included. */
     private final AtomicLong readInAll = new AtomicLong();
     private final CountDownLatch refused = new CountDownLatch(1);
+    /** Counted down once the handler has set {@link #readInAll}: after the answer went out, so the client may be first. */
+    private final CountDownLatch handled = new CountDownLatch(1);
     private volatile CountDownLatch hold = new CountDownLatch(0);
     private final CountDownLatch holding = new CountDownLatch(1);
     private ListenerHttpServer server;
@@ -76,6 +78,7 @@ class BoundedIngestionTest {
             } finally {
                 permits.release();
                 readInAll.set(counted.count);
+                handled.countDown();
             }
         }
     }
@@ -136,6 +139,7 @@ class BoundedIngestionTest {
         assertEquals("body larger than maxBodySize (65536 bytes)", r.body());
         assertTrue(readAtRefusal.get() > MAX_BODY && readAtRefusal.get() <= MAX_BODY + 1,
                 "read " + readAtRefusal.get() + " bytes before refusing");
+        assertTrue(handled.await(10, TimeUnit.SECONDS), "the handler finished");
         assertEquals(sent, readInAll.get(), "the rest drained (nothing kept), so that the sender saw the 413");
     }
 
@@ -222,6 +226,8 @@ class BoundedIngestionTest {
         assertEquals("1", busy.headers().firstValue("Retry-After").orElse(null));
         hold.countDown();
         assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
+        // the answer goes out before the handler gives its permit back
+        assertTrue(handled.await(10, TimeUnit.SECONDS), "the first request's handler finished");
         assertEquals(200, post(HttpRequest.BodyPublishers.ofString("third"), null).statusCode(), "the permit came back");
     }
 
