@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -77,15 +76,6 @@ class ConfiguredAtFirstActivationIT {
     }
 
     private List<Double> values() throws Exception {
-        List<Double> v = new ArrayList<>();
-        for (String line : lodestar.shell("lodestar:query 'e2e.firstconf.kept' 30").strip().split("\n")) {
-            String[] cols = line.trim().split("\\s+");
-            try {
-                v.add(Double.parseDouble(cols[cols.length - 1]));
-            } catch (NumberFormatException header) {
-                // TIME VALUE, or "no such series"
-            }
-        }
-        return v;
+        return lodestar.query("e2e.firstconf.kept", 30);
     }
 }

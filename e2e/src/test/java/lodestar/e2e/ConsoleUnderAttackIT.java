@@ -212,16 +212,7 @@ class ConsoleUnderAttackIT {
     }
 
     private List<Double> values(String series) throws Exception {
-        List<Double> v = new ArrayList<>();
-        for (String line : lodestar.shell("lodestar:query '" + series + "' 30").strip().split("\n")) {
-            String[] cols = line.trim().split("\\s+");
-            try {
-                v.add(Double.parseDouble(cols[cols.length - 1]));
-            } catch (NumberFormatException header) {
-                // TIME VALUE
-            }
-        }
-        return v;
+        return lodestar.query(series, 30);
     }
 
     private int points(String series) throws Exception {

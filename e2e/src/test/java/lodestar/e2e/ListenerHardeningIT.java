@@ -331,14 +331,7 @@ class ListenerHardeningIT {
 
     /** The values of one series over the last {@code minutes}, from {@code lodestar:query}. */
     private List<Double> points(String series, int minutes) throws IOException {
-        List<Double> values = new ArrayList<>();
-        for (String line : lodestar.shell("lodestar:query '" + series + "' " + minutes).split("\n")) {
-            String[] cols = line.trim().split("\\s+");
-            if (cols.length == 2 && cols[0].matches("\\d{4}-\\d\\d-\\d\\dT.*")) {
-                values.add(Double.parseDouble(cols[1]));
-            }
-        }
-        return values;
+        return lodestar.query(series, minutes);
     }
 
     private List<Double> awaitPoints(String series, int count) throws Exception {

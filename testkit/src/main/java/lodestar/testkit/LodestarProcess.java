@@ -199,6 +199,21 @@ public final class LodestarProcess implements AutoCloseable {
         return Files.readString(pw, StandardCharsets.UTF_8).trim();
     }
 
+    /**
+     * The values of one series over the last {@code minutes}, oldest first: the VALUE column of {@code lodestar:query}
+     * (its rows start with an ISO timestamp; the header and "no such series" are not rows).
+     */
+    public List<Double> query(String series, int minutes) throws IOException {
+        List<Double> values = new ArrayList<>();
+        for (String line : shell("lodestar:query '" + series + "' " + minutes).split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 2 && cols[0].matches("\\d{4}-\\d\\d-\\d\\dT.*")) {
+                values.add(Double.parseDouble(cols[1]));
+            }
+        }
+        return values;
+    }
+
     /** Runs one command in the remote shell and returns what it printed before the next prompt. */
     public String shell(String command) throws IOException {
         return shell(shellPort, command);
