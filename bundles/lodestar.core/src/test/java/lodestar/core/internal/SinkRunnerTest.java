@@ -208,11 +208,7 @@ class SinkRunnerTest {
     @Test
     void whatCouldNotBeDeliveredBeforeStopIsDeliveredByTheNextRunner() throws Exception {
         RecordingSink sink = new RecordingSink();
-        sink.down = true;
-        SinkRunner first = new SinkRunner("t", sink, spooling(50), spoolDir);
-        first.start();
-        first.offer(samples("a", 0, 500));
-        await(() -> sink.attempts >= 1, 2000);
+        SinkRunner first = spoolingWhileDown(sink, 500);
         first.stop(200);
         assertEquals(0, first.dropped(), "kept on disk, not dropped");
         assertTrue(sink.taken().isEmpty());
@@ -230,16 +226,22 @@ class SinkRunnerTest {
     @Test
     void aStopWithTheBackendDownLeavesTheBacklogOnDiskInsteadOfRetryingUntilTheTimeout() throws Exception {
         RecordingSink sink = new RecordingSink();
-        sink.down = true;
-        SinkRunner r = new SinkRunner("t", sink, spooling(50), spoolDir);
-        r.start();
-        r.offer(samples("a", 0, 500));
-        await(() -> sink.attempts >= 1, 2000);
+        SinkRunner r = spoolingWhileDown(sink, 500);
         int before = sink.attempts;
         // a backoff of 10-40 ms would retry dozens of times within the 3 s allowed
         r.stop(3000);
         assertTrue(sink.attempts - before <= 1, (sink.attempts - before) + " writes tried while stopping");
         assertEquals(0, r.dropped());
         assertEquals(500, r.spooled(), "all of it on disk for the next start");
+    }
+
+    /** A disk-buffered runner offered {@code n} samples while {@code sink} is down, once it has tried to write them. */
+    private SinkRunner spoolingWhileDown(RecordingSink sink, int n) throws InterruptedException {
+        sink.down = true;
+        SinkRunner r = new SinkRunner("t", sink, spooling(50), spoolDir);
+        r.start();
+        r.offer(samples("a", 0, n));
+        await(() -> sink.attempts >= 1, 2000);
+        return r;
     }
 }
